@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value === 'boolean') return value;
+  if (value === undefined || value === '') return undefined;
+  const v = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value; // left as is, so IsBoolean reports it
+};
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+
+/**
+ * Every setting of the application, read from the environment and validated at start-up.
+ * `.env.example` lists each with a comment; keep the two in step.
+ */
+export class Settings {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  PORT = 3000;
+
+  /** PostgreSQL connection string; when unset an embedded PostgreSQL is started under EMBEDDED_PG_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must start with postgres:// or postgresql://' })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  EMBEDDED_PG_DIR = './var/postgres';
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT = 54329;
+
+  @Matches(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Bull key in Redis, so that two deployments (or test runs) can share one Redis. */
+  @Matches(/^[a-zA-Z0-9_-]+$/, { message: 'may only contain letters, digits, _ and -' })
+  QUEUE_PREFIX = 'hotline';
+
+  /** Secret that signs access tokens. Required in production; elsewhere one is generated and kept under ./var. */
+  @IsOptional() @IsString() @MinLength(32, { message: 'must be at least 32 characters long' })
+  JWT_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(720)
+  TOKEN_TTL_HOURS = 12;
+
+  /** Load the demo users listed in README.md. Defaults to true only with the embedded PostgreSQL. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  DEMO_USERS?: boolean;
+
+  /** Public base URL of the application, used in links inside e-mails. */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+}
+
+export class SettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid settings:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the settings; throws SettingsError naming every bad setting and why. */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const known = Object.keys(new Settings());
+  const raw: Record<string, unknown> = {};
+  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS']) {
+    if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
+  }
+  const settings = plainToInstance(Settings, raw, { exposeDefaultValues: true });
+  const errors = validateSync(settings, { forbidUnknownValues: false });
+  if (errors.length) {
+    throw new SettingsError(
+      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+    );
+  }
+  if (settings.NODE_ENV === 'production' && !settings.JWT_SECRET) {
+    throw new SettingsError(['JWT_SECRET: is required when NODE_ENV=production']);
+  }
+  return settings;
+}

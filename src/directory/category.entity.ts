@@ -1,0 +1,21 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** A field (lĩnh vực) of citizens' reports, with its default time limit. */
+@Entity('categories')
+export class Category {
+  @PrimaryColumn({ type: 'varchar', length: 32 })
+  code: string;
+
+  @Column({ type: 'varchar', length: 200 })
+  name: string;
+
+  /** Time allowed to answer, in hours. */
+  @Column({ type: 'integer' })
+  deadlineHours: number;
+
+  @Column({ type: 'boolean', default: false })
+  urgent: boolean;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+}
