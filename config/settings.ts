@@ -56,6 +56,10 @@ export class Settings {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
   PUBLIC_URL = 'http://localhost:3000';
 
+  /** Time allowed for a ticket that has no category yet, in hours. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(8760)
+  DEFAULT_DEADLINE_HOURS = 72;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

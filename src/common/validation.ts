@@ -35,9 +35,16 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
   const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
+    const constraints = Object.keys(e.constraints ?? {});
+    if ((e.value === undefined || e.value === null) && constraints.length && !constraints.includes('whitelistValidation')) {
+      out.push({ field, reason: 'là bắt buộc' });
+      continue;
+    }
     for (const [name, english] of Object.entries(e.constraints ?? {})) {
+      // a message written in Vietnamese by the DTO itself wins; otherwise translate class-validator's default
+      const custom = /[^\x00-\x7F]/.test(english);
       const vi = REASONS[name];
-      out.push({ field, reason: vi ? vi(english) : english });
+      out.push({ field, reason: custom || !vi ? english : vi(english) });
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }

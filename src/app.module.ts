@@ -1,0 +1,35 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Settings } from '../config/settings.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CoreModule } from './common/core.module.js';
+import { dataSourceOptions } from './database/data-source.js';
+import { DirectoryModule } from './directory/directory.module.js';
+import { HealthController } from './health/health.controller.js';
+import { RedisHealth } from './health/redis-health.js';
+import { TicketsModule } from './tickets/tickets.module.js';
+
+export interface AppOptions {
+  settings: Settings;
+  databaseUrl: string;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot({ settings, databaseUrl }: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(settings),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
+        BullModule.forRoot({ redis: settings.REDIS_URL, prefix: settings.QUEUE_PREFIX }),
+        AuthModule,
+        DirectoryModule,
+        TicketsModule,
+      ],
+      controllers: [HealthController],
+      providers: [RedisHealth],
+    };
+  }
+}

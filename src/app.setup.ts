@@ -1,0 +1,34 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import { AppModule, type AppOptions } from './app.module.js';
+import { HttpErrorFilter } from './common/http-exception.filter.js';
+import { createValidationPipe } from './common/validation.js';
+
+/** Everything an application instance needs besides its modules; shared by main.ts and the tests. */
+export function configureApp(app: INestApplication): void {
+  const http = app as NestExpressApplication;
+  http.disable('x-powered-by');
+  http.set('trust proxy', 'loopback');
+  http.useBodyParser('json', { limit: '1mb' });
+  http.useBodyParser('urlencoded', { limit: '1mb', extended: false });
+  http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpErrorFilter());
+  const doc = new DocumentBuilder()
+    .setTitle('Tổng đài 1022 — API')
+    .setDescription('API tiếp nhận và xử lý phản ánh, kiến nghị của người dân qua Tổng đài 1022.')
+    .setVersion('1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+}
+
+/** Creates a configured (not yet listening) application. rawBody keeps the exact bytes for webhook signatures. */
+export async function createApp(options: AppOptions, logger: false | Array<'error' | 'warn' | 'log' | 'debug' | 'verbose'> = ['error', 'warn', 'log']) {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), { rawBody: true, logger });
+  configureApp(app);
+  return app;
+}

@@ -1,0 +1,32 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { unauthorized } from '../common/errors.js';
+import { UsersService } from '../users/users.service.js';
+import type { AuthUser } from './auth-user.js';
+import { CurrentUser, Public } from './decorators.js';
+import { LoginDto } from './dto/login.dto.js';
+import { TokenService } from './token.service.js';
+
+@ApiTags('auth')
+@Controller('api/auth')
+export class AuthController {
+  constructor(private readonly users: UsersService, private readonly tokens: TokenService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  async login(@Body() dto: LoginDto) {
+    const user = await this.users.authenticate(dto.username, dto.password);
+    if (!user) throw unauthorized('Tên đăng nhập hoặc mật khẩu không đúng.');
+    return {
+      accessToken: await this.tokens.sign(user.id),
+      user: { username: user.username, fullName: user.fullName, role: user.role, unitCode: user.unitCode },
+    };
+  }
+
+  @ApiBearerAuth()
+  @Get('me')
+  me(@CurrentUser() user: AuthUser) {
+    return { username: user.username, fullName: user.fullName, role: user.role, unitCode: user.unitCode };
+  }
+}

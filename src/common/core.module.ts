@@ -1,0 +1,16 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Settings } from '../../config/settings.js';
+import { Clock, SystemClock } from './clock.js';
+
+/** Settings and the clock, available everywhere. Tests replace the clock with a FixedClock. */
+@Global()
+@Module({})
+export class CoreModule {
+  static forRoot(settings: Settings): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [{ provide: Settings, useValue: settings }, { provide: Clock, useClass: SystemClock }],
+      exports: [Settings, Clock],
+    };
+  }
+}

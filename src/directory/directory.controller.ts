@@ -1,0 +1,65 @@
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
+import { DirectoryService } from './directory.service.js';
+import {
+  AreaQueryDto, CreateCategoryDto, CreateUnitDto, MergeUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto,
+} from './dto/directory.dto.js';
+
+@ApiTags('directory')
+@ApiBearerAuth()
+@Controller('api')
+export class DirectoryController {
+  constructor(private readonly directory: DirectoryService) {}
+
+  @Get('areas')
+  areas(@Query() q: AreaQueryDto) {
+    return this.directory.listAreas(q);
+  }
+
+  @Get('units')
+  units(@Query() q: UnitQueryDto) {
+    return this.directory.listUnits(q);
+  }
+
+  @Get('units/:code')
+  unit(@Param('code') code: string) {
+    return this.directory.getUnit(code);
+  }
+
+  @Post('units')
+  @Roles('admin')
+  createUnit(@Body() dto: CreateUnitDto) {
+    return this.directory.createUnit(dto);
+  }
+
+  @Patch('units/:code')
+  @Roles('admin')
+  updateUnit(@Param('code') code: string, @Body() dto: UpdateUnitDto) {
+    return this.directory.updateUnit(code, dto);
+  }
+
+  @Post('units/:code/merge')
+  @Roles('admin')
+  mergeUnit(@Param('code') code: string, @Body() dto: MergeUnitDto, @CurrentUser() user: AuthUser) {
+    return this.directory.mergeUnit(code, dto.intoCode, user);
+  }
+
+  @Get('categories')
+  categories() {
+    return this.directory.listCategories();
+  }
+
+  @Post('categories')
+  @Roles('admin')
+  createCategory(@Body() dto: CreateCategoryDto) {
+    return this.directory.createCategory(dto);
+  }
+
+  @Patch('categories/:code')
+  @Roles('admin')
+  updateCategory(@Param('code') code: string, @Body() dto: UpdateCategoryDto) {
+    return this.directory.updateCategory(code, dto);
+  }
+}

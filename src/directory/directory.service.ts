@@ -1,0 +1,186 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { displayName } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { badRequest, conflict, notFound } from '../common/errors.js';
+import { foldText } from '../common/text.js';
+import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import { Area } from './area.entity.js';
+import { Category } from './category.entity.js';
+import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
+import { Unit } from './unit.entity.js';
+import { UNIT_LABEL_SQL, unitDisplayName, type UnitLabelRow } from './unit-label.js';
+
+export const areaView = (a: Area) => ({ code: a.code, name: a.name, level: a.level, kind: a.kind, parentCode: a.parentCode });
+export const categoryView = (c: Category) => ({ code: c.code, name: c.name, deadlineHours: c.deadlineHours, urgent: c.urgent, active: c.active });
+
+function unitView(r: UnitLabelRow) {
+  return {
+    code: r.code,
+    name: r.name,
+    displayName: unitDisplayName(r.name, r.district_name, r.ambiguous),
+    level: r.level,
+    parentCode: r.parent_code,
+    areaCode: r.area_code,
+    active: r.active,
+    emails: r.emails,
+    mergedIntoCode: r.merged_into_code,
+  };
+}
+
+/** Areas, handling units (with reorganisation) and categories. */
+@Injectable()
+export class DirectoryService {
+  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+
+  listAreas(q: AreaQueryDto) {
+    return this.ds.getRepository(Area)
+      .find({ where: { parentCode: q.parentCode ? q.parentCode : IsNull() }, order: { code: 'ASC' } })
+      .then((rows) => rows.map(areaView));
+  }
+
+  async listUnits(q: UnitQueryDto) {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (q.level) where.push(`level = $${params.push(q.level)}`);
+    if (q.parentCode) where.push(`parent_code = $${params.push(q.parentCode)}`);
+    if (q.active) where.push(`active = $${params.push(q.active === 'true')}`);
+    const rows: UnitLabelRow[] = await this.ds.query(
+      `SELECT * FROM (${UNIT_LABEL_SQL}) x ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+        ORDER BY CASE level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, code`,
+      params,
+    );
+    const views = rows.map(unitView);
+    if (!q.q) return views;
+    const needle = foldText(q.q);
+    return views.filter((u) => foldText(u.displayName).includes(needle));
+  }
+
+  async getUnit(code: string, m: EntityManager = this.ds.manager) {
+    const rows: UnitLabelRow[] = await m.query(`${UNIT_LABEL_SQL} WHERE u.code = $1`, [code]);
+    if (!rows.length) throw notFound(`Không tìm thấy đơn vị mã "${code}".`);
+    return unitView(rows[0]);
+  }
+
+  async createUnit(dto: CreateUnitDto) {
+    return this.ds.transaction(async (m) => {
+      if (await m.existsBy(Unit, { code: dto.code })) throw conflict('UNIT_EXISTS', `Mã đơn vị "${dto.code}" đã tồn tại.`);
+      await this.checkUnitLinks(m, dto.code, dto.parentCode ?? null, dto.areaCode ?? null);
+      await m.insert(Unit, {
+        code: dto.code, name: dto.name, level: dto.level, parentCode: dto.parentCode ?? null, areaCode: dto.areaCode ?? null,
+        emails: dto.emails ?? [], active: dto.active ?? true,
+      });
+      return this.getUnit(dto.code, m);
+    });
+  }
+
+  async updateUnit(code: string, dto: UpdateUnitDto) {
+    return this.ds.transaction(async (m) => {
+      const unit = await m.findOne(Unit, { where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!unit) throw notFound(`Không tìm thấy đơn vị mã "${code}".`);
+      const parentCode = dto.parentCode !== undefined ? dto.parentCode : unit.parentCode;
+      const areaCode = dto.areaCode !== undefined ? dto.areaCode : unit.areaCode;
+      await this.checkUnitLinks(m, code, parentCode, areaCode);
+      if (dto.active === false && unit.active) {
+        const open = await this.countOpenTickets(m, code);
+        if (open > 0) {
+          throw conflict('UNIT_HAS_OPEN_TICKETS', `Đơn vị còn ${open} phản ánh đang xử lý; hãy sáp nhập vào đơn vị khác hoặc chuyển các phản ánh trước khi ngừng hoạt động.`, { openTickets: open });
+        }
+      }
+      if (dto.active === true && unit.mergedIntoCode) {
+        throw conflict('UNIT_MERGED', `Đơn vị đã được sáp nhập vào "${unit.mergedIntoCode}", không thể hoạt động lại.`);
+      }
+      await m.update(Unit, { code }, {
+        name: dto.name ?? unit.name, level: dto.level ?? unit.level, parentCode, areaCode,
+        emails: dto.emails ?? unit.emails, active: dto.active ?? unit.active,
+      });
+      return this.getUnit(code, m);
+    });
+  }
+
+  private async checkUnitLinks(m: EntityManager, code: string, parentCode: string | null, areaCode: string | null) {
+    const problems = [];
+    if (parentCode) {
+      if (!(await m.existsBy(Unit, { code: parentCode }))) problems.push({ field: 'parentCode', reason: `không có đơn vị mã "${parentCode}"` });
+      else {
+        // the new parent must not sit below the unit itself
+        const [{ cycle }] = await m.query(
+          `WITH RECURSIVE up AS (SELECT code, parent_code FROM units WHERE code = $1
+             UNION ALL SELECT u.code, u.parent_code FROM units u JOIN up ON u.code = up.parent_code)
+           SELECT EXISTS (SELECT 1 FROM up WHERE code = $2) AS cycle`, [parentCode, code]);
+        if (cycle) problems.push({ field: 'parentCode', reason: 'không thể đặt đơn vị cấp dưới làm đơn vị cha' });
+      }
+    }
+    if (areaCode && !(await m.existsBy(Area, { code: areaCode }))) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${areaCode}"` });
+    if (problems.length) throw badRequest(problems);
+  }
+
+  private async countOpenTickets(m: EntityManager, unitCode: string): Promise<number> {
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM tickets WHERE assigned_unit_code = $1 AND status = ANY($2)`, [unitCode, OPEN_STATUSES]);
+    return n;
+  }
+
+  /**
+   * Merges a unit into its successor (reorganisation): its open tickets, routing rules, users and child units move
+   * to the successor, each moved ticket records a "unit_merged" event; closed tickets keep the unit that handled them.
+   */
+  async mergeUnit(code: string, intoCode: string, actor: AuthUser) {
+    if (code === intoCode) throw badRequest([{ field: 'intoCode', reason: 'phải khác đơn vị bị sáp nhập' }]);
+    return this.ds.transaction(async (m) => {
+      const units = await m.find(Unit, { where: [{ code }, { code: intoCode }], lock: { mode: 'pessimistic_write' }, order: { code: 'ASC' } });
+      const source = units.find((u) => u.code === code);
+      const target = units.find((u) => u.code === intoCode);
+      if (!source) throw notFound(`Không tìm thấy đơn vị mã "${code}".`);
+      if (!target) throw badRequest([{ field: 'intoCode', reason: `không có đơn vị mã "${intoCode}"` }]);
+      if (!source.active) throw conflict('UNIT_INACTIVE', `Đơn vị "${source.name}" đã ngừng hoạt động.`);
+      if (!target.active) throw badRequest([{ field: 'intoCode', reason: `đơn vị "${target.name}" đã ngừng hoạt động` }]);
+      const [{ below }] = await m.query(
+        `WITH RECURSIVE up AS (SELECT code, parent_code FROM units WHERE code = $1
+           UNION ALL SELECT u.code, u.parent_code FROM units u JOIN up ON u.code = up.parent_code)
+         SELECT EXISTS (SELECT 1 FROM up WHERE code = $2) AS below`, [intoCode, code]);
+      if (below) throw badRequest([{ field: 'intoCode', reason: 'không thể sáp nhập vào đơn vị cấp dưới của chính nó' }]);
+
+      const now = this.clock.now();
+      const note = `Sáp nhập ${source.name} vào ${target.name}`;
+      const [{ moved }] = await m.query(
+        `WITH moved AS (
+           UPDATE tickets SET assigned_unit_code = $2, version = version + 1, updated_at = $3
+            WHERE assigned_unit_code = $1 AND status = ANY($4)
+           RETURNING id, status),
+         ev AS (
+           INSERT INTO ticket_events (ticket_id, type, at, actor_id, actor_name, from_status, to_status, from_unit_code, to_unit_code, note)
+           SELECT id, 'unit_merged', $3, $5, $6, status, status, $1, $2, $7 FROM moved
+           RETURNING 1)
+         SELECT count(*)::int AS moved FROM ev`,
+        [code, intoCode, now, OPEN_STATUSES, actor.id, displayName(actor), note],
+      );
+      await m.query(`UPDATE routing_rules SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
+      await m.query(`UPDATE users SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
+      await m.query(`UPDATE units SET parent_code = $2, updated_at = $3 WHERE parent_code = $1`, [code, intoCode, now]);
+      await m.query(`UPDATE units SET active = false, merged_into_code = $2, updated_at = $3 WHERE code = $1`, [code, intoCode, now]);
+      return { unit: await this.getUnit(code, m), into: await this.getUnit(intoCode, m), movedTickets: moved };
+    });
+  }
+
+  listCategories() {
+    return this.ds.getRepository(Category).find({ order: { code: 'ASC' } }).then((rows) => rows.map(categoryView));
+  }
+
+  async createCategory(dto: CreateCategoryDto) {
+    return this.ds.transaction(async (m) => {
+      if (await m.existsBy(Category, { code: dto.code })) throw conflict('CATEGORY_EXISTS', `Mã lĩnh vực "${dto.code}" đã tồn tại.`);
+      const c = await m.save(m.create(Category, { ...dto, urgent: dto.urgent ?? false, active: true }));
+      return categoryView(c);
+    });
+  }
+
+  async updateCategory(code: string, dto: UpdateCategoryDto) {
+    return this.ds.transaction(async (m) => {
+      const c = await m.findOne(Category, { where: { code }, lock: { mode: 'pessimistic_write' } });
+      if (!c) throw notFound(`Không tìm thấy lĩnh vực mã "${code}".`);
+      Object.assign(c, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
+      return categoryView(await m.save(c));
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The figures behind the hotline section of the department's official report (see
+ * shared/reference/1022-report.md). Plain data: whoever computes them (database, fixtures) hands them to
+ * `renderReportText` (report-text.ts), which only formats.
+ */
+
+/** Intake channels in the order the report prints them (tổng đài 1022, trực tiếp, app, web, mail, Zalo, Facebook). */
+export const REPORT_CHANNELS = ['hotline', 'walk_in', 'app', 'web', 'email', 'zalo', 'facebook'] as const;
+
+export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+
+/** A figure and its value at the previous report of the same kind; `previous` null: first report, no "(tăng …)". */
+export interface Change {
+  current: number;
+  previous: number | null;
+}
+
+/** One handling unit with overdue open tickets at the cut-off. */
+export interface OverdueUnitLine {
+  unitCode: string;
+  /** Full official name: "Sở Y tế", "UBND Phường 1", "Văn phòng HĐND và UBND huyện Duyên Hải". */
+  unitName: string;
+  level: 'province' | 'district' | 'commune';
+  /** District (with its kind) the unit belongs to: "Thành phố Trà Vinh", "Huyện Cầu Ngang"; null for provincial units. */
+  districtName: string | null;
+  count: number;
+}
+
+export interface ReportFigures {
+  kind: 'daily' | 'weekly' | 'monthly';
+  /** "Trà Vinh". */
+  provinceName: string;
+  /** Instants (not local dates); printed as dates in Asia/Ho_Chi_Minh (UTC+7). */
+  cutoff: Date;
+  previousCutoff: Date | null;
+  operationStart: Date;
+  /** Local hour of the cut-off, 16 by default ("16 giờ"). */
+  cutoffHour: number;
+  appInstalls: { android: Change; ios: Change };
+  /** Tickets received in the day's window, per channel (every channel printed, zeros included). */
+  receivedInDay: Record<ReportChannel, number>;
+  /** From operation start to the cut-off. */
+  receivedTotal: Change;
+  /** Resolved or closed by the cut-off. */
+  handled: Change;
+  open: number;
+  /** Overdue among the open ones. */
+  overdue: Change;
+  /** Counted as received, neither handled nor open (received = handled + open + rejected + merged). Not printed. */
+  rejected: number;
+  merged: number;
+  /** Their counts add up to `overdue.current`. */
+  overdueUnits: OverdueUnitLine[];
+}

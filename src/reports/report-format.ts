@@ -1,0 +1,48 @@
+/**
+ * Vietnamese formatting for the official report: numbers "1.760.506" / "20,48", dates dd/mm/yyyy in
+ * Asia/Ho_Chi_Minh, and the "(tăng M lượt)" change phrase. Independent of the process locale and time zone.
+ */
+import type { Change } from './report-figures.js';
+
+/** Viet Nam is UTC+7 all year (no daylight saving since 1975). */
+const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/**
+ * Formats a number Vietnamese style: "." groups thousands, "," marks decimals, "-" for negatives.
+ * Rounds to at most `maxFractionDigits` decimals (default 2) and drops trailing zeros:
+ * 1760506 → "1.760.506", 20.48 → "20,48", 20.5 → "20,5", 1/3 → "0,33".
+ */
+export function formatNumberVi(n: number, maxFractionDigits = 2): string {
+  if (!Number.isFinite(n)) throw new RangeError(`formatNumberVi: not a finite number: ${n}`);
+  const digits = Math.max(0, Math.min(20, Math.trunc(maxFractionDigits)));
+  const fixed = Math.abs(n).toFixed(digits);
+  const [intPart, fracPart = ''] = fixed.split('.');
+  const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  const fraction = fracPart.replace(/0+$/, '');
+  const body = fraction ? `${grouped},${fraction}` : grouped;
+  const isZero = /^[0.,]*$/.test(body);
+  return n < 0 && !isZero ? `-${body}` : body;
+}
+
+/** The date of an instant in Asia/Ho_Chi_Minh as dd/mm/yyyy ("12/01/2022"), whatever the process time zone. */
+export function formatDateVi(date: Date): string {
+  const time = date.getTime();
+  if (Number.isNaN(time)) throw new RangeError('formatDateVi: invalid date');
+  const local = new Date(time + VIETNAM_OFFSET_MS);
+  const dd = String(local.getUTCDate()).padStart(2, '0');
+  const mm = String(local.getUTCMonth() + 1).padStart(2, '0');
+  return `${dd}/${mm}/${local.getUTCFullYear()}`;
+}
+
+/**
+ * " (tăng M <unitWord>)" for growth, " (giảm M <unitWord>)" for a decrease, "" for a first report
+ * (previous null). A zero change reads " (tăng 0 <unitWord>)": the printed reports never show one, and
+ * keeping the parenthesis keeps every line of a non-first report the same shape (and says "no change"
+ * explicitly rather than looking like a first report).
+ */
+export function changePhrase(change: Change, unitWord: string): string {
+  if (change.previous === null) return '';
+  const delta = change.current - change.previous;
+  const verb = delta < 0 ? 'giảm' : 'tăng';
+  return ` (${verb} ${formatNumberVi(Math.abs(delta))} ${unitWord})`;
+}

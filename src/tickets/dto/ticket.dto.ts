@@ -1,0 +1,131 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean, IsEmail, IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min,
+} from 'class-validator';
+import { IsVietnamesePhone, toInt, trim } from '../../common/validators.js';
+import { CHANNELS, REJECT_REASONS, STATUSES, type Channel, type RejectReason } from '../ticket.entity.js';
+
+export class CreateTicketDto {
+  @ApiProperty({ enum: CHANNELS }) @IsIn(CHANNELS)
+  channel: Channel;
+
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(120)
+  reporterName: string;
+
+  @ApiPropertyOptional({ example: '0912345678' }) @IsOptional() @IsVietnamesePhone()
+  reporterPhone?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  reporterEmail?: string;
+
+  @ApiPropertyOptional({ description: 'mã xã, phường, thị trấn (hoặc huyện)' }) @IsOptional() @IsString() @MaxLength(10)
+  areaCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300)
+  address?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  categoryCode?: string;
+
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(10000)
+  content: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  urgent?: boolean;
+}
+
+export class TicketQueryDto {
+  @ApiPropertyOptional({ description: 'một hoặc nhiều trạng thái, cách nhau bởi dấu phẩy' })
+  @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @IsIn(STATUSES, { each: true })
+  status?: string[];
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  unit?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  category?: string;
+
+  @ApiPropertyOptional({ enum: CHANNELS }) @IsOptional() @IsIn(CHANNELS)
+  channel?: Channel;
+
+  @ApiPropertyOptional({ description: 'mã khu vực; gồm cả các khu vực trực thuộc' }) @IsOptional() @IsString() @MaxLength(10)
+  area?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'] }) @IsOptional() @IsIn(['true', 'false'])
+  overdue?: 'true' | 'false';
+
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  receivedFrom?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsISO8601({ strict: true })
+  receivedTo?: string;
+
+  @ApiPropertyOptional({ description: 'tìm trong mã, người phản ánh, địa chỉ, nội dung; không phân biệt dấu' })
+  @IsOptional() @IsString() @MaxLength(200)
+  q?: string;
+
+  @ApiPropertyOptional({ description: 'số điện thoại ở mọi dạng' }) @IsOptional() @IsVietnamesePhone()
+  phone?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  pageSize?: number;
+}
+
+/** Optional on every action: the version the person saw; a stale one answers 409. */
+class VersionedDto {
+  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  version?: number;
+}
+
+export class AssignDto extends VersionedDto {
+  @ApiPropertyOptional({ description: 'bỏ trống: hệ thống phân công theo quy tắc' }) @IsOptional() @IsString() @IsNotEmpty()
+  unitCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
+  categoryCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
+  areaCode?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class NoteDto extends VersionedDto {
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class ReasonDto extends VersionedDto {
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+}
+
+export class ResolveDto extends VersionedDto {
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(10000)
+  resolution: string;
+}
+
+export class RejectDto extends VersionedDto {
+  @ApiProperty({ enum: REJECT_REASONS }) @IsIn(REJECT_REASONS)
+  reason: RejectReason;
+
+  @ApiPropertyOptional({ description: 'bắt buộc khi lý do là duplicate' }) @IsOptional() @IsString() @IsNotEmpty()
+  duplicateOf?: string;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  note?: string;
+}
+
+export class CommentDto {
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000)
+  text: string;
+
+  @ApiPropertyOptional({ description: 'chỉ cán bộ xem được; mặc định true' }) @IsOptional() @IsBoolean()
+  internal?: boolean;
+}

@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { parse } from 'csv-parse/sync';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { badRequest, unprocessable } from '../common/errors.js';
+import { normalizeVietnamesePhone } from '../common/phone.js';
+import { RoutingService } from '../routing/routing.service.js';
+import { DeadlineService } from '../sla/deadline.service.js';
+import { newTicketCode } from './ticket-code.js';
+import { TicketEvent } from './ticket-event.entity.js';
+import { actorOf } from './ticket-events.js';
+import { ticketSearchText } from './ticket-view.js';
+import { CHANNELS, OPEN_STATUSES, STATUSES, Ticket, type Channel, type TicketStatus } from './ticket.entity.js';
+
+export const IMPORT_COLUMNS = [
+  'code', 'channel', 'received_at', 'reporter_name', 'reporter_phone', 'area_code', 'category_code', 'content',
+  'unit_code', 'due_at', 'resolved_at', 'status', 'resolution',
+] as const;
+type Row = Record<(typeof IMPORT_COLUMNS)[number], string>;
+
+export interface ImportProblem { line: number; field: string; reason: string }
+
+const MAX_ROWS = 50_000;
+const CODE = /^[A-Za-z0-9._\-/]{1,40}$/;
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Imports tickets from the CSV of an older system. The whole file is checked first: one bad row and nothing is
+ * imported (422 listing every bad line). Otherwise all rows go in one transaction, each with an "imported" event.
+ */
+@Injectable()
+export class TicketImportService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly routing: RoutingService,
+    private readonly deadlines: DeadlineService,
+  ) {}
+
+  async import(user: AuthUser, csv: string): Promise<{ imported: number }> {
+    if (!csv || !csv.trim()) throw badRequest([{ field: 'file', reason: 'tệp CSV trống' }]);
+    let records: Array<{ record: Row; info: { lines: number } }>;
+    try {
+      records = parse(csv.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
+    } catch (e) {
+      const line = (e as { lines?: number }).lines;
+      throw unprocessable('IMPORT_INVALID', 'Tệp CSV không đọc được.', { errors: [{ line: line ?? 0, field: 'file', reason: `tệp không đúng định dạng CSV: ${(e as Error).message}` }] });
+    }
+    const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
+    const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
+    const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
+    if (missing.length || unknown.length) {
+      throw unprocessable('IMPORT_INVALID', 'Dòng tiêu đề của tệp CSV không đúng.', {
+        errors: [
+          ...missing.map((c) => ({ line: 1, field: c, reason: 'thiếu cột' })),
+          ...unknown.map((c) => ({ line: 1, field: c, reason: 'cột không được hỗ trợ' })),
+        ],
+      });
+    }
+    if (records.length > MAX_ROWS) throw unprocessable('IMPORT_TOO_LARGE', `Mỗi lần nhập tối đa ${MAX_ROWS} dòng.`, { errors: [] });
+
+    const now = this.clock.now();
+    const [areas, categories, units] = await Promise.all([
+      this.ds.query(`SELECT a.code, a.name, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.code = a.parent_code`) as Promise<Array<{ code: string; name: string; parent_name: string | null }>>,
+      this.ds.query(`SELECT code, deadline_hours FROM categories`) as Promise<Array<{ code: string; deadline_hours: number }>>,
+      this.ds.query(`SELECT code, active FROM units`) as Promise<Array<{ code: string; active: boolean }>>,
+    ]);
+    const areaMap = new Map(areas.map((a) => [a.code, a]));
+    const catMap = new Map(categories.map((c) => [c.code, c]));
+    const unitMap = new Map(units.map((u) => [u.code, u]));
+    const givenCodes = records.map((r) => r.record.code).filter(Boolean);
+    const taken = new Set<string>(
+      givenCodes.length ? (await this.ds.query(`SELECT code FROM tickets WHERE code = ANY($1)`, [givenCodes])).map((r: { code: string }) => r.code) : [],
+    );
+
+    const problems: ImportProblem[] = [];
+    const seen = new Map<string, number>();
+    const rows: Array<{ line: number; t: Partial<Ticket>; derivedStatus: boolean }> = [];
+    for (const { record: r, info } of records) {
+      const line = info.lines;
+      const bad = (field: string, reason: string) => problems.push({ line, field, reason });
+      const time = (field: 'received_at' | 'due_at' | 'resolved_at'): Date | null => {
+        if (!r[field]) return null;
+        const d = new Date(r[field]);
+        if (!ISO_WITH_OFFSET.test(r[field]) || Number.isNaN(d.getTime())) {
+          bad(field, 'phải là thời điểm ISO-8601 có múi giờ, ví dụ 2022-01-12T16:00:00+07:00');
+          return null;
+        }
+        return d;
+      };
+      if (r.code) {
+        if (!CODE.test(r.code)) bad('code', 'chỉ gồm chữ, số và . _ - / (tối đa 40 ký tự)');
+        else if (taken.has(r.code)) bad('code', `mã "${r.code}" đã có trong hệ thống`);
+        else if (seen.has(r.code)) bad('code', `mã "${r.code}" lặp lại dòng ${seen.get(r.code)}`);
+        else seen.set(r.code, line);
+      }
+      if (!(CHANNELS as readonly string[]).includes(r.channel)) bad('channel', `phải là một trong: ${CHANNELS.join(', ')}`);
+      const receivedAt = time('received_at');
+      if (!r.received_at) bad('received_at', 'bắt buộc');
+      else if (receivedAt && receivedAt > now) bad('received_at', 'không được sau thời điểm hiện tại');
+      const dueAt = time('due_at');
+      const resolvedAt = time('resolved_at');
+      if (receivedAt && dueAt && dueAt < receivedAt) bad('due_at', 'không được trước thời điểm tiếp nhận');
+      if (receivedAt && resolvedAt && resolvedAt < receivedAt) bad('resolved_at', 'không được trước thời điểm tiếp nhận');
+      if (resolvedAt && resolvedAt > now) bad('resolved_at', 'không được sau thời điểm hiện tại');
+      const phone = r.reporter_phone ? normalizeVietnamesePhone(r.reporter_phone) : null;
+      if (r.reporter_phone && !phone) bad('reporter_phone', 'không phải số điện thoại Việt Nam hợp lệ');
+      if (r.area_code && !areaMap.has(r.area_code)) bad('area_code', `không có khu vực mã "${r.area_code}"`);
+      if (r.category_code && !catMap.has(r.category_code)) bad('category_code', `không có lĩnh vực mã "${r.category_code}"`);
+      if (!r.content) bad('content', 'bắt buộc');
+      if (r.content.length > 10000) bad('content', 'dài tối đa 10000 ký tự');
+      if (r.reporter_name.length > 120) bad('reporter_name', 'dài tối đa 120 ký tự');
+      const unit = r.unit_code ? unitMap.get(r.unit_code) : undefined;
+      if (r.unit_code && !unit) bad('unit_code', `không có đơn vị mã "${r.unit_code}"`);
+      let status = r.status as TicketStatus;
+      const derivedStatus = !r.status;
+      if (r.status && !(STATUSES as readonly string[]).includes(r.status)) bad('status', `phải là một trong: ${STATUSES.join(', ')}`);
+      if (derivedStatus) status = resolvedAt ? 'resolved' : r.unit_code ? 'assigned' : 'received';
+      const open = OPEN_STATUSES.includes(status);
+      if (open && resolvedAt) bad('resolved_at', `phải để trống khi trạng thái là ${status}`);
+      if (!open && !resolvedAt && r.status) bad('resolved_at', `bắt buộc khi trạng thái là ${status} (thời điểm kết thúc)`);
+      if ((status === 'assigned' || status === 'in_progress') && !r.unit_code) bad('unit_code', `bắt buộc khi trạng thái là ${status}`);
+      if (status === 'received' && r.unit_code) bad('unit_code', 'phải để trống khi trạng thái là received (chờ phân công)');
+      if (open && unit && !unit.active) bad('unit_code', `đơn vị "${r.unit_code}" đã ngừng hoạt động; phản ánh đang xử lý phải giao cho đơn vị đang hoạt động`);
+      if ((status === 'resolved' || status === 'closed') && !r.resolution) bad('resolution', `bắt buộc khi trạng thái là ${status}`);
+      if (problems.length && problems[problems.length - 1].line === line) continue;
+      const category = r.category_code ? catMap.get(r.category_code)! : null;
+      const area = r.area_code ? areaMap.get(r.area_code)! : null;
+      const fields = {
+        code: r.code || '',
+        reporterName: r.reporter_name || 'Không rõ',
+        reporterPhone: phone,
+        reporterEmail: null,
+        address: null,
+        content: r.content,
+      };
+      rows.push({
+        line,
+        derivedStatus,
+        t: {
+          ...fields,
+          channel: r.channel as Channel,
+          status,
+          areaCode: area?.code ?? null,
+          categoryCode: category?.code ?? null,
+          assignedUnitCode: r.unit_code || null,
+          receivedAt: receivedAt!,
+          dueAt: dueAt ?? this.deadlines.dueAt(receivedAt!, category ? { deadlineHours: category.deadline_hours } : null),
+          resolvedAt: status === 'resolved' || status === 'closed' ? resolvedAt : null,
+          closedAt: status === 'closed' ? resolvedAt : null,
+          rejectedAt: status === 'rejected' ? resolvedAt : null,
+          resolution: r.resolution || null,
+          urgent: false,
+          searchText: '',
+          createdAt: now,
+          updatedAt: now,
+        },
+      });
+      rows[rows.length - 1].t.searchText = ticketSearchText(fields, area ? [area.name, area.parent_name ?? ''] : []);
+    }
+    if (problems.length) {
+      throw unprocessable('IMPORT_INVALID', `Tệp có ${new Set(problems.map((p) => p.line)).size} dòng không hợp lệ; chưa nhập dòng nào.`, { errors: problems });
+    }
+
+    const actor = actorOf(user);
+    return this.ds.transaction(async (m) => {
+      for (const row of rows) {
+        if (!row.t.code) {
+          do row.t.code = newTicketCode();
+          while (seen.has(row.t.code) || (await m.existsBy(Ticket, { code: row.t.code })));
+          seen.set(row.t.code, row.line);
+          row.t.searchText = `${row.t.code.toLowerCase()} ${row.t.searchText}`;
+        }
+        // rows without a unit and without a stated status are routed like any new ticket
+        if (row.derivedStatus && !row.t.assignedUnitCode) {
+          const decision = await this.routing.route(m, { categoryCode: row.t.categoryCode ?? null, areaCode: row.t.areaCode ?? null });
+          if (decision.unitCode) {
+            row.t.assignedUnitCode = decision.unitCode;
+            row.t.status = 'assigned';
+          }
+        }
+      }
+      const ids: string[] = [];
+      for (let i = 0; i < rows.length; i += 1000) {
+        const res = await m.insert(Ticket, rows.slice(i, i + 1000).map((r) => r.t));
+        ids.push(...res.identifiers.map((x) => x.id as string));
+      }
+      const events = rows.map((r, i) => ({
+        ticketId: ids[i], type: 'imported', at: now, actorId: actor.id, actorName: actor.name,
+        toStatus: r.t.status!, toUnitCode: r.t.assignedUnitCode ?? null, note: 'Nhập từ dữ liệu của hệ thống cũ.',
+        internal: false, data: { line: r.line } as never,
+      }));
+      for (let i = 0; i < events.length; i += 1000) await m.insert(TicketEvent, events.slice(i, i + 1000));
+      return { imported: rows.length };
+    });
+  }
+}

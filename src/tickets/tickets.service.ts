@@ -1,0 +1,218 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { AppError, badRequest, conflict, forbidden, notFound, unprocessable } from '../common/errors.js';
+import { normalizeVietnamesePhone } from '../common/phone.js';
+import { foldText } from '../common/text.js';
+import { Area } from '../directory/area.entity.js';
+import { Category } from '../directory/category.entity.js';
+import { Unit } from '../directory/unit.entity.js';
+import { loadUnitRefs } from '../directory/unit-label.js';
+import { IntakeService } from '../intake/intake.service.js';
+import { RoutingService } from '../routing/routing.service.js';
+import { DeadlineService } from '../sla/deadline.service.js';
+import type { AssignDto, CommentDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto } from './dto/ticket.dto.js';
+import { canCreateTickets, restrictToVisible } from './ticket-access.js';
+import { normalizeTicketCode } from './ticket-code.js';
+import { TicketEvent } from './ticket-event.entity.js';
+import { actorOf, recordEvent } from './ticket-events.js';
+import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS, type TicketAction } from './ticket-state.js';
+import { areaNamesFor, eventView, loadTicketRefs, ticketSearchText, ticketView } from './ticket-view.js';
+import { OPEN_STATUSES, Ticket, type TicketStatus } from './ticket.entity.js';
+
+type ActionInput =
+  | { action: 'assign'; dto: AssignDto }
+  | { action: 'accept'; dto: NoteDto }
+  | { action: 'return'; dto: ReasonDto }
+  | { action: 'resolve'; dto: ResolveDto }
+  | { action: 'close'; dto: NoteDto }
+  | { action: 'reject'; dto: RejectDto }
+  | { action: 'reopen'; dto: ReasonDto };
+
+/** What an action changes, decided before the conditional update. */
+interface Change {
+  status: TicketStatus;
+  set: Partial<Ticket>;
+  eventType: string;
+  note: string | null;
+  toUnitCode: string | null;
+  data?: Record<string, unknown>;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
+
+@Injectable()
+export class TicketsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly intake: IntakeService,
+    private readonly routing: RoutingService,
+    private readonly deadlines: DeadlineService,
+  ) {}
+
+  async create(user: AuthUser, dto: CreateTicketDto) {
+    if (!canCreateTickets(user)) throw forbidden();
+    const code = await this.ds.transaction(async (m) => (await this.intake.createTicket(m, dto, actorOf(user))).code);
+    return this.get(user, code);
+  }
+
+  async list(user: AuthUser, q: TicketQueryDto) {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const now = this.clock.now();
+    const qb = restrictToVisible(this.ds.getRepository(Ticket).createQueryBuilder('t'), user);
+    if (q.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: q.status });
+    if (q.unit) qb.andWhere('t.assigned_unit_code = :unit', { unit: q.unit });
+    if (q.category) qb.andWhere('t.category_code = :category', { category: q.category });
+    if (q.channel) qb.andWhere('t.channel = :channel', { channel: q.channel });
+    if (q.area) {
+      qb.andWhere(`t.area_code IN (SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM areas WHERE code = :area
+        UNION ALL SELECT a.code FROM areas a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub) s)`, { area: q.area });
+    }
+    if (q.overdue === 'true') qb.andWhere('t.status IN (:...open) AND t.due_at < :now', { open: OPEN_STATUSES, now });
+    if (q.overdue === 'false') qb.andWhere('NOT (t.status IN (:...open) AND t.due_at < :now)', { open: OPEN_STATUSES, now });
+    if (q.receivedFrom) qb.andWhere('t.received_at >= :from', { from: new Date(q.receivedFrom) });
+    if (q.receivedTo) qb.andWhere('t.received_at < :to', { to: new Date(q.receivedTo) });
+    if (q.phone) qb.andWhere('t.reporter_phone = :phone', { phone: normalizeVietnamesePhone(q.phone) });
+    if (q.q && foldText(q.q)) qb.andWhere(`t.search_text LIKE :text ESCAPE '\\'`, { text: `%${escapeLike(foldText(q.q))}%` });
+    qb.orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    const [items, total] = await qb.getManyAndCount();
+    const refs = await loadTicketRefs(this.ds.manager, items);
+    return { items: items.map((t) => ticketView(t, refs, now)), total, page, pageSize };
+  }
+
+  /** The ticket if this user may read it; 404 otherwise (nothing said about tickets one may not see). */
+  private async findVisible(m: EntityManager, user: AuthUser, code: string): Promise<Ticket> {
+    const qb = restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user).andWhere('t.code = :code', { code: normalizeTicketCode(code) });
+    const ticket = await qb.getOne();
+    if (!ticket) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
+    return ticket;
+  }
+
+  async get(user: AuthUser, code: string) {
+    const m = this.ds.manager;
+    const ticket = await this.findVisible(m, user, code);
+    const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
+    const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
+    return { ...ticketView(ticket, refs, this.clock.now()), events: events.map((e) => eventView(e, refs.units)) };
+  }
+
+  async comment(user: AuthUser, code: string, dto: CommentDto) {
+    await this.ds.transaction(async (m) => {
+      const ticket = await this.findVisible(m, user, code);
+      await recordEvent(m, {
+        ticketId: ticket.id, type: 'comment', at: this.clock.now(), actor: actorOf(user),
+        fromStatus: ticket.status, toStatus: ticket.status, note: dto.text, internal: dto.internal ?? true,
+      });
+    });
+    return this.get(user, code);
+  }
+
+  /**
+   * Applies one lifecycle action. The ticket is updated only if it still has the version that was read (or that the
+   * client sent), so of two concurrent changes one wins and the other gets 409 with nothing written.
+   */
+  async act(user: AuthUser, code: string, input: ActionInput) {
+    const rule = TRANSITIONS[input.action];
+    await this.ds.transaction(async (m) => {
+      const ticket = await this.findVisible(m, user, code);
+      if (!rule.roles.includes(user.role)) throw forbidden(`Vai trò của bạn không được ${ACTION_LABELS[input.action]} phản ánh.`);
+      if (input.dto.version !== undefined && input.dto.version !== ticket.version) throw this.stale(ticket);
+      if (!rule.from.includes(ticket.status)) {
+        throw conflict('TRANSITION_NOT_ALLOWED',
+          `Không thể ${ACTION_LABELS[input.action]} phản ánh đang ở trạng thái "${STATUS_LABELS[ticket.status]}" (${ticket.status}).`,
+          { currentStatus: ticket.status });
+      }
+      const now = this.clock.now();
+      const change = await this.decide(m, ticket, input, now);
+      const res = await m.createQueryBuilder().update(Ticket)
+        .set({ ...change.set, status: change.status, updatedAt: now })
+        .where('id = :id AND version = :version', { id: ticket.id, version: ticket.version })
+        .execute();
+      if (res.affected !== 1) throw this.stale(ticket);
+      await recordEvent(m, {
+        ticketId: ticket.id, type: change.eventType, at: now, actor: actorOf(user),
+        fromStatus: ticket.status, toStatus: change.status,
+        fromUnitCode: ticket.assignedUnitCode, toUnitCode: change.toUnitCode,
+        note: change.note, data: change.data,
+      });
+    });
+    return this.get(user, code);
+  }
+
+  private stale(t: Ticket): AppError {
+    return conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
+  }
+
+  private async decide(m: EntityManager, t: Ticket, input: ActionInput, now: Date): Promise<Change> {
+    const unitKept = t.assignedUnitCode;
+    switch (input.action) {
+      case 'assign': {
+        const dto = input.dto;
+        const problems = [];
+        const category = dto.categoryCode ? await m.findOneBy(Category, { code: dto.categoryCode, active: true }) : null;
+        if (dto.categoryCode && !category) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực đang dùng mã "${dto.categoryCode}"` });
+        const area = dto.areaCode ? await m.findOneBy(Area, { code: dto.areaCode }) : null;
+        if (dto.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${dto.areaCode}"` });
+        if (dto.unitCode && !(await m.existsBy(Unit, { code: dto.unitCode, active: true }))) {
+          problems.push({ field: 'unitCode', reason: `không có đơn vị đang hoạt động mã "${dto.unitCode}"` });
+        }
+        if (problems.length) throw badRequest(problems);
+        const categoryCode = category?.code ?? t.categoryCode;
+        const areaCode = area?.code ?? t.areaCode;
+        let unitCode = dto.unitCode ?? null;
+        let note = dto.note ?? null;
+        if (!unitCode) {
+          const decision = await this.routing.route(m, { categoryCode, areaCode });
+          if (!decision.unitCode) throw unprocessable('NO_UNIT', `Chưa xác định được đơn vị xử lý: ${decision.reason} Hãy chọn đơn vị.`);
+          unitCode = decision.unitCode;
+          note = note ?? decision.reason;
+        }
+        if (unitCode === t.assignedUnitCode && t.status !== 'received' && !category && !area) {
+          throw conflict('ALREADY_ASSIGNED', 'Phản ánh đã được giao cho đơn vị này.', { currentStatus: t.status });
+        }
+        const set: Partial<Ticket> = { assignedUnitCode: unitCode, categoryCode, areaCode };
+        // a new category sets the deadline from the received time: a transfer never restarts the clock
+        if (category && category.code !== t.categoryCode) set.dueAt = this.deadlines.dueAt(t.receivedAt, category);
+        if (area && area.code !== t.areaCode) set.searchText = ticketSearchText(t, await areaNamesFor(m, area.code));
+        const transfer = t.status !== 'received';
+        return { status: 'assigned', set, eventType: transfer ? 'transferred' : 'assigned', note, toUnitCode: unitCode, data: { categoryCode, areaCode } };
+      }
+      case 'accept':
+        return { status: 'in_progress', set: {}, eventType: 'accepted', note: input.dto.note ?? null, toUnitCode: unitKept };
+      case 'return':
+        return { status: 'received', set: { assignedUnitCode: null }, eventType: 'returned', note: input.dto.reason, toUnitCode: null };
+      case 'resolve':
+        return { status: 'resolved', set: { resolution: input.dto.resolution, resolvedAt: now }, eventType: 'resolved', note: input.dto.resolution, toUnitCode: unitKept };
+      case 'close':
+        return { status: 'closed', set: { closedAt: now }, eventType: 'closed', note: input.dto.note ?? null, toUnitCode: unitKept };
+      case 'reject': {
+        const dto = input.dto;
+        let duplicateOfId: string | null = null;
+        if (dto.reason === 'duplicate') {
+          if (!dto.duplicateOf) throw badRequest([{ field: 'duplicateOf', reason: 'bắt buộc khi lý do là trùng phản ánh (duplicate)' }]);
+          const original = await m.findOneBy(Ticket, { code: normalizeTicketCode(dto.duplicateOf) });
+          if (!original) throw badRequest([{ field: 'duplicateOf', reason: `không có phản ánh mã "${dto.duplicateOf}"` }]);
+          if (original.id === t.id) throw badRequest([{ field: 'duplicateOf', reason: 'không thể trùng với chính nó' }]);
+          duplicateOfId = original.id;
+        } else if (dto.duplicateOf) {
+          throw badRequest([{ field: 'duplicateOf', reason: 'chỉ dùng khi lý do là trùng phản ánh (duplicate)' }]);
+        }
+        return {
+          status: 'rejected', set: { rejectedAt: now, rejectReason: dto.reason, duplicateOfId }, eventType: 'rejected',
+          note: dto.note ?? null, toUnitCode: unitKept, data: { reason: dto.reason, duplicateOf: dto.duplicateOf ?? null },
+        };
+      }
+      case 'reopen': {
+        const unit = t.assignedUnitCode ? await this.routing.activeSuccessor(m, t.assignedUnitCode) : null;
+        return {
+          status: unit ? 'assigned' : 'received',
+          set: { assignedUnitCode: unit, resolvedAt: null, closedAt: null, rejectedAt: null, rejectReason: null, duplicateOfId: null, resolution: null },
+          eventType: 'reopened', note: input.dto.reason, toUnitCode: unit,
+        };
+      }
+    }
+  }
+}
