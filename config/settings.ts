@@ -60,6 +60,50 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1) @Max(8760)
   DEFAULT_DEADLINE_HOURS = 72;
 
+  /** Office hours, local time (Asia/Ho_Chi_Minh), Monday to Friday, with the lunch break between the periods. */
+  @Matches(/^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}(\s*,\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2})*\s*$/, { message: 'must look like 07:00-11:30,13:30-17:00' })
+  OFFICE_HOURS = '07:00-11:30,13:30-17:00';
+
+  /** How often the overdue sweep runs, in seconds. */
+  @Transform(toInt) @IsInt() @Min(5) @Max(3600)
+  OVERDUE_SWEEP_SECONDS = 60;
+
+  /** Share of the allowed time after which a "due soon" warning goes out, in percent. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(99)
+  DUE_SOON_PERCENT = 80;
+
+  /** Local time of the morning digest of overdue tickets sent to each unit on working days. */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'must be HH:MM' })
+  DIGEST_TIME = '07:30';
+
+  /** Hold notification e-mails until working time (true by default). */
+  @Transform(toBool) @IsBoolean()
+  MAIL_ONLY_IN_WORKING_TIME = true;
+
+  /** SMTP server that sends e-mail, e.g. smtp://user:pass@relay.example.gov.vn:587 */
+  @Matches(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' })
+  SMTP_URL = 'smtp://127.0.0.1:1025';
+
+  /** Do not try STARTTLS (for a local mail catcher). */
+  @Transform(toBool) @IsBoolean()
+  SMTP_IGNORE_TLS = false;
+
+  /** Sender of every e-mail. */
+  @IsString() @MinLength(3)
+  MAIL_FROM = '"Tổng đài 1022" <tongdai1022@localhost>';
+
+  /** How often the outbox is polled for messages to deliver, in milliseconds. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  OUTBOX_POLL_MS = 5000;
+
+  /** Delivery attempts before a message is marked failed (visible to admins). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(50)
+  OUTBOX_MAX_ATTEMPTS = 8;
+
+  /** Run the schedulers and queue workers in this process (turn off for an API-only instance). */
+  @Transform(toBool) @IsBoolean()
+  WORKERS_ENABLED = true;
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }

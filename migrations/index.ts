@@ -1,4 +1,6 @@
 /** Every migration, in order. `npm run migration:generate -- <Name>` writes a new one; add it here. */
 import { Init1795836425139 } from './1795836425139-Init.js';
+import { DeadlinesAndOutbox1795837061480 } from './1795837061480-DeadlinesAndOutbox.js';
+import { ScheduledRuns1795837308259 } from './1795837308259-ScheduledRuns.js';
 
-export const MIGRATIONS: Function[] = [Init1795836425139];
+export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259];

@@ -8,6 +8,8 @@ import { dataSourceOptions } from './database/data-source.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
+import { NotificationsModule } from './notifications/notifications.module.js';
+import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 
 export interface AppOptions {
@@ -24,6 +26,8 @@ export class AppModule {
         CoreModule.forRoot(settings),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
         BullModule.forRoot({ redis: settings.REDIS_URL, prefix: settings.QUEUE_PREFIX }),
+        NotificationsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
+        SlaModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         AuthModule,
         DirectoryModule,
         TicketsModule,

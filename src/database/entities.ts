@@ -5,6 +5,10 @@ import { RoutingRule } from '../routing/routing-rule.entity.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { User } from '../users/user.entity.js';
+import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';
+import { CalendarDayRow } from '../sla/calendar-day.entity.js';
+import { OutboxMessage } from '../notifications/outbox-message.entity.js';
+import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun];

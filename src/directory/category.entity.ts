@@ -9,7 +9,11 @@ export class Category {
   @Column({ type: 'varchar', length: 200 })
   name: string;
 
-  /** Time allowed to answer, in hours. */
+  /** Whether the hours run in working time (office hours, working days) or around the clock (urgent matters). */
+  @Column({ type: 'varchar', length: 8, default: 'working' })
+  deadlineMode: 'working' | 'clock';
+
+  /** Time allowed to answer, in hours (of working time or of clock time, per deadlineMode). */
   @Column({ type: 'integer' })
   deadlineHours: number;
 

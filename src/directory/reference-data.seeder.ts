@@ -5,6 +5,12 @@ import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import { buildRoutingRules, buildUnits, CATEGORIES, loadAreas } from './reference-data.js';
 import { Unit } from './unit.entity.js';
+import { CalendarDayRow } from '../sla/calendar-day.entity.js';
+import { holidaySeed } from '../sla/holiday-seed.js';
+import { RecipientList } from '../notifications/recipient-list.entity.js';
+
+/** Years whose holiday table is seeded; an admin edits the table where the government's decision differs. */
+export const SEEDED_CALENDAR_YEARS = [2021, 2022, 2023, 2024, 2025, 2026, 2027];
 
 /** Loads areas, units, categories and routing rules into an empty database, in one transaction. Returns false if data was there. */
 export async function seedReferenceData(ds: DataSource): Promise<boolean> {
@@ -22,6 +28,11 @@ export async function seedReferenceData(ds: DataSource): Promise<boolean> {
     await m.insert(Unit, units.filter((u) => u.level === 'commune'));
     await m.insert(Category, CATEGORIES);
     await m.insert(RoutingRule, buildRoutingRules(areas));
+    await m.insert(CalendarDayRow, SEEDED_CALENDAR_YEARS.flatMap((y) => holidaySeed(y)));
+    await m.insert(RecipientList, [
+      { code: 'leadership', name: 'Lãnh đạo nhận báo cáo hằng ngày', emails: [] },
+      { code: 'coordinators', name: 'Điều phối viên nhận thông báo trễ hạn', emails: [] },
+    ]);
     logger.log(`loaded ${areas.length} areas, ${units.length} units, ${CATEGORIES.length} categories`);
     return true;
   });

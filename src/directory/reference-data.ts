@@ -11,7 +11,7 @@ import type { UnitLevel } from './unit.entity.js';
  */
 export interface AreaSeed { code: string; name: string; level: AreaLevel; kind: string; parentCode: string | null }
 export interface UnitSeed { code: string; name: string; level: UnitLevel; parentCode: string | null; areaCode: string | null }
-export interface CategorySeed { code: string; name: string; deadlineHours: number; urgent: boolean }
+export interface CategorySeed { code: string; name: string; deadlineHours: number; deadlineMode: 'working' | 'clock'; urgent: boolean }
 export interface RuleSeed { categoryCode: string; areaCode: string | null; unitCode: string | null; toCommuneCommittee: boolean }
 
 export const AREAS_CSV = 'data/seed/tra-vinh-administrative-units-2021.csv';
@@ -92,15 +92,16 @@ export function buildUnits(areas: AreaSeed[]): UnitSeed[] {
   return units;
 }
 
+/** Hours of working time (8 a day) unless deadlineMode is 'clock'; KHAC: 10 working days (Luật Tiếp công dân 2013, Điều 28). */
 export const CATEGORIES: CategorySeed[] = [
-  { code: 'Y-TE', name: 'Y tế, khám chữa bệnh', deadlineHours: 72, urgent: false },
-  { code: 'XET-NGHIEM', name: 'Xét nghiệm, cách ly y tế', deadlineHours: 24, urgent: true },
-  { code: 'TIEM-CHUNG', name: 'Tiêm chủng vắc xin', deadlineHours: 120, urgent: false },
-  { code: 'AN-SINH', name: 'Hỗ trợ an sinh xã hội, lương thực', deadlineHours: 72, urgent: false },
-  { code: 'DI-LAI', name: 'Đi lại, kiểm soát phòng dịch', deadlineHours: 48, urgent: false },
-  { code: 'AN-NINH', name: 'An ninh, trật tự', deadlineHours: 48, urgent: false },
-  { code: 'THONG-TIN', name: 'Thông tin sai sự thật trên mạng', deadlineHours: 72, urgent: false },
-  { code: 'KHAC', name: 'Lĩnh vực khác', deadlineHours: 240, urgent: false },
+  { code: 'Y-TE', name: 'Y tế, khám chữa bệnh', deadlineHours: 40, deadlineMode: 'working', urgent: false },
+  { code: 'XET-NGHIEM', name: 'Xét nghiệm, cách ly y tế', deadlineHours: 24, deadlineMode: 'clock', urgent: true },
+  { code: 'TIEM-CHUNG', name: 'Tiêm chủng vắc xin', deadlineHours: 40, deadlineMode: 'working', urgent: false },
+  { code: 'AN-SINH', name: 'Hỗ trợ an sinh xã hội, lương thực', deadlineHours: 24, deadlineMode: 'working', urgent: false },
+  { code: 'DI-LAI', name: 'Đi lại, kiểm soát phòng dịch', deadlineHours: 16, deadlineMode: 'working', urgent: false },
+  { code: 'AN-NINH', name: 'An ninh, trật tự', deadlineHours: 16, deadlineMode: 'working', urgent: false },
+  { code: 'THONG-TIN', name: 'Thông tin sai sự thật trên mạng', deadlineHours: 24, deadlineMode: 'working', urgent: false },
+  { code: 'KHAC', name: 'Lĩnh vực khác', deadlineHours: 80, deadlineMode: 'working', urgent: false },
 ];
 
 export function buildRoutingRules(areas: AreaSeed[]): RuleSeed[] {

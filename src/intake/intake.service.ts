@@ -47,6 +47,7 @@ export class IntakeService {
     const receivedAt = this.clock.now();
     const decision = await this.routing.route(m, { categoryCode: category?.code ?? null, areaCode: area?.code ?? null });
     const code = await this.freeCode(m);
+    const deadline = this.deadlines.deadline(receivedAt, category);
     const fields = {
       code,
       reporterName: input.reporterName,
@@ -64,7 +65,8 @@ export class IntakeService {
       urgent: input.urgent ?? category?.urgent ?? false,
       assignedUnitCode: decision.unitCode,
       receivedAt,
-      dueAt: this.deadlines.dueAt(receivedAt, category),
+      dueAt: deadline.dueAt,
+      warnAt: deadline.warnAt,
       searchText: ticketSearchText(fields, await areaNamesFor(m, area?.code ?? null)),
       createdAt: receivedAt,
       updatedAt: receivedAt,
@@ -72,7 +74,7 @@ export class IntakeService {
     await m.insert(Ticket, ticket);
     await recordEvent(m, {
       ticketId: ticket.id, type: 'created', at: receivedAt, actor,
-      toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, note: decision.reason,
+      toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, dueAt: ticket.dueAt, note: decision.reason,
       data: { channel: input.channel, routingRuleId: decision.ruleId },
     });
     return ticket;

@@ -4,9 +4,6 @@
  */
 import type { Change } from './report-figures.js';
 
-/** Viet Nam is UTC+7 all year (no daylight saving since 1975). */
-const VIETNAM_OFFSET_MS = 7 * 60 * 60 * 1000;
-
 /**
  * Formats a number Vietnamese style: "." groups thousands, "," marks decimals, "-" for negatives.
  * Rounds to at most `maxFractionDigits` decimals (default 2) and drops trailing zeros:
@@ -24,15 +21,8 @@ export function formatNumberVi(n: number, maxFractionDigits = 2): string {
   return n < 0 && !isZero ? `-${body}` : body;
 }
 
-/** The date of an instant in Asia/Ho_Chi_Minh as dd/mm/yyyy ("12/01/2022"), whatever the process time zone. */
-export function formatDateVi(date: Date): string {
-  const time = date.getTime();
-  if (Number.isNaN(time)) throw new RangeError('formatDateVi: invalid date');
-  const local = new Date(time + VIETNAM_OFFSET_MS);
-  const dd = String(local.getUTCDate()).padStart(2, '0');
-  const mm = String(local.getUTCMonth() + 1).padStart(2, '0');
-  return `${dd}/${mm}/${local.getUTCFullYear()}`;
-}
+/** The date of an instant in Asia/Ho_Chi_Minh as dd/mm/yyyy (one implementation, in src/common/vn-time.ts). */
+export { formatDateVi } from '../common/vn-time.js';
 
 /**
  * " (tăng M <unitWord>)" for growth, " (giảm M <unitWord>)" for a decrease, "" for a first report

@@ -1,14 +1,50 @@
 import { Injectable } from '@nestjs/common';
 import { Settings } from '../../config/settings.js';
 import type { Category } from '../directory/category.entity.js';
+import { CalendarService } from './calendar.service.js';
 
-/** The one place that computes a ticket's deadline. */
+export type DeadlineRule = Pick<Category, 'deadlineHours' | 'deadlineMode'>;
+
+export interface Deadline {
+  dueAt: Date;
+  /** When the "due soon" warning falls due: DUE_SOON_PERCENT of the allowed time. */
+  warnAt: Date;
+}
+
+/**
+ * The one place that computes deadlines: for new tickets, imports without a due time, a category change, an
+ * extension, and "how much working time is left". Working-time categories count office hours on working days
+ * (with the holiday table); clock-time categories (urgent matters) count around the clock.
+ */
 @Injectable()
 export class DeadlineService {
-  constructor(private readonly settings: Settings) {}
+  constructor(private readonly settings: Settings, private readonly calendars: CalendarService) {}
 
-  dueAt(receivedAt: Date, category: Pick<Category, 'deadlineHours'> | null): Date {
+  /** A category-less ticket gets DEFAULT_DEADLINE_HOURS of working time. */
+  deadline(receivedAt: Date, category: DeadlineRule | null): Deadline {
     const hours = category?.deadlineHours ?? this.settings.DEFAULT_DEADLINE_HOURS;
-    return new Date(receivedAt.getTime() + hours * 3600_000);
+    const mode = category?.deadlineMode ?? 'working';
+    const dueAt = mode === 'clock'
+      ? new Date(receivedAt.getTime() + hours * 3600_000)
+      : this.calendars.current().addWorkingMinutes(receivedAt, hours * 60);
+    return { dueAt, warnAt: this.warnAt(receivedAt, dueAt, mode) };
+  }
+
+  dueAt(receivedAt: Date, category: DeadlineRule | null): Date {
+    return this.deadline(receivedAt, category).dueAt;
+  }
+
+  /** The warning instant for a given deadline (also after an extension). */
+  warnAt(receivedAt: Date, dueAt: Date, mode: 'working' | 'clock'): Date {
+    const share = this.settings.DUE_SOON_PERCENT / 100;
+    if (mode === 'clock') return new Date(receivedAt.getTime() + (dueAt.getTime() - receivedAt.getTime()) * share);
+    const cal = this.calendars.current();
+    const allowed = cal.workingMinutesBetween(receivedAt, dueAt);
+    return cal.addWorkingMinutes(receivedAt, allowed * share);
+  }
+
+  /** Working minutes left until the deadline (negative when overdue). */
+  workingMinutesLeft(now: Date, dueAt: Date): number {
+    return Math.round(this.calendars.current().workingMinutesBetween(now, dueAt));
   }
 }

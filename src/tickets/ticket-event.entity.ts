@@ -46,6 +46,10 @@ export class TicketEvent {
   @Column({ type: 'varchar', length: 32, nullable: true })
   toUnitCode: string | null;
 
+  /** The deadline in force after this event (state events only), so that any past instant can be reconstructed. */
+  @Column({ type: 'timestamptz', nullable: true })
+  dueAt: Date | null;
+
   @Column({ type: 'text', nullable: true })
   note: string | null;
 

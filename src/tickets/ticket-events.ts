@@ -22,6 +22,8 @@ export interface EventInput {
   toStatus?: TicketStatus | null;
   fromUnitCode?: string | null;
   toUnitCode?: string | null;
+  /** The deadline in force after a state event (one with toStatus). */
+  dueAt?: Date | null;
   note?: string | null;
   internal?: boolean;
   data?: Record<string, unknown>;
@@ -39,6 +41,7 @@ export async function recordEvent(m: EntityManager, e: EventInput): Promise<void
     toStatus: e.toStatus ?? null,
     fromUnitCode: e.fromUnitCode ?? null,
     toUnitCode: e.toUnitCode ?? null,
+    dueAt: e.dueAt ?? null,
     note: e.note ?? null,
     internal: e.internal ?? false,
     // TypeORM's deep-partial type does not fit a jsonb record

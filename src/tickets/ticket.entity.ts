@@ -17,6 +17,7 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 @Entity('tickets')
 @Index('idx_tickets_unit_status', ['assignedUnitCode', 'status'])
 @Index('idx_tickets_status_due', ['status', 'dueAt'])
+@Index('idx_tickets_status_warn', ['status', 'warnAt'])
 export class Ticket {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -80,6 +81,22 @@ export class Ticket {
 
   @Column({ type: 'timestamptz', nullable: true })
   dueAt: Date | null;
+
+  /** When the "due soon" warning falls due (a share of the allowed time has passed). */
+  @Column({ type: 'timestamptz', nullable: true })
+  warnAt: Date | null;
+
+  /** The deadline for which the due-soon warning was sent (once per ticket and deadline). */
+  @Column({ type: 'timestamptz', nullable: true })
+  warnedForDueAt: Date | null;
+
+  /** When the ticket became overdue (its deadline), set by the overdue sweep. */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueAt: Date | null;
+
+  /** The deadline for which the ticket was flagged overdue (once per ticket and deadline). */
+  @Column({ type: 'timestamptz', nullable: true })
+  overdueForDueAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   resolvedAt: Date | null;

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { IntakeService } from '../intake/intake.service.js';
-import { DeadlineService } from '../sla/deadline.service.js';
 import { TicketImportController } from './ticket-import.controller.js';
 import { TicketImportService } from './ticket-import.service.js';
 import { TicketsController } from './tickets.controller.js';
@@ -10,7 +9,7 @@ import { TicketsService } from './tickets.service.js';
 @Module({
   imports: [DirectoryModule],
   controllers: [TicketImportController, TicketsController],
-  providers: [TicketsService, TicketImportService, IntakeService, DeadlineService],
-  exports: [TicketsService, IntakeService, DeadlineService],
+  providers: [TicketsService, TicketImportService, IntakeService],
+  exports: [TicketsService, IntakeService],
 })
 export class TicketsModule {}

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { loadSettings, type Settings } from '../../config/settings.js';
@@ -41,6 +43,9 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
     JWT_SECRET: randomBytes(32).toString('hex'),
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // schedulers and queue workers run only where a test asks for them (they act on the test's clock)
+    WORKERS_ENABLED: 'false',
+    OUTBOX_POLL_MS: '200',
     ...opts.env,
   });
   const clock = new FixedClock(new Date(opts.now ?? '2026-03-02T09:00:00+07:00'));
@@ -66,6 +71,14 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
       return res.body.accessToken as string;
     },
     async close() {
+      for (const name of ['outbox', 'sla', 'reports', 'intake']) {
+        try {
+          const queue = app.get<Queue>(getQueueToken(name), { strict: false });
+          await queue.obliterate({ force: true });
+        } catch {
+          // queue not registered in this application
+        }
+      }
       await app.close();
       await db.drop();
     },

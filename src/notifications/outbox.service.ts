@@ -1,0 +1,131 @@
+import { InjectQueue } from '@nestjs/bull';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bull';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import { Clock } from '../common/clock.js';
+import { notFound } from '../common/errors.js';
+import { OutboxMessage, type OutboxChannel } from './outbox-message.entity.js';
+
+export const OUTBOX_QUEUE = 'outbox';
+
+export interface EmailPayload {
+  to: string[];
+  cc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: Array<{ filename: string; contentType: string; contentBase64: string }>;
+}
+
+export interface OutboxEntry {
+  channel: OutboxChannel;
+  /** Unique per cause: the same key twice is written once. */
+  dedupeKey: string;
+  payload: Record<string, unknown>;
+  ticketId?: string | null;
+  availableAt?: Date;
+}
+
+/** A message taking longer than this in "sending" is considered abandoned (crash) and is tried again. */
+const ABANDONED_MS = 5 * 60_000;
+
+/**
+ * The outbox: messages are written in the transaction of their cause and delivered afterwards through the queue.
+ * A crash or a Redis outage only delays delivery: the relay finds every pending row again. A row is claimed before
+ * it is sent, so a redelivered job never sends twice.
+ */
+@Injectable()
+export class OutboxService {
+  private readonly logger = new Logger(OutboxService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    @InjectQueue(OUTBOX_QUEUE) private readonly queue: Queue,
+  ) {}
+
+  /** Writes messages with the caller's transaction; returns how many were new. */
+  async add(m: EntityManager, entries: OutboxEntry[]): Promise<number> {
+    if (!entries.length) return 0;
+    const now = this.clock.now();
+    const res = await m.createQueryBuilder().insert().into(OutboxMessage)
+      .values(entries.map((e) => ({
+        channel: e.channel, dedupeKey: e.dedupeKey, payload: e.payload as never, ticketId: e.ticketId ?? null,
+        availableAt: e.availableAt ?? now, createdAt: now, status: 'pending' as const, attempts: 0,
+      })))
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    return res.raw.length;
+  }
+
+  /** Finds due messages (and abandoned ones) and queues their delivery. Safe to run anywhere, any number of times. */
+  async relay(): Promise<number> {
+    const now = this.clock.now();
+    await this.ds.query(
+      `UPDATE outbox_messages SET status = 'pending' WHERE status = 'sending' AND claimed_at < $1`,
+      [new Date(now.getTime() - ABANDONED_MS)],
+    );
+    const rows: Array<{ id: string; attempts: number }> = await this.ds.query(
+      `SELECT id, attempts FROM outbox_messages WHERE status = 'pending' AND available_at <= $1 ORDER BY available_at LIMIT 500`,
+      [now],
+    );
+    if (!rows.length) return 0;
+    await this.queue.addBulk(rows.map((r) => ({
+      name: 'deliver',
+      data: { id: r.id },
+      opts: { jobId: `deliver:${r.id}:${r.attempts}`, removeOnComplete: true, removeOnFail: true, attempts: 1 },
+    })));
+    return rows.length;
+  }
+
+  /** Claims one message for sending; null when another worker has it, it was sent, or it is not due. */
+  async claim(id: string): Promise<OutboxMessage | null> {
+    const now = this.clock.now();
+    const [rows] = await this.ds.query(
+      `UPDATE outbox_messages SET status = 'sending', claimed_at = $2, attempts = attempts + 1
+        WHERE id = $1 AND status = 'pending' AND available_at <= $2
+        RETURNING id, channel, payload, attempts, ticket_id AS "ticketId", dedupe_key AS "dedupeKey"`,
+      [id, now],
+    );
+    return (rows?.[0] as OutboxMessage | undefined) ?? null;
+  }
+
+  async markSent(id: string): Promise<void> {
+    await this.ds.query(`UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1`, [id, this.clock.now()]);
+  }
+
+  /** Schedules another attempt with exponential back-off, or marks the message failed after the last attempt. */
+  async markFailed(msg: Pick<OutboxMessage, 'id' | 'attempts'>, error: string): Promise<void> {
+    const now = this.clock.now();
+    const failed = msg.attempts >= this.settings.OUTBOX_MAX_ATTEMPTS;
+    const delayMs = Math.min(3600_000, 15_000 * 2 ** (msg.attempts - 1));
+    await this.ds.query(
+      `UPDATE outbox_messages SET status = $2, last_error = $3, available_at = $4 WHERE id = $1`,
+      [msg.id, failed ? 'failed' : 'pending', error.slice(0, 2000), new Date(now.getTime() + delayMs)],
+    );
+    if (failed) this.logger.warn(`message ${msg.id} failed after ${msg.attempts} attempts: ${error}`);
+  }
+
+  list(status?: string) {
+    const qb = this.ds.getRepository(OutboxMessage).createQueryBuilder('o').orderBy('o.created_at', 'DESC').take(200);
+    if (status) qb.where('o.status = :status', { status });
+    return qb.getMany().then((rows) => rows.map((o) => ({
+      id: o.id, channel: o.channel, status: o.status, attempts: o.attempts, lastError: o.lastError, dedupeKey: o.dedupeKey,
+      availableAt: o.availableAt, createdAt: o.createdAt, sentAt: o.sentAt,
+      summary: o.channel === 'email' ? { to: (o.payload as unknown as EmailPayload).to, subject: (o.payload as unknown as EmailPayload).subject } : { to: o.payload.recipient },
+    })));
+  }
+
+  /** An admin's "try again" for a failed message. */
+  async retry(id: string): Promise<void> {
+    const [, count] = await this.ds.query(
+      `UPDATE outbox_messages SET status = 'pending', attempts = 0, available_at = $2 WHERE id = $1 AND status = 'failed'`,
+      [id, this.clock.now()],
+    );
+    if (!count) throw notFound('Không tìm thấy tin gửi lỗi với mã này.');
+    await this.relay();
+  }
+}

@@ -1,0 +1,72 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import { badRequest, notFound } from '../common/errors.js';
+import { BusinessCalendar, parseOfficeHours, type OfficeHours } from './business-calendar.js';
+import { CalendarDayRow } from './calendar-day.entity.js';
+
+const REFRESH_MS = 60_000;
+
+/**
+ * The working-time calendar: office hours from the settings, days off and extra working days from the
+ * calendar_days table (editable by an admin). Held in memory and refreshed every minute and after each edit, so
+ * deadline arithmetic stays synchronous and cheap.
+ */
+@Injectable()
+export class CalendarService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CalendarService.name);
+  private readonly hours: OfficeHours;
+  private calendar: BusinessCalendar;
+  private timer?: NodeJS.Timeout;
+
+  constructor(private readonly ds: DataSource, settings: Settings) {
+    this.hours = parseOfficeHours(settings.OFFICE_HOURS);
+    this.calendar = new BusinessCalendar(this.hours, []);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => this.reload().catch((e) => this.logger.warn(`calendar refresh failed: ${e}`)), REFRESH_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  current(): BusinessCalendar {
+    return this.calendar;
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.ds.getRepository(CalendarDayRow).find({ order: { date: 'ASC' } });
+    this.calendar = new BusinessCalendar(this.hours, rows.map((r) => ({ date: r.date, kind: r.kind, name: r.name })));
+  }
+
+  async list(year: number) {
+    const rows = await this.ds.query(
+      `SELECT to_char(date, 'YYYY-MM-DD') AS date, kind, name FROM calendar_days WHERE date >= make_date($1, 1, 1) AND date < make_date($1 + 1, 1, 1) ORDER BY date`,
+      [year],
+    );
+    return { year, officeHours: this.hours, days: rows };
+  }
+
+  async put(date: string, kind: 'off' | 'work', name: string) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw badRequest([{ field: 'date', reason: 'phải là ngày dạng YYYY-MM-DD' }]);
+    await this.ds.query(
+      `INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name`,
+      [date, kind, name],
+    );
+    await this.reload();
+    return { date, kind, name };
+  }
+
+  async remove(date: string) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+      throw badRequest([{ field: 'date', reason: 'phải là ngày dạng YYYY-MM-DD' }]);
+    }
+    const [, count] = await this.ds.query(`DELETE FROM calendar_days WHERE date = $1::date`, [date]);
+    if (!count) throw notFound(`Ngày ${date} không có trong lịch nghỉ, làm bù.`);
+    await this.reload();
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
+import { formatDateTimeVi } from '../common/vn-time.js';
+import { Category } from '../directory/category.entity.js';
+import { restrictToVisible } from '../tickets/ticket-access.js';
+import { normalizeTicketCode } from '../tickets/ticket-code.js';
+import { actorOf, recordEvent } from '../tickets/ticket-events.js';
+import { STATUS_LABELS } from '../tickets/ticket-state.js';
+import { OPEN_STATUSES, Ticket } from '../tickets/ticket.entity.js';
+import { DeadlineService } from './deadline.service.js';
+import type { ExtendDeadlineDto } from './dto/sla.dto.js';
+
+/** Deadline questions about one ticket: an extension granted by a coordinator, and how much time is left. */
+@Injectable()
+export class DeadlineExtensionService {
+  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly deadlines: DeadlineService) {}
+
+  private async visible(user: AuthUser, code: string, m = this.ds.manager): Promise<Ticket> {
+    const t = await restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user)
+      .andWhere('t.code = :code', { code: normalizeTicketCode(code) }).getOne();
+    if (!t) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
+    return t;
+  }
+
+  async timeLeft(user: AuthUser, code: string) {
+    const t = await this.visible(user, code);
+    const now = this.clock.now();
+    const open = OPEN_STATUSES.includes(t.status);
+    return {
+      code: t.code,
+      dueAt: t.dueAt?.toISOString() ?? null,
+      warnAt: t.warnAt?.toISOString() ?? null,
+      overdue: open && !!t.dueAt && t.dueAt <= now,
+      overdueAt: t.overdueAt?.toISOString() ?? null,
+      workingMinutesLeft: open && t.dueAt ? this.deadlines.workingMinutesLeft(now, t.dueAt) : null,
+    };
+  }
+
+  async extend(user: AuthUser, code: string, dto: ExtendDeadlineDto) {
+    await this.ds.transaction(async (m) => {
+      const t = await this.visible(user, code, m);
+      if (!['coordinator', 'admin'].includes(user.role)) throw forbidden('Chỉ điều phối viên được gia hạn xử lý phản ánh.');
+      if (dto.version !== undefined && dto.version !== t.version) {
+        throw conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
+      }
+      if (!OPEN_STATUSES.includes(t.status)) {
+        throw conflict('TRANSITION_NOT_ALLOWED', `Không thể gia hạn phản ánh đang ở trạng thái "${STATUS_LABELS[t.status]}" (${t.status}).`, { currentStatus: t.status });
+      }
+      const dueAt = new Date(dto.dueAt);
+      if (t.dueAt && dueAt <= t.dueAt) throw badRequest([{ field: 'dueAt', reason: `phải sau hạn hiện tại (${formatDateTimeVi(t.dueAt)})` }]);
+      const category = t.categoryCode ? await m.findOneBy(Category, { code: t.categoryCode }) : null;
+      const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, category?.deadlineMode ?? 'working');
+      const now = this.clock.now();
+      const res = await m.createQueryBuilder().update(Ticket).set({ dueAt, warnAt, updatedAt: now })
+        .where('id = :id AND version = :version', { id: t.id, version: t.version }).execute();
+      if (res.affected !== 1) throw conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
+      await recordEvent(m, {
+        ticketId: t.id, type: 'deadline_extended', at: now, actor: actorOf(user),
+        fromStatus: t.status, toStatus: t.status, fromUnitCode: t.assignedUnitCode, toUnitCode: t.assignedUnitCode,
+        dueAt, note: dto.reason, data: { previousDueAt: t.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() },
+      });
+    });
+    return this.timeLeft(user, code);
+  }
+}

@@ -1,0 +1,203 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { atLocalTime, localDate } from '../common/vn-time.js';
+import { loadUnitRefs } from '../directory/unit-label.js';
+import { OutboxService, type OutboxEntry } from '../notifications/outbox.service.js';
+import { RecipientListsService } from '../notifications/recipient-lists.service.js';
+import { claimRun } from '../scheduler/scheduled-runs.js';
+import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import { CalendarService } from './calendar.service.js';
+import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
+
+interface FlaggedRow {
+  id: string; code: string; content: string; due_at: Date; received_at: Date;
+  assigned_unit_code: string | null; category_name: string | null; emails: string[] | null;
+}
+
+/** Subtree of a leader's unit, as SQL over units (used to narrow the overdue list). */
+const SUBTREE = `SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM units WHERE code = $2::varchar
+  UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent_code = sub.code) SELECT code FROM sub) s`;
+
+/**
+ * The deadline watch: flags overdue tickets (once per ticket and deadline, with the deadline as the overdue time),
+ * sends due-soon warnings and overdue notices, and the morning digest per unit; and the per-unit overdue list at
+ * any instant, reconstructed from the ticket events.
+ */
+@Injectable()
+export class OverdueService {
+  private readonly logger = new Logger(OverdueService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly outbox: OutboxService,
+    private readonly calendars: CalendarService,
+    private readonly lists: RecipientListsService,
+  ) {}
+
+  /** One scheduler tick. Every step is idempotent, so ticks may overlap or repeat. */
+  async tick(): Promise<{ overdue: number; warned: number; digests: number }> {
+    const now = this.clock.now();
+    const overdue = await this.sweepOverdue(now);
+    const warned = await this.sweepDueSoon(now);
+    const digests = await this.morningDigest(now);
+    if (overdue || warned || digests) this.logger.log(`flagged ${overdue} overdue, warned ${warned}, ${digests} digest(s)`);
+    return { overdue, warned, digests };
+  }
+
+  /** When a notice may go out: now, or the start of the next working period when mail waits for working time. */
+  private mailTime(now: Date): Date {
+    return this.settings.MAIL_ONLY_IN_WORKING_TIME ? this.calendars.current().nextWorkingStart(now) : now;
+  }
+
+  /** Flags every open ticket past its deadline, in one statement; writes one "overdue" event each, and the notices. */
+  async sweepOverdue(now: Date = this.clock.now()): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const rows: FlaggedRow[] = await m.query(
+        `WITH flagged AS (
+           UPDATE tickets SET overdue_at = due_at, overdue_for_due_at = due_at
+            WHERE status = ANY($2) AND due_at <= $1 AND overdue_for_due_at IS DISTINCT FROM due_at
+           RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code),
+         ev AS (
+           INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)
+           SELECT id, 'overdue', due_at, 'Hệ thống', assigned_unit_code, assigned_unit_code, 'Phản ánh đã quá hạn xử lý.',
+                  jsonb_build_object('dueAt', due_at)
+             FROM flagged)
+         SELECT f.id, f.code, f.content, f.due_at, f.received_at, f.assigned_unit_code, c.name AS category_name, u.emails
+           FROM flagged f LEFT JOIN units u ON u.code = f.assigned_unit_code LEFT JOIN categories c ON c.code = f.category_code`,
+        [now, OPEN_STATUSES],
+      );
+      if (!rows.length) return 0;
+      const coordinators = await this.lists.emails('coordinators', m);
+      const tickets = await this.noticeTickets(m, rows);
+      const entries: OutboxEntry[] = [];
+      rows.forEach((r, i) => {
+        const unitEmails = r.emails ?? [];
+        const to = unitEmails.length ? unitEmails : coordinators;
+        const cc = unitEmails.length ? coordinators : [];
+        if (!to.length) return;
+        entries.push({
+          channel: 'email', ticketId: r.id, dedupeKey: `overdue:${r.id}:${new Date(r.due_at).getTime()}`,
+          payload: overdueMail(to, cc, tickets[i], this.settings.PUBLIC_URL) as never, availableAt: this.mailTime(now),
+        });
+      });
+      await this.outbox.add(m, entries);
+      return rows.length;
+    });
+  }
+
+  /** Warns the unit once per ticket and deadline when DUE_SOON_PERCENT of the allowed time has passed. */
+  async sweepDueSoon(now: Date = this.clock.now()): Promise<number> {
+    return this.ds.transaction(async (m) => {
+      const rows: FlaggedRow[] = await m.query(
+        `WITH warned AS (
+           UPDATE tickets SET warned_for_due_at = due_at
+            WHERE status = ANY($2) AND warn_at <= $1 AND due_at > $1 AND warned_for_due_at IS DISTINCT FROM due_at
+           RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code)
+         SELECT w.id, w.code, w.content, w.due_at, w.received_at, w.assigned_unit_code, c.name AS category_name, u.emails
+           FROM warned w LEFT JOIN units u ON u.code = w.assigned_unit_code LEFT JOIN categories c ON c.code = w.category_code`,
+        [now, OPEN_STATUSES],
+      );
+      if (!rows.length) return 0;
+      const coordinators = await this.lists.emails('coordinators', m);
+      const tickets = await this.noticeTickets(m, rows);
+      const entries: OutboxEntry[] = [];
+      rows.forEach((r, i) => {
+        const to = r.emails?.length ? r.emails : coordinators;
+        if (!to.length) return;
+        entries.push({
+          channel: 'email', ticketId: r.id, dedupeKey: `due-soon:${r.id}:${new Date(r.due_at).getTime()}`,
+          payload: dueSoonMail(to, tickets[i], this.settings.PUBLIC_URL) as never, availableAt: this.mailTime(now),
+        });
+      });
+      await this.outbox.add(m, entries);
+      return rows.length;
+    });
+  }
+
+  /** Once per working day, from DIGEST_TIME on: one digest per unit with overdue tickets, oldest first. */
+  async morningDigest(now: Date = this.clock.now()): Promise<number> {
+    const today = localDate(now);
+    if (!this.calendars.current().isWorkingDay(today)) return 0;
+    if (now < atLocalTime(today, this.settings.DIGEST_TIME)) return 0;
+    return this.ds.transaction(async (m) => {
+      if (!(await claimRun(m, 'morning-digest', today, now))) return 0;
+      const rows: FlaggedRow[] = await m.query(
+        `SELECT t.id, t.code, t.content, t.due_at, t.received_at, t.assigned_unit_code, c.name AS category_name, u.emails
+           FROM tickets t JOIN units u ON u.code = t.assigned_unit_code LEFT JOIN categories c ON c.code = t.category_code
+          WHERE t.status = ANY($2) AND t.due_at < $1 AND cardinality(u.emails) > 0
+          ORDER BY t.assigned_unit_code, t.due_at, t.code`,
+        [now, OPEN_STATUSES],
+      );
+      const tickets = await this.noticeTickets(m, rows);
+      const byUnit = new Map<string, { emails: string[]; tickets: NoticeTicket[] }>();
+      rows.forEach((r, i) => {
+        const entry = byUnit.get(r.assigned_unit_code!) ?? { emails: r.emails ?? [], tickets: [] };
+        entry.tickets.push(tickets[i]);
+        byUnit.set(r.assigned_unit_code!, entry);
+      });
+      const entries: OutboxEntry[] = [...byUnit.entries()].map(([unit, e]) => ({
+        channel: 'email', dedupeKey: `digest:${unit}:${today}`,
+        payload: digestMail(e.emails, e.tickets[0].unitName ?? unit, now, e.tickets, now, this.settings.PUBLIC_URL) as never,
+        availableAt: this.mailTime(now),
+      }));
+      await this.outbox.add(m, entries);
+      return entries.length;
+    });
+  }
+
+  private async noticeTickets(m: EntityManager, rows: FlaggedRow[]): Promise<NoticeTicket[]> {
+    const units = await loadUnitRefs(m, rows.map((r) => r.assigned_unit_code));
+    return rows.map((r) => ({
+      code: r.code, content: r.content, dueAt: new Date(r.due_at), receivedAt: new Date(r.received_at),
+      unitName: r.assigned_unit_code ? units.get(r.assigned_unit_code)?.displayName ?? r.assigned_unit_code : null,
+      categoryName: r.category_name,
+    }));
+  }
+
+  /**
+   * Every unit with at least one ticket open and past its deadline at `at`, with the tickets. Reconstructed from
+   * the events (status, unit and deadline in force at that instant), so a past instant gives the same answer later.
+   * A leader bound to a unit sees that unit's subtree.
+   */
+  async overdueAt(at: Date, user?: AuthUser) {
+    const scoped = user?.role === 'leader' && user.unitCode;
+    const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string }> =
+      await this.ds.query(
+        `WITH state AS (
+           SELECT DISTINCT ON (e.ticket_id) e.ticket_id, e.to_status, e.to_unit_code, e.due_at
+             FROM ticket_events e
+            WHERE e.at <= $1 AND e.to_status IS NOT NULL
+            ORDER BY e.ticket_id, e.at DESC, e.id DESC)
+         SELECT s.to_unit_code AS unit_code, t.code, t.received_at, s.due_at, t.category_code, s.to_status AS status
+           FROM state s JOIN tickets t ON t.id = s.ticket_id
+          WHERE s.to_status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
+            AND ($2::varchar IS NULL OR s.to_unit_code IN (${SUBTREE}))
+          ORDER BY s.due_at, t.code`,
+        [at, scoped ? user.unitCode : null, OPEN_STATUSES],
+      );
+    const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
+    const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: unknown[] }>();
+    for (const r of rows) {
+      const key = r.unit_code ?? '';
+      const u = r.unit_code ? units.get(r.unit_code) : undefined;
+      const g = groups.get(key) ?? {
+        unit: r.unit_code ? { code: r.unit_code, name: u?.displayName ?? r.unit_code, level: u?.level ?? '' } : null,
+        count: 0, tickets: [],
+      };
+      g.count++;
+      g.tickets.push({
+        code: r.code, status: r.status, categoryCode: r.category_code,
+        receivedAt: new Date(r.received_at).toISOString(), dueAt: new Date(r.due_at).toISOString(),
+        daysLate: Math.floor((at.getTime() - new Date(r.due_at).getTime()) / 86_400_000),
+      });
+      groups.set(key, g);
+    }
+    const list = [...groups.values()].sort((a, b) => b.count - a.count || (a.unit?.name ?? '').localeCompare(b.unit?.name ?? '', 'vi'));
+    return { at: at.toISOString(), total: rows.length, units: list };
+  }
+}

@@ -1,0 +1,61 @@
+import { formatDateTimeVi, formatDateVi } from '../common/vn-time.js';
+import type { EmailPayload } from '../notifications/outbox.service.js';
+
+/** The e-mails of the deadline watch, in Vietnamese. */
+export interface NoticeTicket {
+  code: string;
+  content: string;
+  dueAt: Date;
+  unitName: string | null;
+  categoryName: string | null;
+  receivedAt: Date;
+}
+
+const excerpt = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const link = (publicUrl: string, code: string) => `${publicUrl.replace(/\/$/, '')}/tickets/${encodeURIComponent(code)}`;
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function ticketBlock(t: NoticeTicket, publicUrl: string): string {
+  return [
+    `Mã phản ánh: ${t.code}`,
+    `Đơn vị xử lý: ${t.unitName ?? 'chưa phân công'}`,
+    `Lĩnh vực: ${t.categoryName ?? 'chưa phân loại'}`,
+    `Tiếp nhận lúc: ${formatDateTimeVi(t.receivedAt)}`,
+    `Hạn xử lý: ${formatDateTimeVi(t.dueAt)}`,
+    `Nội dung: ${excerpt(t.content)}`,
+    `Xem chi tiết: ${link(publicUrl, t.code)}`,
+  ].join('\n');
+}
+
+export function dueSoonMail(to: string[], t: NoticeTicket, publicUrl: string): EmailPayload {
+  return {
+    to,
+    subject: `[Tổng đài 1022] Sắp đến hạn xử lý: phản ánh ${t.code}`,
+    text: `Kính gửi ${t.unitName ?? 'bộ phận điều phối'},\n\nPhản ánh dưới đây sắp đến hạn xử lý (hạn ${formatDateTimeVi(t.dueAt)}). Đề nghị đơn vị khẩn trương xử lý và báo cáo kết quả trên hệ thống.\n\n${ticketBlock(t, publicUrl)}\n\nTổng đài 1022\n`,
+  };
+}
+
+export function overdueMail(to: string[], cc: string[], t: NoticeTicket, publicUrl: string): EmailPayload {
+  return {
+    to,
+    cc,
+    subject: `[Tổng đài 1022] Trễ hạn xử lý: phản ánh ${t.code}`,
+    text: `Kính gửi ${t.unitName ?? 'bộ phận điều phối'},\n\nPhản ánh dưới đây đã quá hạn xử lý từ ${formatDateTimeVi(t.dueAt)}. Đề nghị đơn vị xử lý ngay và báo cáo kết quả trên hệ thống.\n\n${ticketBlock(t, publicUrl)}\n\nTổng đài 1022\n`,
+  };
+}
+
+export function digestMail(to: string[], unitName: string, day: Date, tickets: NoticeTicket[], now: Date, publicUrl: string): EmailPayload {
+  const daysLate = (t: NoticeTicket) => Math.max(0, Math.floor((now.getTime() - t.dueAt.getTime()) / 86_400_000));
+  const lines = tickets.map((t, i) =>
+    `${i + 1}. ${t.code} — hạn ${formatDateTimeVi(t.dueAt)} (trễ ${daysLate(t)} ngày) — ${t.categoryName ?? 'chưa phân loại'}\n   ${excerpt(t.content, 160)}\n   ${link(publicUrl, t.code)}`);
+  const rows = tickets.map((t) =>
+    `<tr><td><a href="${escapeHtml(link(publicUrl, t.code))}">${escapeHtml(t.code)}</a></td><td>${escapeHtml(formatDateTimeVi(t.dueAt))}</td><td>${daysLate(t)}</td><td>${escapeHtml(t.categoryName ?? 'chưa phân loại')}</td><td>${escapeHtml(excerpt(t.content, 160))}</td></tr>`);
+  return {
+    to,
+    subject: `[Tổng đài 1022] ${unitName}: ${tickets.length} phản ánh trễ hạn ngày ${formatDateVi(day)}`,
+    text: `Kính gửi ${unitName},\n\nĐơn vị đang có ${tickets.length} phản ánh trễ hạn xử lý (xếp từ cũ nhất):\n\n${lines.join('\n')}\n\nĐề nghị đơn vị khẩn trương xử lý.\n\nTổng đài 1022\n`,
+    html: `<p>Kính gửi ${escapeHtml(unitName)},</p><p>Đơn vị đang có <b>${tickets.length}</b> phản ánh trễ hạn xử lý (xếp từ cũ nhất):</p>`
+      + `<table border="1" cellpadding="4" cellspacing="0"><thead><tr><th>Mã phản ánh</th><th>Hạn xử lý</th><th>Số ngày trễ</th><th>Lĩnh vực</th><th>Nội dung</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
+      + `<p>Đề nghị đơn vị khẩn trương xử lý.</p><p>Tổng đài 1022</p>`,
+  };
+}

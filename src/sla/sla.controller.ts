@@ -1,0 +1,58 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CurrentUser, Roles } from '../auth/decorators.js';
+import { Clock } from '../common/clock.js';
+import { CalendarService } from './calendar.service.js';
+import { DeadlineExtensionService } from './deadline-extension.service.js';
+import { CalendarDayDto, CalendarQueryDto, ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
+import { OverdueService } from './overdue.service.js';
+
+@ApiTags('deadlines')
+@ApiBearerAuth()
+@Controller('api')
+export class SlaController {
+  constructor(
+    private readonly calendar: CalendarService,
+    private readonly overdue: OverdueService,
+    private readonly extensions: DeadlineExtensionService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Days off and extra working days of a year, and the office hours. */
+  @Get('calendar')
+  list(@Query() q: CalendarQueryDto) {
+    return this.calendar.list(q.year);
+  }
+
+  @Put('calendar/:date')
+  @Roles('admin')
+  put(@Param('date') date: string, @Body() dto: CalendarDayDto) {
+    return this.calendar.put(date, dto.kind, dto.name);
+  }
+
+  @Delete('calendar/:date')
+  @Roles('admin')
+  @HttpCode(204)
+  remove(@Param('date') date: string) {
+    return this.calendar.remove(date);
+  }
+
+  /** The per-unit overdue list at any instant (default: now). */
+  @Get('overdue')
+  @Roles('admin', 'coordinator', 'leader')
+  overdueList(@Query() q: OverdueQueryDto, @CurrentUser() user: AuthUser) {
+    return this.overdue.overdueAt(q.at ? new Date(q.at) : this.clock.now(), user);
+  }
+
+  @Get('tickets/:code/deadline')
+  timeLeft(@CurrentUser() user: AuthUser, @Param('code') code: string) {
+    return this.extensions.timeLeft(user, code);
+  }
+
+  @Post('tickets/:code/extend')
+  @HttpCode(200)
+  extend(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: ExtendDeadlineDto) {
+    return this.extensions.extend(user, code, dto);
+  }
+}
