@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, registerDecorator, validateSync,
+} from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value === 'boolean') return value;
@@ -12,6 +14,29 @@ const toBool = ({ value }: { value: unknown }) => {
 };
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+
+/** A URL that a client library can connect to: one of these schemes, a host, a valid port. */
+function IsServiceUrl(protocols: string[], example: string) {
+  return (object: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isServiceUrl',
+      target: object.constructor,
+      propertyName,
+      options: { message: `must be a URL like ${example}` },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'string') return false;
+          try {
+            const u = new URL(value);
+            // PostgreSQL may name a Unix socket directory in ?host= instead of a host name
+            return protocols.includes(u.protocol) && (u.hostname !== '' || !!u.searchParams.get('host'));
+          } catch {
+            return false; // not a URL at all, or a port outside 0-65535
+          }
+        },
+      },
+    });
+}
 
 /**
  * Every setting of the application, read from the environment and validated at start-up.
@@ -25,7 +50,7 @@ export class Settings {
   PORT = 3000;
 
   /** PostgreSQL connection string; when unset an embedded PostgreSQL is started under EMBEDDED_PG_DIR. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'must start with postgres:// or postgresql://' })
+  @IsOptional() @IsServiceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@127.0.0.1:5432/hotline')
   DATABASE_URL?: string;
 
   @IsString() @MinLength(1)
@@ -34,7 +59,7 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  @Matches(/^rediss?:\/\//, { message: 'must start with redis:// or rediss://' })
+  @IsServiceUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379 or rediss://:password@host:6380/0')
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** Prefix of every Bull key in Redis, so that two deployments (or test runs) can share one Redis. */
@@ -81,7 +106,7 @@ export class Settings {
   MAIL_ONLY_IN_WORKING_TIME = true;
 
   /** SMTP server that sends e-mail, e.g. smtp://user:pass@relay.example.gov.vn:587 */
-  @Matches(/^smtps?:\/\//, { message: 'must start with smtp:// or smtps://' })
+  @IsServiceUrl(['smtp:', 'smtps:'], 'smtp://user:password@relay.example.gov.vn:587')
   SMTP_URL = 'smtp://127.0.0.1:1025';
 
   /** Do not try STARTTLS (for a local mail catcher). */
@@ -104,6 +129,101 @@ export class Settings {
   @Transform(toBool) @IsBoolean()
   WORKERS_ENABLED = true;
 
+  /** Hour (local time) of the daily cut-off: reports count up to it and the daily e-mail goes out at it. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(23)
+  REPORT_CUTOFF_HOUR = 16;
+
+  /** Start of operation (ISO instant) from which the report counts; unset: the earliest received ticket. */
+  @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'must be an ISO-8601 instant with an offset, e.g. 2021-12-03T16:00:00+07:00' })
+  REPORT_OPERATION_START?: string;
+
+  /** Province named in the report's first line ("App công dân 1022 <province>"). */
+  @IsString() @MinLength(1)
+  REPORT_PROVINCE_NAME = 'Trà Vinh';
+
+  /** ISO weekday (1 = Monday … 7 = Sunday) on which the weekly report is e-mailed at the cut-off; 0 turns it off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(7)
+  REPORT_WEEKLY_WEEKDAY = 5;
+
+  /** A chat message or e-mail from a sender with an open ticket on the same channel within this many days joins that ticket. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(365)
+  CONVERSATION_DAYS = 7;
+
+  /** Likely duplicates are looked for among tickets received within this many days. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365)
+  DUPLICATE_DAYS = 7;
+
+  /** Where uploaded photos and files are kept (outside the database). */
+  @IsString() @MinLength(1)
+  UPLOAD_DIR = './var/uploads';
+
+  /** Largest accepted upload, in bytes (per file). */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
+  UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+
+  /** Requests per minute and client allowed on the public endpoints (citizen app, web form, tracking). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  PUBLIC_RATE_LIMIT_PER_MINUTE = 30;
+
+  // --- Facebook Messenger (channel switched off while the secrets are unset) ---
+  /** App secret that signs webhook calls (X-Hub-Signature-256). */
+  @IsOptional() @IsString() @MinLength(8)
+  FACEBOOK_APP_SECRET?: string;
+
+  /** Token Meta sends back when verifying the webhook subscription. */
+  @IsOptional() @IsString() @MinLength(8)
+  FACEBOOK_VERIFY_TOKEN?: string;
+
+  /** Page access token for the Send API. */
+  @IsOptional() @IsString() @MinLength(8)
+  FACEBOOK_PAGE_ACCESS_TOKEN?: string;
+
+  /** Graph API base URL (tests point it at a local server). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
+  FACEBOOK_GRAPH_URL = 'https://graph.facebook.com';
+
+  // --- Zalo Official Account (channel switched off while the secrets are unset) ---
+  @IsOptional() @IsString() @MinLength(1)
+  ZALO_APP_ID?: string;
+
+  @IsOptional() @IsString() @MinLength(8)
+  ZALO_APP_SECRET?: string;
+
+  /** The OA secret key of the webhook settings (signs X-ZEvent-Signature). */
+  @IsOptional() @IsString() @MinLength(8)
+  ZALO_OA_SECRET_KEY?: string;
+
+  /** Initial OA access token; refreshed tokens are kept in the database. */
+  @IsOptional() @IsString() @MinLength(8)
+  ZALO_ACCESS_TOKEN?: string;
+
+  /** Initial refresh token; each refresh stores the new one in the database. */
+  @IsOptional() @IsString() @MinLength(8)
+  ZALO_REFRESH_TOKEN?: string;
+
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
+  ZALO_API_URL = 'https://openapi.zalo.me';
+
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
+  ZALO_OAUTH_URL = 'https://oauth.zaloapp.com';
+
+  // --- Telephone exchange and mail ---
+  /** Shared secret the telephone exchange sends in X-Calls-Secret; unset: POST /api/calls answers 404. */
+  @IsOptional() @IsString() @MinLength(16)
+  CALLS_SHARED_SECRET?: string;
+
+  /** Port of the built-in SMTP listener that receives citizens' mail (behind the organisation's relay); 0: off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  MAIL_INBOUND_PORT = 0;
+
+  /** Host the SMTP listener binds to. */
+  @IsString() @MinLength(1)
+  MAIL_INBOUND_HOST = '127.0.0.1';
+
+  /** The hotline's mailbox address(es), comma separated; mail to other addresses is refused. */
+  @IsString() @MinLength(3)
+  MAIL_INBOUND_ADDRESSES = 'tongdai1022@localhost';
+
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 }
@@ -114,22 +234,46 @@ export class SettingsError extends Error {
   }
 }
 
+/** The name of every setting, read from the validation decorators (each setting has at least one). */
+export const SETTING_NAMES: readonly string[] = [
+  ...new Set(getMetadataStorage().getTargetValidationMetadatas(Settings, '', true, false).map((m) => m.propertyName)),
+];
+
+/** Constraints on the kind of value; when one fails, a range or length constraint has nothing to add. */
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isString'];
+
+/** A value as it may appear in an error message: secrets hidden, passwords inside URLs masked. */
+function shown(name: string, value: unknown): string {
+  if (/SECRET|PASSWORD|TOKEN$/.test(name)) return '(hidden)';
+  return JSON.stringify(typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@') : value);
+}
+
+/** Settings without a default (so not seen on a fresh instance). */
+const OPTIONAL_KEYS = [
+  'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS', 'REPORT_OPERATION_START', 'FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN',
+  'FACEBOOK_PAGE_ACCESS_TOKEN', 'ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN',
+  'CALLS_SHARED_SECRET',
+];
+
 /** Reads and validates the settings; throws SettingsError naming every bad setting and why. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const known = Object.keys(new Settings());
   const raw: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS']) {
+  for (const key of SETTING_NAMES) {
     if (env[key] !== undefined && env[key] !== '') raw[key] = env[key];
   }
   const settings = plainToInstance(Settings, raw, { exposeDefaultValues: true });
   const errors = validateSync(settings, { forbidUnknownValues: false });
   if (errors.length) {
     throw new SettingsError(
-      errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`),
+      errors.map((e) => {
+        let constraints = Object.entries(e.constraints ?? {});
+        if (constraints.some(([name]) => TYPE_CONSTRAINTS.includes(name))) constraints = constraints.filter(([name]) => TYPE_CONSTRAINTS.includes(name));
+        return `${e.property}=${shown(e.property, e.value)}: ${constraints.map(([, message]) => message).join('; ')}`;
+      }),
     );
   }
   if (settings.NODE_ENV === 'production' && !settings.JWT_SECRET) {
-    throw new SettingsError(['JWT_SECRET: is required when NODE_ENV=production']);
+    throw new SettingsError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -hex 32`)']);
   }
   return settings;
 }

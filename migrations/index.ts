@@ -2,5 +2,7 @@
 import { Init1795836425139 } from './1795836425139-Init.js';
 import { DeadlinesAndOutbox1795837061480 } from './1795837061480-DeadlinesAndOutbox.js';
 import { ScheduledRuns1795837308259 } from './1795837308259-ScheduledRuns.js';
+import { AppInstallsAndReports1795837397404 } from './1795837397404-AppInstallsAndReports.js';
+import { Channels1795837551168 } from './1795837551168-Channels.js';
 
-export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259];
+export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259, AppInstallsAndReports1795837397404, Channels1795837551168];

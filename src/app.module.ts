@@ -9,6 +9,7 @@ import { DirectoryModule } from './directory/directory.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 
@@ -28,6 +29,7 @@ export class AppModule {
         BullModule.forRoot({ redis: settings.REDIS_URL, prefix: settings.QUEUE_PREFIX }),
         NotificationsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         SlaModule.forRoot({ workers: settings.WORKERS_ENABLED }),
+        ReportsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         AuthModule,
         DirectoryModule,
         TicketsModule,

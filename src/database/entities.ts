@@ -6,9 +6,15 @@ import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { User } from '../users/user.entity.js';
 import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';
+import { AppInstall } from '../intake/app-install.entity.js';
+import { Attachment } from '../intake/attachment.entity.js';
+import { Call } from '../intake/call.entity.js';
+import { ChannelToken } from '../intake/channel-token.entity.js';
+import { TicketSource } from '../intake/ticket-source.entity.js';
+import { SentReport } from '../reports/sent-report.entity.js';
 import { CalendarDayRow } from '../sla/calendar-day.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken];

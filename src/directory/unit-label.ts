@@ -8,30 +8,51 @@ export interface UnitRef {
   displayName: string;
   level: string;
   active: boolean;
+  /** The district the unit belongs to ("Huyện Châu Thành"), null for provincial units. */
+  districtName: string | null;
 }
 
-export function unitDisplayName(name: string, districtName: string | null, ambiguous: boolean): string {
-  if (!ambiguous || !districtName) return name;
-  try {
-    return `${name} (${districtPhrase(districtName)})`;
-  } catch {
-    return `${name} (${districtName})`;
+export function unitDisplayName(name: string, districtName: string | null, ambiguous: boolean, clash?: { code: string; sameDistrict: boolean }): string {
+  if (!ambiguous) return name;
+  let district: string | null = null;
+  if (districtName) {
+    try {
+      district = districtPhrase(districtName);
+    } catch {
+      district = districtName;
+    }
   }
+  // the district tells them apart unless another unit of that name has the same district (or, like this one, none);
+  // then the code does
+  if (district && !clash?.sameDistrict) return `${name} (${district})`;
+  if (!clash) return name;
+  return district ? `${name} (${district}, ${clash.code})` : `${name} (${clash.code})`;
 }
 
-/** SQL that yields, per unit, its district's name and whether another unit has the same name. */
+/**
+ * SQL that yields, per unit, its district's name, whether another unit has the same name, and whether one of those
+ * has the same district too (or, like it, none), so that the district alone does not tell them apart.
+ */
 export const UNIT_LABEL_SQL = `
   SELECT u.code, u.name, u.level, u.active, u.parent_code, u.area_code, u.emails, u.merged_into_code,
          d.name AS district_name,
-         EXISTS (SELECT 1 FROM units u2 WHERE u2.name = u.name AND u2.code <> u.code) AS ambiguous
+         EXISTS (SELECT 1 FROM units u2 WHERE u2.name = u.name AND u2.code <> u.code) AS ambiguous,
+         EXISTS (SELECT 1 FROM units u2
+                   LEFT JOIN areas a2 ON a2.code = u2.area_code
+                   LEFT JOIN areas d2 ON d2.code = CASE a2.level WHEN 'commune' THEN a2.parent_code WHEN 'district' THEN a2.code END
+                  WHERE u2.name = u.name AND u2.code <> u.code AND d2.code IS NOT DISTINCT FROM d.code) AS same_district
     FROM units u
     LEFT JOIN areas a ON a.code = u.area_code
     LEFT JOIN areas d ON d.code = CASE a.level WHEN 'commune' THEN a.parent_code WHEN 'district' THEN a.code END`;
 
 export interface UnitLabelRow {
   code: string; name: string; level: string; active: boolean; parent_code: string | null; area_code: string | null;
-  emails: string[]; merged_into_code: string | null; district_name: string | null; ambiguous: boolean;
+  emails: string[]; merged_into_code: string | null; district_name: string | null; ambiguous: boolean; same_district: boolean;
 }
+
+/** The name a person reads for a unit row of UNIT_LABEL_SQL. */
+export const unitLabel = (r: UnitLabelRow) =>
+  unitDisplayName(r.name, r.district_name, r.ambiguous, { code: r.code, sameDistrict: r.same_district });
 
 /** Labels for a set of unit codes, in one query. */
 export async function loadUnitRefs(m: EntityManager, codes: Array<string | null | undefined>): Promise<Map<string, UnitRef>> {
@@ -40,7 +61,7 @@ export async function loadUnitRefs(m: EntityManager, codes: Array<string | null 
   if (!wanted.length) return out;
   const rows: UnitLabelRow[] = await m.query(`${UNIT_LABEL_SQL} WHERE u.code = ANY($1)`, [wanted]);
   for (const r of rows) {
-    out.set(r.code, { code: r.code, name: r.name, displayName: unitDisplayName(r.name, r.district_name, r.ambiguous), level: r.level, active: r.active });
+    out.set(r.code, { code: r.code, name: r.name, displayName: unitLabel(r), level: r.level, active: r.active, districtName: r.district_name });
   }
   return out;
 }

@@ -52,3 +52,29 @@ export interface ReportFigures {
   /** Their counts add up to `overdue.current`. */
   overdueUnits: OverdueUnitLine[];
 }
+
+/** One overdue open ticket at the cut-off (the "Phiếu trễ hạn" sheet of the xlsx rendering). */
+export interface OverdueTicketLine {
+  /** The ticket's code ("mã phản ánh"). */
+  code: string;
+  /** Full official name of the handling unit, as in `OverdueUnitLine.unitName`. */
+  unitName: string;
+  /** The category ("lĩnh vực"); null when the ticket has none. */
+  categoryName: string | null;
+  /** Instants; printed in Asia/Ho_Chi_Minh (UTC+7). */
+  receivedAt: Date;
+  dueAt: Date;
+  /** Whole days past the deadline at the cut-off. */
+  daysLate: number;
+}
+
+/**
+ * Everything the HTML, xlsx and docx renderings (report-html.ts, report-xlsx.ts, report-docx.ts) need: the figures,
+ * the overdue tickets behind `figures.overdue`, and the title
+ * ("Báo cáo tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 ngày 12/01/2022").
+ */
+export interface ReportDocument {
+  figures: ReportFigures;
+  overdueTickets: OverdueTicketLine[];
+  title: string;
+}

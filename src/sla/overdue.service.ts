@@ -8,6 +8,7 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { OutboxService, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
+import { stateAtSql } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
 import { CalendarService } from './calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
@@ -168,15 +169,11 @@ export class OverdueService {
     const scoped = user?.role === 'leader' && user.unitCode;
     const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string }> =
       await this.ds.query(
-        `WITH state AS (
-           SELECT DISTINCT ON (e.ticket_id) e.ticket_id, e.to_status, e.to_unit_code, e.due_at
-             FROM ticket_events e
-            WHERE e.at <= $1 AND e.to_status IS NOT NULL
-            ORDER BY e.ticket_id, e.at DESC, e.id DESC)
-         SELECT s.to_unit_code AS unit_code, t.code, t.received_at, s.due_at, t.category_code, s.to_status AS status
+        `WITH state AS (${stateAtSql('$1')})
+         SELECT s.unit_code, t.code, t.received_at, s.due_at, t.category_code, s.status
            FROM state s JOIN tickets t ON t.id = s.ticket_id
-          WHERE s.to_status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
-            AND ($2::varchar IS NULL OR s.to_unit_code IN (${SUBTREE}))
+          WHERE s.status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
+            AND ($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))
           ORDER BY s.due_at, t.code`,
         [at, scoped ? user.unitCode : null, OPEN_STATUSES],
       );

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { CitizenReplyService } from '../intake/citizen-reply.service.js';
 import { IntakeService } from '../intake/intake.service.js';
 import { TicketImportController } from './ticket-import.controller.js';
 import { TicketImportService } from './ticket-import.service.js';
@@ -9,7 +10,7 @@ import { TicketsService } from './tickets.service.js';
 @Module({
   imports: [DirectoryModule],
   controllers: [TicketImportController, TicketsController],
-  providers: [TicketsService, TicketImportService, IntakeService],
-  exports: [TicketsService, IntakeService],
+  providers: [TicketsService, TicketImportService, IntakeService, CitizenReplyService],
+  exports: [TicketsService, IntakeService, CitizenReplyService],
 })
 export class TicketsModule {}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import { Clock } from '../common/clock.js';
+import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
+import { recordEvent, SYSTEM_ACTOR } from '../tickets/ticket-events.js';
+import type { Channel } from '../tickets/ticket.entity.js';
+
+/** How long after the citizen's last message a platform lets the page / OA answer. */
+const REPLY_WINDOW_MS: Partial<Record<Channel, number>> = { facebook: 24 * 3600_000, zalo: 48 * 3600_000 };
+
+interface Recipient {
+  channel: Channel;
+  senderId: string | null;
+  recipientId: string | null;
+  lastAt: Date;
+  ticketId: string;
+  email: string | null;
+}
+
+const trackUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/tra-cuu`;
+
+/**
+ * Answers citizens on the channel they used: an acknowledgement with the tracking code when a ticket is created,
+ * and the answer when it is resolved (also to the citizens of tickets merged into it as duplicates). Every reply is
+ * an outbox row written with its cause; delivery happens afterwards.
+ */
+@Injectable()
+export class CitizenReplyService {
+  constructor(private readonly outbox: OutboxService, private readonly clock: Clock, private readonly settings: Settings) {}
+
+  ackText(code: string): string {
+    return `Tổng đài 1022 đã tiếp nhận phản ánh của bạn. Mã phản ánh: ${code}. `
+      + `Bạn có thể tra cứu tình hình xử lý tại ${trackUrl(this.settings.PUBLIC_URL)} bằng mã phản ánh và số điện thoại. Xin cảm ơn!`;
+  }
+
+  answerText(code: string, unitName: string | null, resolution: string): string {
+    const head = `Phản ánh ${code} của bạn đã được ${unitName ?? 'cơ quan chức năng'} xử lý. Kết quả: `;
+    const room = 1900 - head.length;
+    return head + (resolution.length > room ? `${resolution.slice(0, room - 1)}…` : resolution);
+  }
+
+  /** Acknowledges a new ticket to its reporter on the channel it came from (or by e-mail when one was given). */
+  async ack(m: EntityManager, ticket: { id: string; code: string; reporterEmail: string | null }, source: { channel: Channel; senderId: string | null; recipientId: string | null } | null): Promise<void> {
+    const text = this.ackText(ticket.code);
+    const entries: OutboxEntry[] = [];
+    if (source && (source.channel === 'zalo' || source.channel === 'facebook') && source.senderId) {
+      entries.push({ channel: source.channel, dedupeKey: `ack:${ticket.id}`, ticketId: ticket.id, payload: { recipient: source.senderId, pageId: source.recipientId, text } });
+    } else {
+      const email = source?.channel === 'email' ? source.senderId : ticket.reporterEmail;
+      if (email) entries.push({ channel: 'email', dedupeKey: `ack:${ticket.id}`, ticketId: ticket.id, payload: this.mail(email, ticket.code, 'Tổng đài 1022 đã tiếp nhận phản ánh của bạn', text) as never });
+    }
+    await this.outbox.add(m, entries);
+  }
+
+  /** Sends the resolution to the citizens of a ticket and of every ticket merged into it. */
+  async answer(m: EntityManager, ticket: { id: string; code: string; resolution: string | null; resolvedAt: Date | null }, unitName: string | null): Promise<void> {
+    if (!ticket.resolution) return;
+    const rows: Array<{ ticket_id: string; code: string; channel: Channel; sender_id: string | null; recipient_id: string | null; last_at: Date; reporter_email: string | null }> =
+      await m.query(
+        `SELECT DISTINCT ON (t.id, coalesce(s.channel, t.channel), s.sender_id) t.id AS ticket_id, t.code, coalesce(s.channel, t.channel) AS channel,
+                s.sender_id, s.recipient_id, coalesce(s.received_at, t.received_at) AS last_at, t.reporter_email
+           FROM tickets t LEFT JOIN ticket_sources s ON s.ticket_id = t.id
+          WHERE t.id = $1 OR t.duplicate_of_id = $1
+          ORDER BY t.id, coalesce(s.channel, t.channel), s.sender_id, s.received_at DESC`,
+        [ticket.id],
+      );
+    const now = this.clock.now();
+    const stamp = ticket.resolvedAt?.getTime() ?? now.getTime();
+    const entries: OutboxEntry[] = [];
+    for (const r of rows) {
+      const text = this.answerText(r.code, unitName, ticket.resolution);
+      const key = `answer:${r.ticket_id}:${stamp}:${r.channel}:${r.sender_id ?? ''}`;
+      if ((r.channel === 'zalo' || r.channel === 'facebook') && r.sender_id) {
+        const window = REPLY_WINDOW_MS[r.channel]!;
+        if (now.getTime() - new Date(r.last_at).getTime() > window) {
+          await recordEvent(m, {
+            ticketId: r.ticket_id, type: 'reply_not_sent', at: now, actor: SYSTEM_ACTOR, internal: true,
+            note: `Không gửi được trả lời qua ${r.channel === 'zalo' ? 'Zalo' : 'Facebook'}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
+          });
+          continue;
+        }
+        entries.push({ channel: r.channel, dedupeKey: key, ticketId: r.ticket_id, payload: { recipient: r.sender_id, pageId: r.recipient_id, text } });
+      } else {
+        const email = r.channel === 'email' && r.sender_id ? r.sender_id : r.reporter_email;
+        if (email) entries.push({ channel: 'email', dedupeKey: key, ticketId: r.ticket_id, payload: this.mail(email, r.code, 'Kết quả xử lý phản ánh', text) as never });
+      }
+    }
+    await this.outbox.add(m, entries);
+  }
+
+  private mail(to: string, code: string, title: string, text: string): EmailPayload {
+    return { to: [to], subject: `[${code}] ${title}`, text: `Kính gửi Quý ông/bà,\n\n${text}\n\nTrân trọng,\nTổng đài 1022\n` };
+  }
+}

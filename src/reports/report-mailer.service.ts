@@ -1,0 +1,120 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import { Clock } from '../common/clock.js';
+import { notFound } from '../common/errors.js';
+import { localDate } from '../common/vn-time.js';
+import { OutboxService, type EmailPayload } from '../notifications/outbox.service.js';
+import { RecipientListsService } from '../notifications/recipient-lists.service.js';
+import { claimRun } from '../scheduler/scheduled-runs.js';
+import type { ReportDocument } from './report-figures.js';
+import { renderReportDocx } from './report-docx.js';
+import { renderReportHtml } from './report-html.js';
+import { renderReportText } from './report-text.js';
+import { renderReportXlsx } from './report-xlsx.js';
+import { ReportService, type ReportKind } from './report.service.js';
+import { SentReport } from './sent-report.entity.js';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** File name of a report's attachments: bao-cao-1022-ngay-2022-01-12.xlsx */
+export const reportFileName = (kind: ReportKind, date: string, ext: string) =>
+  `bao-cao-1022-${kind === 'daily' ? 'ngay' : kind === 'weekly' ? 'tuan' : 'thang'}-${date}.${ext}`;
+
+/**
+ * E-mails the reports to leadership at the cut-off: once per report and day whatever the number of instances,
+ * caught up once after downtime, each one stored with its figures, text and recipients.
+ */
+@Injectable()
+export class ReportMailerService {
+  private readonly logger = new Logger(ReportMailerService.name);
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly reports: ReportService,
+    private readonly outbox: OutboxService,
+    private readonly lists: RecipientListsService,
+  ) {}
+
+  /** Runs on every scheduler tick: sends the latest due daily (and weekly) report if it was not sent yet. */
+  async tick(): Promise<number> {
+    const now = this.clock.now();
+    const date = this.reports.latestReportDate(now);
+    let sent = 0;
+    if (await this.sendOnce('daily', date)) sent++;
+    const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+    if (this.settings.REPORT_WEEKLY_WEEKDAY === weekday && (await this.sendOnce('weekly', date))) sent++;
+    return sent;
+  }
+
+  private async email(doc: ReportDocument, kind: ReportKind, date: string, to: string[]): Promise<EmailPayload> {
+    const [xlsx, docx] = await Promise.all([renderReportXlsx(doc), renderReportDocx(doc)]);
+    return {
+      to,
+      subject: doc.title,
+      text: `${doc.title}\n\n${renderReportText(doc.figures)}\nTổng đài 1022\n`,
+      html: renderReportHtml(doc),
+      attachments: [
+        { filename: reportFileName(kind, date, 'xlsx'), contentType: XLSX, contentBase64: xlsx.toString('base64') },
+        { filename: reportFileName(kind, date, 'docx'), contentType: DOCX, contentBase64: docx.toString('base64') },
+      ],
+    };
+  }
+
+  /** Sends the report of `kind` for `date` unless it was sent already; false when there was nothing to do. */
+  async sendOnce(kind: ReportKind, date: string): Promise<boolean> {
+    const recipients = await this.lists.emails('leadership');
+    if (!recipients.length) return false;
+    if (await this.ds.query(`SELECT 1 FROM scheduled_runs WHERE name = $1 AND period = $2`, [`${kind}-report`, date]).then((r) => r.length)) return false;
+    const doc = await this.reports.build(kind, date);
+    const payload = await this.email(doc, kind, date, recipients);
+    const now = this.clock.now();
+    return this.ds.transaction(async (m) => {
+      if (!(await claimRun(m, `${kind}-report`, date, now))) return false;
+      const key = `report:${kind}:${date}`;
+      await m.insert(SentReport, {
+        kind, reportDate: date, cutoff: doc.figures.cutoff, figures: JSON.parse(JSON.stringify(doc.figures)),
+        text: renderReportText(doc.figures), recipients, outboxKeys: [key], createdAt: now,
+      });
+      await this.outbox.add(m, [{ channel: 'email', dedupeKey: key, payload: payload as never }]);
+      this.logger.log(`${kind} report for ${date} queued to ${recipients.length} recipient(s)`);
+      return true;
+    });
+  }
+
+  async listSent() {
+    const rows: Array<SentReport & { sent_at: Date | null; status: string | null }> = await this.ds.query(
+      `SELECT r.id, r.kind, to_char(r.report_date, 'YYYY-MM-DD') AS "reportDate", r.cutoff, r.recipients, r.created_at AS "createdAt",
+              r.figures, o.status, o.sent_at
+         FROM sent_reports r LEFT JOIN outbox_messages o ON o.dedupe_key = r.outbox_keys[1]
+        ORDER BY r.cutoff DESC, r.created_at DESC LIMIT 200`);
+    return rows.map((r) => ({
+      id: r.id, kind: r.kind, reportDate: r.reportDate, cutoff: r.cutoff, recipients: r.recipients, createdAt: r.createdAt,
+      delivery: r.status, sentAt: r.sent_at, figures: r.figures,
+    }));
+  }
+
+  async getSent(id: string) {
+    const r = await this.ds.getRepository(SentReport).findOneBy({ id });
+    if (!r) throw notFound('Không tìm thấy báo cáo đã gửi.');
+    return r;
+  }
+
+  /** An admin's resend of a stored report: the same figures (as-of), to the list's current recipients. */
+  async resend(id: string) {
+    const r = await this.getSent(id);
+    const recipients = await this.lists.emails('leadership');
+    if (!recipients.length) throw notFound('Danh sách lãnh đạo nhận báo cáo đang trống.');
+    const doc = await this.reports.build(r.kind, r.reportDate);
+    const payload = await this.email(doc, r.kind, r.reportDate, recipients);
+    const key = `report:${r.kind}:${r.reportDate}:resend:${r.outboxKeys.length}:${localDate(this.clock.now())}`;
+    await this.ds.transaction(async (m) => {
+      await this.outbox.add(m, [{ channel: 'email', dedupeKey: key, payload: payload as never }]);
+      await m.query(`UPDATE sent_reports SET outbox_keys = array_append(outbox_keys, $2), recipients = $3 WHERE id = $1`, [id, key, recipients]);
+    });
+    return { id, queued: key };
+  }
+}

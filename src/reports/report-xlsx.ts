@@ -1,0 +1,162 @@
+/**
+ * The report as an Excel workbook (exceljs), three sheets: "Tổng hợp" (every figure, its value and its change since
+ * the previous report), "Đơn vị trễ hạn" (the per-unit overdue list in report order, with a total row) and
+ * "Phiếu trễ hạn" (the overdue tickets). Dates are real Excel dates holding the Viet Nam wall time (Excel has no
+ * time zones), shown dd/mm/yyyy hh:mm. Pure: no database, no clock.
+ */
+import ExcelJS from 'exceljs';
+import { VIETNAM_OFFSET_MS } from '../common/vn-time.js';
+import { REPORT_CHANNELS, type Change, type OverdueTicketLine, type OverdueUnitLine, type ReportDocument } from './report-figures.js';
+import { REPORT_CHANNEL_LABELS, displayUnitName, sortOverdueUnits } from './report-text.js';
+
+export const XLSX_SHEET_NAMES = { summary: 'Tổng hợp', units: 'Đơn vị trễ hạn', tickets: 'Phiếu trễ hạn' } as const;
+
+/** "Tỉnh", "Huyện", "Xã": the level of a unit as the "Cấp" column shows it. */
+export const UNIT_LEVEL_LABELS: Readonly<Record<OverdueUnitLine['level'], string>> = { province: 'Tỉnh', district: 'Huyện', commune: 'Xã' };
+
+const KIND_LABELS: Readonly<Record<ReportDocument['figures']['kind'], string>> = {
+  daily: 'Hàng ngày',
+  weekly: 'Hàng tuần',
+  monthly: 'Hàng tháng',
+};
+
+const DATE_TIME_FORMAT = 'dd/mm/yyyy hh:mm';
+const INTEGER_FORMAT = '#,##0';
+const CHANGE_FORMAT = '+#,##0;-#,##0;0';
+
+/**
+ * The Viet Nam wall time of an instant as a Date whose UTC fields are that wall time: exceljs writes a Date's UTC
+ * fields, so Excel shows 16:00 for 2022-01-12T09:00:00Z. Reading the file back gives this shifted Date.
+ */
+export function toExcelLocalDate(instant: Date): Date {
+  const time = instant.getTime();
+  if (Number.isNaN(time)) throw new RangeError('invalid date');
+  return new Date(time + VIETNAM_OFFSET_MS);
+}
+
+type SummaryValue = string | number | Date | null;
+
+/** Sheets in this order: "Tổng hợp", "Đơn vị trễ hạn", "Phiếu trễ hạn". */
+export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
+  const f = doc.figures;
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Tổng đài 1022';
+  workbook.title = doc.title;
+  // Fixed, so that the same report gives the same workbook content (exceljs would otherwise stamp "now").
+  workbook.created = toExcelLocalDate(f.cutoff);
+  workbook.modified = workbook.created;
+
+  // 1. Summary: label, value, change since the previous report (empty for a first report or a figure without one).
+  const summary = workbook.addWorksheet(XLSX_SHEET_NAMES.summary, { views: [{ state: 'frozen', ySplit: 1 }] });
+  summary.columns = [
+    { header: 'Chỉ tiêu', key: 'label' },
+    { header: 'Giá trị', key: 'value' },
+    { header: 'Thay đổi so với kỳ trước', key: 'change' },
+  ];
+  const addFigure = (label: string, value: SummaryValue, change: Change | null = null) => {
+    const delta = change && change.previous !== null ? change.current - change.previous : null;
+    const row = summary.addRow({ label, value, change: delta });
+    const valueCell = row.getCell('value');
+    if (value instanceof Date) valueCell.numFmt = DATE_TIME_FORMAT;
+    else if (typeof value === 'number') valueCell.numFmt = INTEGER_FORMAT;
+    if (delta !== null) row.getCell('change').numFmt = CHANGE_FORMAT;
+  };
+  const inDay = REPORT_CHANNELS.reduce((sum, channel) => sum + f.receivedInDay[channel], 0);
+  addFigure('Báo cáo', doc.title);
+  addFigure('Loại báo cáo', KIND_LABELS[f.kind]);
+  addFigure('Thời điểm chốt số liệu', toExcelLocalDate(f.cutoff));
+  addFigure('Thời điểm chốt kỳ trước', f.previousCutoff ? toExcelLocalDate(f.previousCutoff) : null);
+  addFigure('Bắt đầu vận hành', toExcelLocalDate(f.operationStart));
+  addFigure(`App công dân 1022 ${f.provinceName} - App android: lượt cài đặt`, f.appInstalls.android.current, f.appInstalls.android);
+  addFigure(`App công dân 1022 ${f.provinceName} - App IOS: lượt cài đặt`, f.appInstalls.ios.current, f.appInstalls.ios);
+  addFigure('Tổng số phản ánh đã tiếp nhận trong ngày', inDay);
+  for (const channel of REPORT_CHANNELS) {
+    addFigure(`Tiếp nhận trong ngày - ${REPORT_CHANNEL_LABELS[channel]}`, f.receivedInDay[channel]);
+  }
+  addFigure('Tổng số phản ánh đã tiếp nhận từ khi vận hành', f.receivedTotal.current, f.receivedTotal);
+  addFigure('Đã xử lý', f.handled.current, f.handled);
+  addFigure('Đang xử lý', f.open);
+  addFigure('Đang xử lý - trong đó trễ hạn', f.overdue.current, f.overdue);
+  addFigure('Bị từ chối (không tính vào đã xử lý, đang xử lý)', f.rejected);
+  addFigure('Trùng, đã gộp (không tính vào đã xử lý, đang xử lý)', f.merged);
+  addFigure('Số đơn vị đang xử lý trễ hạn', f.overdueUnits.length);
+  styleHeader(summary);
+  summary.getColumn('label').width = 56;
+  summary.getColumn('value').width = 18;
+  summary.getColumn('change').width = 24;
+
+  // 2. Units with overdue tickets, in report order, and the total.
+  const unitsSheet = workbook.addWorksheet(XLSX_SHEET_NAMES.units, { views: [{ state: 'frozen', ySplit: 1 }] });
+  unitsSheet.columns = [
+    { header: 'STT', key: 'index' },
+    { header: 'Đơn vị', key: 'unit' },
+    { header: 'Cấp', key: 'level' },
+    { header: 'Số phiếu trễ hạn', key: 'count', style: { numFmt: INTEGER_FORMAT } },
+  ];
+  const units = sortOverdueUnits(f.overdueUnits);
+  units.forEach((unit, i) =>
+    unitsSheet.addRow({ index: i + 1, unit: displayUnitName(unit, units), level: UNIT_LEVEL_LABELS[unit.level], count: unit.count }),
+  );
+  const totalRow = unitsSheet.addRow({ unit: 'Tổng cộng', count: units.reduce((sum, unit) => sum + unit.count, 0) });
+  totalRow.font = { bold: true };
+  styleHeader(unitsSheet);
+  unitsSheet.getColumn('index').alignment = { horizontal: 'center' };
+  fitWidths(unitsSheet, { index: [6, 6], unit: [24, 60], level: [8, 8], count: [18, 18] });
+
+  // 3. The overdue tickets: the latest first (most days late), then by deadline and code.
+  const ticketsSheet = workbook.addWorksheet(XLSX_SHEET_NAMES.tickets, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ticketsSheet.columns = [
+    { header: 'Mã phản ánh', key: 'code' },
+    { header: 'Đơn vị', key: 'unit' },
+    { header: 'Lĩnh vực', key: 'category' },
+    { header: 'Tiếp nhận', key: 'receivedAt', style: { numFmt: DATE_TIME_FORMAT } },
+    { header: 'Hạn xử lý', key: 'dueAt', style: { numFmt: DATE_TIME_FORMAT } },
+    { header: 'Số ngày trễ', key: 'daysLate', style: { numFmt: INTEGER_FORMAT } },
+  ];
+  for (const ticket of sortOverdueTickets(doc.overdueTickets)) {
+    ticketsSheet.addRow({
+      code: ticket.code,
+      unit: ticket.unitName,
+      category: ticket.categoryName ?? null,
+      receivedAt: toExcelLocalDate(ticket.receivedAt),
+      dueAt: toExcelLocalDate(ticket.dueAt),
+      daysLate: ticket.daysLate,
+    });
+  }
+  styleHeader(ticketsSheet);
+  fitWidths(ticketsSheet, { code: [14, 24], unit: [24, 50], category: [16, 40], receivedAt: [17, 17], dueAt: [17, 17], daysLate: [12, 12] });
+  if (doc.overdueTickets.length > 0) {
+    ticketsSheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1 + doc.overdueTickets.length, column: 6 } };
+  }
+
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Most days late first, then the earliest deadline, then the code. Returns a new array. */
+function sortOverdueTickets(tickets: readonly OverdueTicketLine[]): OverdueTicketLine[] {
+  return [...tickets].sort(
+    (a, b) => b.daysLate - a.daysLate || a.dueAt.getTime() - b.dueAt.getTime() || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
+
+function styleHeader(sheet: ExcelJS.Worksheet): void {
+  const header = sheet.getRow(1);
+  header.font = { bold: true };
+  header.alignment = { vertical: 'middle', wrapText: true };
+  header.eachCell((cell) => {
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE4E7EB' } };
+    cell.border = { bottom: { style: 'thin' } };
+  });
+}
+
+/** Sets each keyed column's width to its longest text, clamped to [min, max] characters. */
+function fitWidths(sheet: ExcelJS.Worksheet, bounds: Record<string, [min: number, max: number]>): void {
+  for (const [key, [min, max]] of Object.entries(bounds)) {
+    const column = sheet.getColumn(key);
+    let longest = 0;
+    column.eachCell({ includeEmpty: false }, (cell, rowNumber) => {
+      if (rowNumber > 1 && typeof cell.value === 'string') longest = Math.max(longest, cell.value.length);
+    });
+    column.width = Math.min(max, Math.max(min, longest + 2));
+  }
+}
