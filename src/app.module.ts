@@ -9,6 +9,10 @@ import { DirectoryModule } from './directory/directory.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
 import { NotificationsModule } from './notifications/notifications.module.js';
+import { CallsModule } from './intake/calls/calls.module.js';
+import { ChatChannelsModule } from './intake/chat/chat.module.js';
+import { MailIntakeModule } from './intake/mail/mail.module.js';
+import { PublicIntakeModule } from './intake/public/public.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
@@ -33,6 +37,10 @@ export class AppModule {
         AuthModule,
         DirectoryModule,
         TicketsModule,
+        ChatChannelsModule,
+        PublicIntakeModule,
+        MailIntakeModule,
+        CallsModule,
       ],
       controllers: [HealthController],
       providers: [RedisHealth],
