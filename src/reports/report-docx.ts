@@ -30,7 +30,7 @@ const CONTENT_WIDTH = PAGE.width - PAGE.margin.left - PAGE.margin.right;
 /** STT, Đơn vị, Số phiếu trễ hạn. */
 const COLUMN_WIDTHS = [850, CONTENT_WIDTH - 850 - 2000, 2000];
 
-const run = (text: string, bold = false) => new TextRun({ text, bold, font: DOCX_FONT, size: SIZE });
+const run = (text: string, bold = false) => new TextRun({ text, font: DOCX_FONT, size: SIZE, ...(bold ? { bold } : {}) });
 
 /** A body paragraph: justified, 1 cm first-line indent, 6pt before, single spacing. */
 const bodyParagraph = (text: string) =>

@@ -42,9 +42,10 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Tổng đài 1022';
   workbook.title = doc.title;
-  // Fixed, so that the same report gives the same workbook content (exceljs would otherwise stamp "now").
-  workbook.created = toExcelLocalDate(f.cutoff);
-  workbook.modified = workbook.created;
+  // The cut-off rather than "now", so that the same report gives the same workbook content (document properties
+  // carry real instants, in UTC, unlike cells).
+  workbook.created = f.cutoff;
+  workbook.modified = f.cutoff;
 
   // 1. Summary: label, value, change since the previous report (empty for a first report or a figure without one).
   const summary = workbook.addWorksheet(XLSX_SHEET_NAMES.summary, { views: [{ state: 'frozen', ySplit: 1 }] });
