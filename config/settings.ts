@@ -244,7 +244,7 @@ const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'isString'];
 
 /** A value as it may appear in an error message: secrets hidden, passwords inside URLs masked. */
 function shown(name: string, value: unknown): string {
-  if (/SECRET|PASSWORD|TOKEN$/.test(name)) return '(hidden)';
+  if (/SECRET|PASSWORD|TOKEN$|_KEY$/.test(name)) return '(hidden)';
   return JSON.stringify(typeof value === 'string' ? value.replace(/(\/\/[^:/@\s]*:)[^@\s]*@/, '$1***@') : value);
 }
 

@@ -30,7 +30,11 @@ async function createUser(args: string[]): Promise<void> {
   if (!username) throw new Error('usage: create-user <username> --role <role> [--unit <code>] [--full-name <name>]');
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of: ${ROLES.join(', ')}`);
+  // the same rules as UsersService, checked before anything is read or connected, and named as the options are
+  if (role === 'unit_staff' && !values.unit) throw new Error('--unit <code> is required for the role unit_staff (the unit whose tickets the user handles)');
+  if (values.unit && !['unit_staff', 'leader'].includes(role)) throw new Error(`--unit is only for the roles unit_staff and leader, not ${role}`);
   const password = await readStdin();
+  if (password.length < 8) throw new Error('the password (on standard input) must be at least 8 characters long');
   const settings = loadSettings();
   const db = await resolveDatabase(settings);
   try {
@@ -58,7 +62,8 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   if (e instanceof AppError) {
     const errors = (e.details?.errors as Array<{ field: string; reason: string }> | undefined) ?? [];
-    console.error([e.message, ...errors.map((x) => `  ${x.field}: ${x.reason}`)].join('\n'));
+    const option: Record<string, string> = { unitCode: '--unit', role: '--role', username: '<username>', fullName: '--full-name' };
+    console.error([e.message, ...errors.map((x) => `  ${option[x.field] ?? x.field}: ${x.reason}`)].join('\n'));
   } else console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });

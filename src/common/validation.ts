@@ -31,21 +31,36 @@ const REASONS: Record<string, (english: string) => string> = {
   nestedValidation: () => 'không hợp lệ',
 };
 
+/** Constraints that say what kind of value is expected; when one fails, limits such as min or maxLength say nothing more. */
+const TYPE_CONSTRAINTS = new Set([
+  'isString', 'isBoolean', 'isInt', 'isNumber', 'isEmail', 'isIn', 'isEnum', 'isArray', 'isUuid', 'isUUID', 'isISO8601',
+  'isDateString', 'isObject', 'isVietnamesePhone',
+]);
+
+/** One entry per bad field, with every reason that applies (joined by "; "), in Vietnamese. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldProblem[] {
   const out: FieldProblem[] = [];
   for (const e of errors) {
     const field = prefix ? `${prefix}.${e.property}` : e.property;
-    const constraints = Object.keys(e.constraints ?? {});
-    if ((e.value === undefined || e.value === null) && constraints.length && !constraints.includes('whitelistValidation')) {
+    let constraints = Object.entries(e.constraints ?? {});
+    if (constraints.some(([name]) => name === 'whitelistValidation')) {
+      out.push({ field, reason: REASONS.whitelistValidation('') });
+      continue;
+    }
+    if ((e.value === undefined || e.value === null) && constraints.length) {
       out.push({ field, reason: 'là bắt buộc' });
       continue;
     }
-    for (const [name, english] of Object.entries(e.constraints ?? {})) {
+    if (constraints.some(([name]) => TYPE_CONSTRAINTS.has(name))) {
+      constraints = constraints.filter(([name]) => TYPE_CONSTRAINTS.has(name) || !REASONS[name]);
+    }
+    const reasons = constraints.map(([name, english]) => {
       // a message written in Vietnamese by the DTO itself wins; otherwise translate class-validator's default
       const custom = /[^\x00-\x7F]/.test(english);
       const vi = REASONS[name];
-      out.push({ field, reason: custom || !vi ? english : vi(english) });
-    }
+      return custom || !vi ? english : vi(english);
+    });
+    if (reasons.length) out.push({ field, reason: [...new Set(reasons)].join('; ') });
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
   return out;

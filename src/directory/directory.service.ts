@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { displayName } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
@@ -10,16 +10,22 @@ import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
 import { Unit } from './unit.entity.js';
-import { UNIT_LABEL_SQL, unitDisplayName, type UnitLabelRow } from './unit-label.js';
+import { UNIT_LABEL_SQL, unitLabel, type UnitLabelRow } from './unit-label.js';
 
 export const areaView = (a: Area) => ({ code: a.code, name: a.name, level: a.level, kind: a.kind, parentCode: a.parentCode });
 export const categoryView = (c: Category) => ({ code: c.code, name: c.name, deadlineHours: c.deadlineHours, urgent: c.urgent, active: c.active });
+
+/** Two requests creating the same code at once: the second hits the primary key and answers 409 like a plain duplicate. */
+export const rethrowUniqueViolation = (toError: () => Error) => (e: unknown): never => {
+  if (e instanceof QueryFailedError && (e.driverError as { code?: string } | undefined)?.code === '23505') throw toError();
+  throw e;
+};
 
 function unitView(r: UnitLabelRow) {
   return {
     code: r.code,
     name: r.name,
-    displayName: unitDisplayName(r.name, r.district_name, r.ambiguous),
+    displayName: unitLabel(r),
     level: r.level,
     parentCode: r.parent_code,
     areaCode: r.area_code,
@@ -64,15 +70,16 @@ export class DirectoryService {
   }
 
   async createUnit(dto: CreateUnitDto) {
+    const exists = () => conflict('UNIT_EXISTS', `Mã đơn vị "${dto.code}" đã tồn tại.`);
     return this.ds.transaction(async (m) => {
-      if (await m.existsBy(Unit, { code: dto.code })) throw conflict('UNIT_EXISTS', `Mã đơn vị "${dto.code}" đã tồn tại.`);
+      if (await m.existsBy(Unit, { code: dto.code })) throw exists();
       await this.checkUnitLinks(m, dto.code, dto.parentCode ?? null, dto.areaCode ?? null);
       await m.insert(Unit, {
         code: dto.code, name: dto.name, level: dto.level, parentCode: dto.parentCode ?? null, areaCode: dto.areaCode ?? null,
         emails: dto.emails ?? [], active: dto.active ?? true,
       });
       return this.getUnit(dto.code, m);
-    });
+    }).catch(rethrowUniqueViolation(exists));
   }
 
   async updateUnit(code: string, dto: UpdateUnitDto) {
@@ -147,10 +154,10 @@ export class DirectoryService {
         `WITH moved AS (
            UPDATE tickets SET assigned_unit_code = $2, version = version + 1, updated_at = $3
             WHERE assigned_unit_code = $1 AND status = ANY($4)
-           RETURNING id, status),
+           RETURNING id, status, due_at),
          ev AS (
-           INSERT INTO ticket_events (ticket_id, type, at, actor_id, actor_name, from_status, to_status, from_unit_code, to_unit_code, note)
-           SELECT id, 'unit_merged', $3, $5, $6, status, status, $1, $2, $7 FROM moved
+           INSERT INTO ticket_events (ticket_id, type, at, actor_id, actor_name, from_status, to_status, from_unit_code, to_unit_code, due_at, note)
+           SELECT id, 'unit_merged', $3, $5, $6, status, status, $1, $2, due_at, $7 FROM moved
            RETURNING 1)
          SELECT count(*)::int AS moved FROM ev`,
         [code, intoCode, now, OPEN_STATUSES, actor.id, displayName(actor), note],
@@ -168,11 +175,13 @@ export class DirectoryService {
   }
 
   async createCategory(dto: CreateCategoryDto) {
+    const exists = () => conflict('CATEGORY_EXISTS', `Mã lĩnh vực "${dto.code}" đã tồn tại.`);
     return this.ds.transaction(async (m) => {
-      if (await m.existsBy(Category, { code: dto.code })) throw conflict('CATEGORY_EXISTS', `Mã lĩnh vực "${dto.code}" đã tồn tại.`);
-      const c = await m.save(m.create(Category, { ...dto, urgent: dto.urgent ?? false, active: true }));
-      return categoryView(c);
-    });
+      if (await m.existsBy(Category, { code: dto.code })) throw exists();
+      // insert, not save: save() would turn a concurrent duplicate into an update of the other's category
+      await m.insert(Category, m.create(Category, { ...dto, urgent: dto.urgent ?? false, active: true }));
+      return categoryView(await m.findOneByOrFail(Category, { code: dto.code }));
+    }).catch(rethrowUniqueViolation(exists));
   }
 
   async updateCategory(code: string, dto: UpdateCategoryDto) {

@@ -9,15 +9,6 @@ import type { Channel } from '../tickets/ticket.entity.js';
 /** How long after the citizen's last message a platform lets the page / OA answer. */
 const REPLY_WINDOW_MS: Partial<Record<Channel, number>> = { facebook: 24 * 3600_000, zalo: 48 * 3600_000 };
 
-interface Recipient {
-  channel: Channel;
-  senderId: string | null;
-  recipientId: string | null;
-  lastAt: Date;
-  ticketId: string;
-  email: string | null;
-}
-
 const trackUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/tra-cuu`;
 
 /**

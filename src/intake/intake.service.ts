@@ -65,18 +65,13 @@ export class IntakeService {
    * citizen gets an acknowledgement with the code on the same channel.
    */
   async receive(m: EntityManager, msg: InboundMessage): Promise<IntakeOutcome> {
+    // one sender at a time: a redelivery and two quick messages are then decided one after the other
+    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${msg.channel}:${msg.senderId}`]);
     const seen = await m.query(
       `SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`,
       [msg.channel, msg.externalId],
     );
     if (seen.length) return { ticketCode: seen[0].code, outcome: 'duplicate' };
-    // one sender at a time, so that two quick messages do not open two tickets
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${msg.channel}:${msg.senderId}`]);
-    const again = await m.query(`SELECT 1 FROM ticket_sources WHERE channel = $1 AND external_id = $2`, [msg.channel, msg.externalId]);
-    if (again.length) {
-      const [{ code }] = await m.query(`SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`, [msg.channel, msg.externalId]);
-      return { ticketCode: code, outcome: 'duplicate' };
-    }
     const existing = await this.conversationTicket(m, msg);
     const source = { channel: msg.channel, externalId: msg.externalId, senderId: msg.senderId, recipientId: msg.recipientId ?? null, receivedAt: msg.receivedAt };
     if (existing) {

@@ -4,7 +4,7 @@ import { badRequest, conflict, notFound } from '../common/errors.js';
 import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
 import { Unit } from '../directory/unit.entity.js';
-import type { CreateRoutingRuleDto } from './dto/routing-rule.dto.js';
+import { RULE_TARGET_REASON, type CreateRoutingRuleDto } from './dto/routing-rule.dto.js';
 import { RoutingRule } from './routing-rule.entity.js';
 
 export interface RoutingDecision {
@@ -81,16 +81,18 @@ export class RoutingService {
   async createRule(dto: CreateRoutingRuleDto) {
     const toCommittee = dto.toCommuneCommittee ?? false;
     const unitCode = dto.unitCode ?? null;
-    const areaCode = dto.areaCode ?? null;
-    if (toCommittee === !!unitCode) {
-      throw badRequest([{ field: 'unitCode', reason: 'cần đúng một trong hai: mã đơn vị (unitCode) hoặc toCommuneCommittee = true' }]);
-    }
+    if (toCommittee === !!unitCode) throw badRequest([{ field: 'unitCode', reason: RULE_TARGET_REASON }]);
     return this.ds.transaction(async (m) => {
       const problems = [];
       if (!(await m.existsBy(Category, { code: dto.categoryCode }))) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực mã "${dto.categoryCode}"` });
-      if (areaCode && !(await m.existsBy(Area, { code: areaCode }))) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${areaCode}"` });
+      const area = dto.areaCode ? await m.findOneBy(Area, { code: dto.areaCode }) : null;
+      if (dto.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${dto.areaCode}"` });
       if (unitCode && !(await m.existsBy(Unit, { code: unitCode, active: true }))) problems.push({ field: 'unitCode', reason: `không có đơn vị đang hoạt động mã "${unitCode}"` });
       if (problems.length) throw badRequest(problems);
+      // the province's own code means the whole province: the same rule as no area
+      const areaCode = area && area.level !== 'province' ? area.code : null;
+      // one rule per category and area, even when two admins add it at once
+      await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`routing-rule:${dto.categoryCode}:${areaCode ?? ''}`]);
       const clash = await m.createQueryBuilder(RoutingRule, 'r')
         .where('r.categoryCode = :c', { c: dto.categoryCode })
         .andWhere(areaCode ? 'r.areaCode = :a' : 'r.areaCode IS NULL', { a: areaCode })

@@ -33,7 +33,7 @@ export class DeadlineExtensionService {
       code: t.code,
       dueAt: t.dueAt?.toISOString() ?? null,
       warnAt: t.warnAt?.toISOString() ?? null,
-      overdue: open && !!t.dueAt && t.dueAt <= now,
+      overdue: open && !!t.dueAt && t.dueAt < now,
       overdueAt: t.overdueAt?.toISOString() ?? null,
       workingMinutesLeft: open && t.dueAt ? this.deadlines.workingMinutesLeft(now, t.dueAt) : null,
     };

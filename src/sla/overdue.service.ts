@@ -61,7 +61,7 @@ export class OverdueService {
       const rows: FlaggedRow[] = await m.query(
         `WITH flagged AS (
            UPDATE tickets SET overdue_at = due_at, overdue_for_due_at = due_at
-            WHERE status = ANY($2) AND due_at <= $1 AND overdue_for_due_at IS DISTINCT FROM due_at
+            WHERE status = ANY($2) AND due_at < $1 AND overdue_for_due_at IS DISTINCT FROM due_at
            RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code),
          ev AS (
            INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)

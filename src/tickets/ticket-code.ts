@@ -15,5 +15,9 @@ export function newTicketCode(): string {
 
 export const TICKET_CODE_PATTERN = /\bPA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}\b/;
 
-/** Codes typed by people: upper case, spaces removed. */
-export const normalizeTicketCode = (code: string) => code.trim().toUpperCase().replace(/\s+/g, '');
+/** Codes typed by people: upper case, spaces removed, the dashes of "PA7K3M9QXZ" put back. */
+export function normalizeTicketCode(code: string): string {
+  const c = code.trim().toUpperCase().replace(/\s+/g, '');
+  const bare = /^PA-?([2-9A-HJKMNP-Z]{4})-?([2-9A-HJKMNP-Z]{4})$/.exec(c);
+  return bare ? `PA-${bare[1]}-${bare[2]}` : c;
+}

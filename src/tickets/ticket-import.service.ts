@@ -7,7 +7,7 @@ import { badRequest, unprocessable } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
-import { newTicketCode } from './ticket-code.js';
+import { newTicketCode, normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { actorOf } from './ticket-events.js';
 import { ticketSearchText } from './ticket-view.js';
@@ -40,50 +40,55 @@ export class TicketImportService {
 
   async import(user: AuthUser, csv: string): Promise<{ imported: number }> {
     if (!csv || !csv.trim()) throw badRequest([{ field: 'file', reason: 'tệp CSV trống' }]);
-    let records: Array<{ record: Row; info: { lines: number } }>;
-    try {
-      records = parse(csv.replace(/^\uFEFF/, ''), { columns: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false });
-    } catch (e) {
-      const line = (e as { lines?: number }).lines;
-      throw unprocessable('IMPORT_INVALID', 'Tệp CSV không đọc được.', { errors: [{ line: line ?? 0, field: 'file', reason: `tệp không đúng định dạng CSV: ${(e as Error).message}` }] });
-    }
-    const header = csv.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim());
+    const { header, records } = readCsv(csv);
+    const problems: ImportProblem[] = [];
+    // the header: every column present, none unknown, none twice
+    const known = IMPORT_COLUMNS as readonly string[];
     const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
-    const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
-    if (missing.length || unknown.length) {
-      throw unprocessable('IMPORT_INVALID', 'Dòng tiêu đề của tệp CSV không đúng.', {
-        errors: [
-          ...missing.map((c) => ({ line: 1, field: c, reason: 'thiếu cột' })),
-          ...unknown.map((c) => ({ line: 1, field: c, reason: 'cột không được hỗ trợ' })),
-        ],
-      });
-    }
+    problems.push(...missing.map((c) => ({ line: 1, field: c, reason: 'thiếu cột' })));
+    problems.push(...header.filter((h) => !known.includes(h)).map((h) => ({ line: 1, field: h || '(trống)', reason: 'cột không được hỗ trợ' })));
+    problems.push(...header.filter((h, i) => known.includes(h) && header.indexOf(h) !== i).map((h) => ({ line: 1, field: h, reason: 'cột bị lặp lại' })));
     if (records.length > MAX_ROWS) throw unprocessable('IMPORT_TOO_LARGE', `Mỗi lần nhập tối đa ${MAX_ROWS} dòng.`, { errors: [] });
 
     const now = this.clock.now();
     const [areas, categories, units] = await Promise.all([
-      this.ds.query(`SELECT a.code, a.name, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.code = a.parent_code`) as Promise<Array<{ code: string; name: string; parent_name: string | null }>>,
-      this.ds.query(`SELECT code, deadline_hours FROM categories`) as Promise<Array<{ code: string; deadline_hours: number }>>,
+      this.ds.query(`SELECT a.code, a.name, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.code = a.parent_code AND p.level = 'district'`) as Promise<Array<{ code: string; name: string; parent_name: string | null }>>,
+      this.ds.query(`SELECT code, deadline_hours, deadline_mode, urgent FROM categories`) as Promise<Array<{ code: string; deadline_hours: number; deadline_mode: 'working' | 'clock'; urgent: boolean }>>,
       this.ds.query(`SELECT code, active FROM units`) as Promise<Array<{ code: string; active: boolean }>>,
     ]);
     const areaMap = new Map(areas.map((a) => [a.code, a]));
     const catMap = new Map(categories.map((c) => [c.code, c]));
     const unitMap = new Map(units.map((u) => [u.code, u]));
-    const givenCodes = records.map((r) => r.record.code).filter(Boolean);
+    // rows with a wrong number of cells are reported and not read further
+    const rowsIn: Array<{ line: number; r: Row }> = [];
+    for (const { cells, line } of records) {
+      if (cells.length !== header.length) {
+        problems.push({ line, field: 'row', reason: `dòng có ${cells.length} ô, dòng tiêu đề có ${header.length} cột` });
+        continue;
+      }
+      const r = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, header.includes(c) ? cells[header.indexOf(c)] : ''])) as Row;
+      // codes are looked up as people type them (upper case, no spaces): store them that way
+      r.code = normalizeTicketCode(r.code);
+      rowsIn.push({ line, r });
+    }
+    const givenCodes = rowsIn.map(({ r }) => r.code).filter(Boolean);
     const taken = new Set<string>(
       givenCodes.length ? (await this.ds.query(`SELECT code FROM tickets WHERE code = ANY($1)`, [givenCodes])).map((r: { code: string }) => r.code) : [],
     );
 
-    const problems: ImportProblem[] = [];
     const seen = new Map<string, number>();
-    const rows: Array<{ line: number; t: Partial<Ticket>; derivedStatus: boolean }> = [];
-    for (const { record: r, info } of records) {
-      const line = info.lines;
-      const bad = (field: string, reason: string) => problems.push({ line, field, reason });
+    const rows: Array<{ line: number; t: Partial<Ticket>; derivedStatus: boolean; areaNames: string[] }> = [];
+    for (const { line, r } of rowsIn) {
+      let rowOk = true;
+      // a problem in a column the header lacks is already reported once, on line 1
+      const bad = (field: string, reason: string) => {
+        rowOk = false;
+        if (header.includes(field)) problems.push({ line, field, reason });
+      };
       const time = (field: 'received_at' | 'due_at' | 'resolved_at'): Date | null => {
         if (!r[field]) return null;
-        const d = new Date(r[field]);
-        if (!ISO_WITH_OFFSET.test(r[field]) || Number.isNaN(d.getTime())) {
+        const d = parseIsoWithOffset(r[field]);
+        if (!d) {
           bad(field, 'phải là thời điểm ISO-8601 có múi giờ, ví dụ 2022-01-12T16:00:00+07:00');
           return null;
         }
@@ -115,7 +120,10 @@ export class TicketImportService {
       if (r.unit_code && !unit) bad('unit_code', `không có đơn vị mã "${r.unit_code}"`);
       let status = r.status as TicketStatus;
       const derivedStatus = !r.status;
-      if (r.status && !(STATUSES as readonly string[]).includes(r.status)) bad('status', `phải là một trong: ${STATUSES.join(', ')}`);
+      if (r.status && !(STATUSES as readonly string[]).includes(r.status)) {
+        bad('status', `phải là một trong: ${STATUSES.join(', ')}`);
+        continue; // the checks below depend on a known status
+      }
       if (derivedStatus) status = resolvedAt ? 'resolved' : r.unit_code ? 'assigned' : 'received';
       const open = OPEN_STATUSES.includes(status);
       if (open && resolvedAt) bad('resolved_at', `phải để trống khi trạng thái là ${status}`);
@@ -124,7 +132,7 @@ export class TicketImportService {
       if (status === 'received' && r.unit_code) bad('unit_code', 'phải để trống khi trạng thái là received (chờ phân công)');
       if (open && unit && !unit.active) bad('unit_code', `đơn vị "${r.unit_code}" đã ngừng hoạt động; phản ánh đang xử lý phải giao cho đơn vị đang hoạt động`);
       if ((status === 'resolved' || status === 'closed') && !r.resolution) bad('resolution', `bắt buộc khi trạng thái là ${status}`);
-      if (problems.length && problems[problems.length - 1].line === line) continue;
+      if (!rowOk) continue;
       const category = r.category_code ? catMap.get(r.category_code)! : null;
       const area = r.area_code ? areaMap.get(r.area_code)! : null;
       const fields = {
@@ -135,9 +143,15 @@ export class TicketImportService {
         address: null,
         content: r.content,
       };
+      const areaNames = area ? [area.name, area.parent_name ?? ''].filter(Boolean) : [];
+      // a stated deadline is kept; otherwise the category's rule gives it (the warning instant follows either way)
+      const deadline = dueAt
+        ? { dueAt, warnAt: this.deadlines.warnAt(receivedAt!, dueAt, category?.deadline_mode ?? 'working') }
+        : this.deadlines.deadline(receivedAt!, category ? { deadlineHours: category.deadline_hours, deadlineMode: category.deadline_mode } : null);
       rows.push({
         line,
         derivedStatus,
+        areaNames,
         t: {
           ...fields,
           channel: r.channel as Channel,
@@ -146,18 +160,18 @@ export class TicketImportService {
           categoryCode: category?.code ?? null,
           assignedUnitCode: r.unit_code || null,
           receivedAt: receivedAt!,
-          dueAt: dueAt ?? this.deadlines.dueAt(receivedAt!, category ? { deadlineHours: category.deadline_hours } : null),
+          dueAt: deadline.dueAt,
+          warnAt: deadline.warnAt,
           resolvedAt: status === 'resolved' || status === 'closed' ? resolvedAt : null,
           closedAt: status === 'closed' ? resolvedAt : null,
           rejectedAt: status === 'rejected' ? resolvedAt : null,
           resolution: r.resolution || null,
-          urgent: false,
-          searchText: '',
+          urgent: category?.urgent ?? false,
+          searchText: ticketSearchText(fields, areaNames),
           createdAt: now,
           updatedAt: now,
         },
       });
-      rows[rows.length - 1].t.searchText = ticketSearchText(fields, area ? [area.name, area.parent_name ?? ''] : []);
     }
     if (problems.length) {
       throw unprocessable('IMPORT_INVALID', `Tệp có ${new Set(problems.map((p) => p.line)).size} dòng không hợp lệ; chưa nhập dòng nào.`, { errors: problems });
@@ -170,7 +184,7 @@ export class TicketImportService {
           do row.t.code = newTicketCode();
           while (seen.has(row.t.code) || (await m.existsBy(Ticket, { code: row.t.code })));
           seen.set(row.t.code, row.line);
-          row.t.searchText = `${row.t.code.toLowerCase()} ${row.t.searchText}`;
+          row.t.searchText = ticketSearchText(row.t as Ticket, row.areaNames);
         }
         // rows without a unit and without a stated status are routed like any new ticket
         if (row.derivedStatus && !row.t.assignedUnitCode) {
@@ -186,13 +200,60 @@ export class TicketImportService {
         const res = await m.insert(Ticket, rows.slice(i, i + 1000).map((r) => r.t));
         ids.push(...res.identifiers.map((x) => x.id as string));
       }
-      const events = rows.map((r, i) => ({
-        ticketId: ids[i], type: 'imported', at: now, actorId: actor.id, actorName: actor.name,
-        toStatus: r.t.status!, toUnitCode: r.t.assignedUnitCode ?? null, note: 'Nhập từ dữ liệu của hệ thống cũ.',
-        internal: false, data: { line: r.line } as never,
-      }));
+      // the ticket's history as far as the old system knows it, so that reports as of a past instant see it:
+      // received at received_at (open, with its unit), ended at resolved_at when it has ended; then the import itself
+      const events = rows.flatMap((r, i) => {
+        const t = r.t;
+        const open = OPEN_STATUSES.includes(t.status!);
+        const base = { ticketId: ids[i], actorId: null, actorName: 'Hệ thống cũ', toUnitCode: t.assignedUnitCode ?? null, dueAt: t.dueAt ?? null, internal: false };
+        const history = [
+          { ...base, type: 'created', at: t.receivedAt!, toStatus: open ? t.status! : t.assignedUnitCode ? 'assigned' as const : 'received' as const, note: 'Tiếp nhận (theo dữ liệu của hệ thống cũ).', data: {} as never },
+        ];
+        const endedAt = t.resolvedAt ?? t.rejectedAt ?? t.closedAt;
+        if (!open && endedAt) history.push({ ...base, type: t.status!, at: endedAt, toStatus: t.status!, note: t.resolution ?? null as never, data: {} as never });
+        return [
+          ...history,
+          { ...base, type: 'imported', at: now, actorId: actor.id, actorName: actor.name, toStatus: t.status!, note: 'Nhập từ dữ liệu của hệ thống cũ.', data: { line: r.line } as never },
+        ];
+      });
       for (let i = 0; i < events.length; i += 1000) await m.insert(TicketEvent, events.slice(i, i + 1000));
       return { imported: rows.length };
     });
   }
+}
+
+/**
+ * Parses the whole file: the header's column names and each record's cells with the line it starts on (as an editor
+ * numbers the file: the header is line 1, a quoted cell may span several lines). An unreadable file answers 422.
+ */
+function readCsv(csv: string): { header: string[]; records: Array<{ cells: string[]; line: number }> } {
+  let parsed: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    // one kind of line break (csv-parse miscounts the lines of a CRLF file whose quoted cells span lines)
+    parsed = parse(csv.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), { skip_empty_lines: true, trim: true, info: true, relax_column_count: true }) as unknown as typeof parsed;
+  } catch (e) {
+    const line = (e as { lines?: number }).lines;
+    throw unprocessable('IMPORT_INVALID', 'Tệp CSV không đọc được.', {
+      errors: [{ line: line ?? 0, field: 'file', reason: `tệp không đúng định dạng CSV (ví dụ một ô mở ngoặc kép mà không đóng): ${(e as Error).message}` }],
+    });
+  }
+  // info.lines counts the lines read up to the end of the record; newlines inside quoted cells give its first line
+  const records = parsed.map(({ record, info }) => ({
+    cells: record,
+    line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0),
+  }));
+  const [head, ...rest] = records;
+  return { header: head ? head.cells : [], records: rest };
+}
+
+/** An ISO-8601 instant with an offset; null when malformed or when the date does not exist (30 February). */
+function parseIsoWithOffset(text: string): Date | null {
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (!m) return null;
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) return null;
+  // Date accepts 2021-02-30 and rolls it over to 2 March: compare the calendar date back in the stated offset
+  const offset = m[3] === 'Z' ? 0 : (m[3].startsWith('-') ? -1 : 1) * (Number(m[3].slice(1, 3)) * 60 + Number(m[3].slice(4, 6)));
+  const local = new Date(d.getTime() + offset * 60_000).toISOString();
+  return local.slice(0, 16) === text.slice(0, 16) ? d : null;
 }

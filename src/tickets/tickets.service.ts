@@ -12,7 +12,7 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { IntakeService } from '../intake/intake.service.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
-import type { AssignDto, CommentDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto } from './dto/ticket.dto.js';
+import { parseTimeBound, type AssignDto, type CommentDto, type CreateTicketDto, type NoteDto, type ReasonDto, type RejectDto, type ResolveDto, type TicketQueryDto } from './dto/ticket.dto.js';
 import { canCreateTickets, restrictToVisible } from './ticket-access.js';
 import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
@@ -73,8 +73,8 @@ export class TicketsService {
     }
     if (q.overdue === 'true') qb.andWhere('t.status IN (:...open) AND t.due_at < :now', { open: OPEN_STATUSES, now });
     if (q.overdue === 'false') qb.andWhere('NOT (t.status IN (:...open) AND t.due_at < :now)', { open: OPEN_STATUSES, now });
-    if (q.receivedFrom) qb.andWhere('t.received_at >= :from', { from: new Date(q.receivedFrom) });
-    if (q.receivedTo) qb.andWhere('t.received_at < :to', { to: new Date(q.receivedTo) });
+    if (q.receivedFrom) qb.andWhere('t.received_at >= :from', { from: parseTimeBound(q.receivedFrom, 'from') });
+    if (q.receivedTo) qb.andWhere('t.received_at < :to', { to: parseTimeBound(q.receivedTo, 'to') });
     if (q.phone) qb.andWhere('t.reporter_phone = :phone', { phone: normalizeVietnamesePhone(q.phone) });
     if (q.q && foldText(q.q)) qb.andWhere(`t.search_text LIKE :text ESCAPE '\\'`, { text: `%${escapeLike(foldText(q.q))}%` });
     qb.orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
@@ -92,8 +92,12 @@ export class TicketsService {
   }
 
   async get(user: AuthUser, code: string) {
+    return this.detail(await this.findVisible(this.ds.manager, user, code));
+  }
+
+  /** The ticket with its events, as the API shows it. */
+  private async detail(ticket: Ticket) {
     const m = this.ds.manager;
-    const ticket = await this.findVisible(m, user, code);
     const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
     const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
     return { ...ticketView(ticket, refs, this.clock.now()), events: events.map((e) => eventView(e, refs.units)) };
@@ -102,9 +106,12 @@ export class TicketsService {
   async comment(user: AuthUser, code: string, dto: CommentDto) {
     await this.ds.transaction(async (m) => {
       const ticket = await this.findVisible(m, user, code);
+      // a comment carries the state in force (status, unit, deadline), as every event with a status does: the
+      // history (ticket-history.ts) reads the state of any instant from the last such event
       await recordEvent(m, {
         ticketId: ticket.id, type: 'comment', at: this.clock.now(), actor: actorOf(user),
-        fromStatus: ticket.status, toStatus: ticket.status, note: dto.text, internal: dto.internal ?? true,
+        fromStatus: ticket.status, toStatus: ticket.status, fromUnitCode: ticket.assignedUnitCode, toUnitCode: ticket.assignedUnitCode,
+        dueAt: ticket.dueAt, note: dto.text, internal: dto.internal ?? true,
       });
     });
     return this.get(user, code);
@@ -116,7 +123,7 @@ export class TicketsService {
    */
   async act(user: AuthUser, code: string, input: ActionInput) {
     const rule = TRANSITIONS[input.action];
-    await this.ds.transaction(async (m) => {
+    const id = await this.ds.transaction(async (m) => {
       const ticket = await this.findVisible(m, user, code);
       if (!rule.roles.includes(user.role)) throw forbidden(`Vai trò của bạn không được ${ACTION_LABELS[input.action]} phản ánh.`);
       if (input.dto.version !== undefined && input.dto.version !== ticket.version) throw this.stale(ticket);
@@ -131,15 +138,20 @@ export class TicketsService {
         .set({ ...change.set, status: change.status, updatedAt: now })
         .where('id = :id AND version = :version', { id: ticket.id, version: ticket.version })
         .execute();
-      if (res.affected !== 1) throw this.stale(ticket);
+      // someone else changed it since it was read: name the status it has now, as committed by the winner
+      if (res.affected !== 1) throw this.stale((await m.findOneBy(Ticket, { id: ticket.id })) ?? ticket);
       await recordEvent(m, {
         ticketId: ticket.id, type: change.eventType, at: now, actor: actorOf(user),
         fromStatus: ticket.status, toStatus: change.status,
         fromUnitCode: ticket.assignedUnitCode, toUnitCode: change.toUnitCode,
+        dueAt: change.set.dueAt !== undefined ? change.set.dueAt : ticket.dueAt,
         note: change.note, data: change.data,
       });
+      return ticket.id;
     });
-    return this.get(user, code);
+    // The actor could read the ticket when acting; the answer shows the result even when the change took the ticket
+    // out of their sight (a unit returning it to the coordinator), instead of a 404 for a change that was made.
+    return this.detail(await this.ds.manager.findOneByOrFail(Ticket, { id }));
   }
 
   private stale(t: Ticket): AppError {
@@ -175,7 +187,11 @@ export class TicketsService {
         }
         const set: Partial<Ticket> = { assignedUnitCode: unitCode, categoryCode, areaCode };
         // a new category sets the deadline from the received time: a transfer never restarts the clock
-        if (category && category.code !== t.categoryCode) set.dueAt = this.deadlines.dueAt(t.receivedAt, category);
+        if (category && category.code !== t.categoryCode) {
+          const deadline = this.deadlines.deadline(t.receivedAt, category);
+          set.dueAt = deadline.dueAt;
+          set.warnAt = deadline.warnAt;
+        }
         if (area && area.code !== t.areaCode) set.searchText = ticketSearchText(t, await areaNamesFor(m, area.code));
         const transfer = t.status !== 'received';
         return { status: 'assigned', set, eventType: transfer ? 'transferred' : 'assigned', note, toUnitCode: unitCode, data: { categoryCode, areaCode } };

@@ -59,10 +59,10 @@ export class UpdateUnitDto {
   @ApiPropertyOptional({ enum: UNIT_LEVELS }) @IsOptional() @IsIn(UNIT_LEVELS)
   level?: UnitLevel;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString()
+  @ApiPropertyOptional({ nullable: true, description: 'null: không có đơn vị cấp trên' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(32)
   parentCode?: string | null;
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString()
+  @ApiPropertyOptional({ nullable: true, description: 'null: không gắn khu vực' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(10)
   areaCode?: string | null;
 
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
