@@ -9,6 +9,7 @@ import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
 import { Unit } from '../directory/unit.entity.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
+import { CitizenReplyService } from '../intake/citizen-reply.service.js';
 import { IntakeService } from '../intake/intake.service.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
@@ -50,6 +51,7 @@ export class TicketsService {
     private readonly intake: IntakeService,
     private readonly routing: RoutingService,
     private readonly deadlines: DeadlineService,
+    private readonly replies: CitizenReplyService,
   ) {}
 
   async create(user: AuthUser, dto: CreateTicketDto) {
@@ -147,6 +149,11 @@ export class TicketsService {
         dueAt: change.set.dueAt !== undefined ? change.set.dueAt : ticket.dueAt,
         note: change.note, data: change.data,
       });
+      // the citizen (and the citizens of tickets merged into this one) get the answer on their channel
+      if (change.status === 'resolved') {
+        const unit = ticket.assignedUnitCode ? (await loadUnitRefs(m, [ticket.assignedUnitCode])).get(ticket.assignedUnitCode) : undefined;
+        await this.replies.answer(m, { id: ticket.id, code: ticket.code, resolution: change.set.resolution ?? null, resolvedAt: now }, unit?.name ?? null);
+      }
       return ticket.id;
     });
     // The actor could read the ticket when acting; the answer shows the result even when the change took the ticket
@@ -225,7 +232,7 @@ export class TicketsService {
         const unit = t.assignedUnitCode ? await this.routing.activeSuccessor(m, t.assignedUnitCode) : null;
         return {
           status: unit ? 'assigned' : 'received',
-          set: { assignedUnitCode: unit, resolvedAt: null, closedAt: null, rejectedAt: null, rejectReason: null, duplicateOfId: null, resolution: null },
+          set: { assignedUnitCode: unit, resolvedAt: null, closedAt: null, rejectedAt: null, rejectReason: null, duplicateOfId: null, resolution: null, overdueAt: null, overdueForDueAt: null },
           eventType: 'reopened', note: input.dto.reason, toUnitCode: unit,
         };
       }

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../../tickets/tickets.module.js';
+import { InboundMailService } from './inbound-mail.service.js';
+import { MailListener } from './mail-listener.js';
 
-/** Citizens' e-mail received by the built-in SMTP listener. */
+/** Citizens' e-mail received by the built-in SMTP listener (started when MAIL_INBOUND_PORT is not 0). */
 @Module({
   imports: [TicketsModule],
   controllers: [],
-  providers: [],
+  providers: [InboundMailService, MailListener],
 })
 export class MailIntakeModule {}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { simpleParser, type Attachment as MailAttachment } from 'mailparser';
+import { DataSource } from 'typeorm';
+import { Settings } from '../../../config/settings.js';
+import { Clock } from '../../common/clock.js';
+import { Attachment } from '../attachment.entity.js';
+import { IntakeService, type InboundMessage, type IntakeOutcome } from '../intake.service.js';
+import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, safeFilename, stripQuotedReply } from './mail-text.js';
+
+/** The SMTP envelope of a mail, as the listener received it. */
+export interface MailEnvelope {
+  /** MAIL FROM; '' for the null reverse path (bounces), null when unknown. */
+  mailFrom: string | null;
+  rcptTo: string[];
+}
+
+export type MailOutcome = IntakeOutcome | { outcome: 'ignored'; reason: string };
+
+/** A refusal the sending server must not retry (5xx); anything else thrown is a temporary failure (4xx). */
+export class MailRejection extends Error {
+  constructor(readonly responseCode: number, message: string) {
+    super(message);
+  }
+}
+
+interface KeptFile {
+  part: MailAttachment;
+  filename: string | null;
+  /** Relative to UPLOAD_DIR. */
+  storagePath: string;
+}
+
+/**
+ * Turns one received mail into one InboundMessage for IntakeService.receive, in a transaction: a new complaint, a
+ * reply joining the ticket named in the subject, or (same Message-ID again) nothing. Attached files are written under
+ * UPLOAD_DIR and recorded as Attachment rows in the same transaction; the files of a transaction that fails are
+ * removed again, so the relay's retry starts clean.
+ */
+@Injectable()
+export class InboundMailService {
+  private readonly logger = new Logger(InboundMailService.name);
+  private readonly ownAddresses: ReadonlySet<string>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly intake: IntakeService,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+  ) {
+    const own = addressSet(settings.MAIL_INBOUND_ADDRESSES);
+    const from = addressOf(settings.MAIL_FROM);
+    if (from) own.add(from);
+    this.ownAddresses = own;
+  }
+
+  /** Resolves once the mail is committed (or known to be a redelivery, or an automatic mail that is dropped). */
+  async accept(raw: Buffer, envelope: MailEnvelope): Promise<MailOutcome> {
+    const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
+    const automatic = automaticMailReason(mail, envelope.mailFrom, this.ownAddresses);
+    if (automatic) {
+      this.logger.warn(`mail ${mail.messageId ?? '(no Message-ID)'} from ${envelope.mailFrom || '<>'} not taken in: ${automatic}`);
+      return { outcome: 'ignored', reason: automatic };
+    }
+    const from = mail.from?.value.find((a) => a.address);
+    const sender = (from?.address ?? envelope.mailFrom ?? '').trim().toLowerCase();
+    if (!sender) throw new MailRejection(550, 'The message has no sender address');
+
+    const now = this.clock.now();
+    const externalId = mailExternalId(mail.messageId, raw);
+    const month = now.toISOString().slice(0, 7);
+    const kept: KeptFile[] = [];
+    const tooLarge: string[] = [];
+    for (const part of mail.attachments) {
+      if (!part.content.length) continue;
+      const filename = safeFilename(part.filename);
+      if (part.content.length > this.settings.UPLOAD_MAX_BYTES) {
+        tooLarge.push(filename ?? part.contentType);
+        continue;
+      }
+      const ext = filename?.match(/\.([A-Za-z0-9]{1,10})$/)?.[1]?.toLowerCase();
+      kept.push({ part, filename, storagePath: `mail/${month}/${randomUUID()}${ext ? `.${ext}` : ''}` });
+    }
+
+    const msg: InboundMessage = {
+      channel: 'email',
+      externalId,
+      senderId: sender.slice(0, 250),
+      recipientId: envelope.rcptTo[0] ?? null,
+      reporterName: from?.name?.trim().slice(0, 120) || null,
+      reporterEmail: sender.length <= 254 ? sender : null,
+      content: this.content(mail.text, mail.subject, kept, tooLarge),
+      attachments: [],
+      receivedAt: now,
+      codeHint: mail.subject ?? null,
+    };
+
+    const written: string[] = [];
+    try {
+      return await this.ds.transaction(async (m) => {
+        const result = await this.intake.receive(m, msg);
+        if (result.outcome === 'duplicate' || !kept.length) return result;
+        const [{ id: ticketId }] = await m.query(`SELECT id FROM tickets WHERE code = $1`, [result.ticketCode]);
+        for (const f of kept) {
+          const path = this.absolute(f.storagePath);
+          await mkdir(dirname(path), { recursive: true });
+          written.push(path);
+          await writeFile(path, f.part.content, { flag: 'wx', mode: 0o640 });
+        }
+        await m.insert(Attachment, kept.map((f) => ({
+          ticketId,
+          kind: f.part.contentType.toLowerCase().startsWith('image/') ? 'image' as const : 'file' as const,
+          filename: f.filename,
+          contentType: f.part.contentType.slice(0, 100),
+          sizeBytes: f.part.content.length,
+          storagePath: f.storagePath,
+          url: null,
+          data: { channel: 'email', externalId },
+          createdAt: now,
+        })));
+        return result;
+      });
+    } catch (e) {
+      await Promise.all(written.map((p) => rm(p, { force: true })));
+      throw e;
+    }
+  }
+
+  /** The text body (mailparser converts an HTML-only mail to text), without the quoted message of a reply. */
+  private content(text: string | undefined, subject: string | undefined, kept: KeptFile[], tooLarge: string[]): string {
+    let body = stripQuotedReply(text ?? '');
+    const notes: string[] = [];
+    if (kept.length) notes.push(`[Tệp đính kèm: ${kept.map((f) => f.filename ?? f.part.contentType).join(', ')}]`);
+    if (tooLarge.length) notes.push(`[Tệp quá lớn (trên ${this.settings.UPLOAD_MAX_BYTES} byte), không lưu: ${tooLarge.join(', ')}]`);
+    if (!body) body = subject?.trim() || (notes.length ? '' : '(Thư không có nội dung)');
+    const tail = notes.length ? `${body ? '\n\n' : ''}${notes.join('\n')}` : '';
+    const room = MAX_CONTENT_CHARS - tail.length;
+    return (body.length > room ? `${body.slice(0, room - 1)}…` : body) + tail;
+  }
+
+  private absolute(storagePath: string): string {
+    return join(resolve(this.settings.UPLOAD_DIR), storagePath);
+  }
+}
