@@ -4,6 +4,7 @@ import { loadSettings, SettingsError } from '../config/settings.js';
 import { createApp } from './app.setup.js';
 import { resolveDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
+import { DemoDataService } from './demo/demo-data.service.js';
 import { assertRedisReachable } from './health/redis-health.js';
 
 const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -15,8 +16,10 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   await assertRedisReachable(settings.REDIS_URL);
   const db = await resolveDatabase(settings);
-  await prepareDatabase(db.url, { demoUsers: settings.DEMO_USERS ?? db.embedded });
+  const demo = settings.DEMO_USERS ?? db.embedded;
+  await prepareDatabase(db.url, { demoUsers: demo });
   const app = await createApp({ settings, databaseUrl: db.url }, levels);
+  if (demo) await app.get(DemoDataService).seedIfEmpty();
   const stop = async () => {
     await app.close();
     await db.server?.stop();

@@ -49,11 +49,18 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
 export class ReportService {
   constructor(private readonly ds: DataSource, private readonly settings: Settings) {}
 
-  /** Start of operation: the setting, else the earliest received ticket (else the cut-off itself). */
+  /**
+   * Start of operation: the setting, else the cut-off just before the earliest received ticket (so that "Từ 16 giờ
+   * ngày …" is true), else the cut-off itself.
+   */
   private async operationStart(m: EntityManager, cutoff: Date): Promise<Date> {
     if (this.settings.REPORT_OPERATION_START) return new Date(this.settings.REPORT_OPERATION_START);
     const [{ first }] = await m.query(`SELECT min(received_at) AS first FROM tickets`);
-    return first ? new Date(first) : cutoff;
+    if (!first) return cutoff;
+    const firstAt = new Date(first);
+    const day = localDate(firstAt);
+    const sameDay = cutoffOf(day, this.settings.REPORT_CUTOFF_HOUR);
+    return sameDay < firstAt ? sameDay : cutoffOf(addDays(day, -1), this.settings.REPORT_CUTOFF_HOUR);
   }
 
   private async snapshot(m: EntityManager, at: Date, since: Date): Promise<Snapshot> {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { CitizenReplyService } from '../intake/citizen-reply.service.js';
 import { IntakeService } from '../intake/intake.service.js';
+import { DemoDataService } from '../demo/demo-data.service.js';
 import { TicketImportController } from './ticket-import.controller.js';
 import { TicketImportService } from './ticket-import.service.js';
 import { TicketsController } from './tickets.controller.js';
@@ -10,7 +11,7 @@ import { TicketsService } from './tickets.service.js';
 @Module({
   imports: [DirectoryModule],
   controllers: [TicketImportController, TicketsController],
-  providers: [TicketsService, TicketImportService, IntakeService, CitizenReplyService],
-  exports: [TicketsService, IntakeService, CitizenReplyService],
+  providers: [TicketsService, TicketImportService, IntakeService, CitizenReplyService, DemoDataService],
+  exports: [TicketsService, IntakeService, CitizenReplyService, DemoDataService],
 })
 export class TicketsModule {}
