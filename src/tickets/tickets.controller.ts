@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import {
-  AssignDto, CommentDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
+  AssignDto, CommentDto, MergeTicketDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
 } from './dto/ticket.dto.js';
 import { TicketsService } from './tickets.service.js';
 
@@ -56,6 +56,13 @@ export class TicketsController {
   @Post(':code/reject') @HttpCode(200)
   reject(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: RejectDto) {
     return this.tickets.act(user, code, { action: 'reject', dto });
+  }
+
+  /** Marks this ticket as a duplicate of another (a rejection with reason "duplicate"): counted as received, neither
+   *  handled nor open; its citizen gets the other ticket's answer. */
+  @Post(':code/merge') @HttpCode(200)
+  merge(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: MergeTicketDto) {
+    return this.tickets.act(user, code, { action: 'reject', dto: { reason: 'duplicate', duplicateOf: dto.intoCode, note: dto.note, version: dto.version } });
   }
 
   @Post(':code/reopen') @HttpCode(200)

@@ -94,15 +94,20 @@ export class TicketsService {
   }
 
   async get(user: AuthUser, code: string) {
-    return this.detail(await this.findVisible(this.ds.manager, user, code));
+    return this.detail(await this.findVisible(this.ds.manager, user, code), user);
   }
 
-  /** The ticket with its events, as the API shows it. */
-  private async detail(ticket: Ticket) {
+  /**
+   * The ticket with its events, as the API shows it; for those who see every ticket (operators, coordinators,
+   * admins), the tickets that may be the same matter, to merge.
+   */
+  private async detail(ticket: Ticket, user: AuthUser) {
     const m = this.ds.manager;
     const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
     const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
-    return { ...ticketView(ticket, refs, this.clock.now()), events: events.map((e) => eventView(e, refs.units)) };
+    const seesAll = ['operator', 'coordinator', 'admin'].includes(user.role);
+    const likelyDuplicates = seesAll && !ticket.duplicateOfId ? await this.intake.likelyDuplicates(m, ticket) : [];
+    return { ...ticketView(ticket, refs, this.clock.now()), likelyDuplicates, events: events.map((e) => eventView(e, refs.units)) };
   }
 
   async comment(user: AuthUser, code: string, dto: CommentDto) {
@@ -158,7 +163,7 @@ export class TicketsService {
     });
     // The actor could read the ticket when acting; the answer shows the result even when the change took the ticket
     // out of their sight (a unit returning it to the coordinator), instead of a 404 for a change that was made.
-    return this.detail(await this.ds.manager.findOneByOrFail(Ticket, { id }));
+    return this.detail(await this.ds.manager.findOneByOrFail(Ticket, { id }), user);
   }
 
   private stale(t: Ticket): AppError {

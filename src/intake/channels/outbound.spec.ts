@@ -5,6 +5,7 @@ import {
   zaloRefreshRequest,
   zaloSendRequest,
   ZaloApiError,
+  isZaloTokenError,
 } from './outbound.js';
 
 describe('facebookSendRequest', () => {
@@ -12,11 +13,18 @@ describe('facebookSendRequest', () => {
     const req = facebookSendRequest('http://127.0.0.1:4001/', '106000000000001', 'PAGE_TOKEN', 'psid-1', 'Đã tiếp nhận phản ánh của anh/chị.');
     expect(req).toEqual({
       method: 'POST',
-      url: 'http://127.0.0.1:4001/v25.0/106000000000001/messages',
-      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer PAGE_TOKEN' },
+      url: 'http://127.0.0.1:4001/v25.0/106000000000001/messages?access_token=PAGE_TOKEN',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ recipient: { id: 'psid-1' }, messaging_type: 'RESPONSE', message: { text: 'Đã tiếp nhận phản ánh của anh/chị.' } }),
     });
-    expect(facebookSendRequest('https://graph.facebook.com/v26.0', 'p', 't', 'u', 'x').url).toBe('https://graph.facebook.com/v26.0/p/messages');
+    expect(facebookSendRequest('https://graph.facebook.com/v26.0', 'p', 't', 'u', 'x').url).toBe('https://graph.facebook.com/v26.0/p/messages?access_token=t');
+  });
+
+  it('puts the page token in the access_token query parameter, encoded, and in no header', () => {
+    const req = facebookSendRequest('http://x', 'p', 'EAAG+a/b=c&d', 'u', 'x');
+    expect(new URL(req.url).searchParams.get('access_token')).toBe('EAAG+a/b=c&d');
+    expect([...new URL(req.url).searchParams.keys()]).toEqual(['access_token']);
+    expect(JSON.stringify(req.headers)).not.toContain('EAAG');
   });
 
   it('refuses empty or over-long text', () => {
@@ -76,5 +84,15 @@ describe('parseZaloSendResponse', () => {
     expect(() => parseZaloSendResponse({ error: -213, message: 'User has not interacted with the OA in the past 7 days' })).toThrow(
       'User has not interacted with the OA in the past 7 days',
     );
+  });
+});
+
+describe('isZaloTokenError', () => {
+  it('recognises the invalid (-216) and expired (-124) access token answers, and nothing else', () => {
+    expect(isZaloTokenError({ error: -216, message: 'Access token is invalid' })).toBe(true);
+    expect(isZaloTokenError({ error: '-124', message: 'Access token has expired' })).toBe(true);
+    expect(isZaloTokenError({ error: 0, message: 'Success' })).toBe(false);
+    expect(isZaloTokenError({ error: -213, message: 'User has not interacted with the OA in the past 7 days' })).toBe(false);
+    expect(isZaloTokenError('-216')).toBe(false);
   });
 });

@@ -29,10 +29,10 @@ function required(name: string, value: string): void {
 }
 
 /**
- * Messenger Send API: POST {graphUrl}/v25.0/{pageId}/messages with
+ * Messenger Send API: POST {graphUrl}/v25.0/{pageId}/messages?access_token={page token} with
  * `{"recipient":{"id":PSID},"messaging_type":"RESPONSE","message":{"text":…}}` (allowed within 24 h of the user's last
- * message). The page access token goes in an `Authorization: Bearer` header rather than the `access_token` query
- * parameter, so it does not end up in URL logs.
+ * message). The page access token goes in the `access_token` query parameter, as Meta documents it; the URL therefore
+ * carries a secret: never log it or put it in an error message.
  */
 export function facebookSendRequest(graphUrl: string, pageId: string, pageAccessToken: string, psid: string, text: string): OutboundRequest {
   required('pageId', pageId);
@@ -43,8 +43,8 @@ export function facebookSendRequest(graphUrl: string, pageId: string, pageAccess
   const versioned = /\/v\d+\.\d+$/.test(root) ? root : `${root}/${FACEBOOK_GRAPH_VERSION}`;
   return {
     method: 'POST',
-    url: `${versioned}/${encodeURIComponent(pageId)}/messages`,
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${pageAccessToken}` },
+    url: `${versioned}/${encodeURIComponent(pageId)}/messages?${new URLSearchParams({ access_token: pageAccessToken })}`,
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text } }),
   };
 }
@@ -126,4 +126,17 @@ export function parseZaloSendResponse(json: unknown): { messageId: string | null
   if (json.error !== 0 && json.error !== '0') throw zaloError(json, 'Zalo send response reports an error');
   const data = isRecord(json.data) ? json.data : {};
   return { messageId: typeof data.message_id === 'string' && data.message_id !== '' ? data.message_id : null };
+}
+
+/**
+ * Zalo error numbers meaning "this access token is no longer good": -216 (access token invalid, what an expired OA
+ * token usually gets) and -124 (access token expired). Any of them: refresh once and try again.
+ */
+export const ZALO_TOKEN_ERRORS: ReadonlySet<number> = new Set([-216, -124]);
+
+/** True when a Zalo send answer says the access token must be refreshed. */
+export function isZaloTokenError(json: unknown): boolean {
+  if (!isRecord(json)) return false;
+  const code = typeof json.error === 'number' ? json.error : typeof json.error === 'string' && /^-?\d+$/.test(json.error) ? Number(json.error) : null;
+  return code !== null && ZALO_TOKEN_ERRORS.has(code);
 }

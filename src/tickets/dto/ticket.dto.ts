@@ -168,3 +168,11 @@ export class CommentDto {
   @ApiPropertyOptional({ description: 'chỉ cán bộ xem được; mặc định true' }) @IsOptional() @IsBoolean()
   internal?: boolean;
 }
+
+export class MergeTicketDto extends VersionedDto {
+  @ApiProperty({ description: 'mã phản ánh được giữ lại' }) @IsString() @IsNotEmpty()
+  intoCode: string;
+
+  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  note?: string;
+}
