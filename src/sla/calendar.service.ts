@@ -8,6 +8,18 @@ import { CalendarDayRow } from './calendar-day.entity.js';
 const REFRESH_MS = 60_000;
 
 /**
+ * A calendar date that exists, YYYY-MM-DD; else 400. Date.parse alone is not enough: it rolls 2026-02-30 over to
+ * 2 March, and PostgreSQL then refuses the value (a 500).
+ */
+function assertCalendarDate(date: string): void {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const d = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : null;
+  if (!m || !d || d.getUTCFullYear() !== +m[1] || d.getUTCMonth() !== +m[2] - 1 || d.getUTCDate() !== +m[3]) {
+    throw badRequest([{ field: 'date', reason: 'phải là một ngày có thật, dạng YYYY-MM-DD' }]);
+  }
+}
+
+/**
  * The working-time calendar: office hours from the settings, days off and extra working days from the
  * calendar_days table (editable by an admin). Held in memory and refreshed every minute and after each edit, so
  * deadline arithmetic stays synchronous and cheap.
@@ -52,7 +64,7 @@ export class CalendarService implements OnModuleInit, OnModuleDestroy {
   }
 
   async put(date: string, kind: 'off' | 'work', name: string) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) throw badRequest([{ field: 'date', reason: 'phải là ngày dạng YYYY-MM-DD' }]);
+    assertCalendarDate(date);
     await this.ds.query(
       `INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name`,
       [date, kind, name],
@@ -62,9 +74,7 @@ export class CalendarService implements OnModuleInit, OnModuleDestroy {
   }
 
   async remove(date: string) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
-      throw badRequest([{ field: 'date', reason: 'phải là ngày dạng YYYY-MM-DD' }]);
-    }
+    assertCalendarDate(date);
     const [, count] = await this.ds.query(`DELETE FROM calendar_days WHERE date = $1::date`, [date]);
     if (!count) throw notFound(`Ngày ${date} không có trong lịch nghỉ, làm bù.`);
     await this.reload();

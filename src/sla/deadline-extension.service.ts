@@ -54,7 +54,9 @@ export class DeadlineExtensionService {
       const category = t.categoryCode ? await m.findOneBy(Category, { code: t.categoryCode }) : null;
       const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, category?.deadlineMode ?? 'working');
       const now = this.clock.now();
-      const res = await m.createQueryBuilder().update(Ticket).set({ dueAt, warnAt, updatedAt: now })
+      // a ticket flagged overdue is no longer overdue under the new deadline (the sweep flags it again, with its own
+      // event and notice, if that one passes too): overdueAt must not go on showing the old deadline
+      const res = await m.createQueryBuilder().update(Ticket).set({ dueAt, warnAt, overdueAt: null, updatedAt: now })
         .where('id = :id AND version = :version', { id: t.id, version: t.version }).execute();
       if (res.affected !== 1) throw conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
       await recordEvent(m, {

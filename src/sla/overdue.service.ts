@@ -59,13 +59,16 @@ export class OverdueService {
   async sweepOverdue(now: Date = this.clock.now()): Promise<number> {
     return this.ds.transaction(async (m) => {
       const rows: FlaggedRow[] = await m.query(
+        // it became overdue at its deadline, or, when it was reopened after the deadline, at the reopening (it was
+        // not open, so not overdue, in between); GREATEST ignores the NULL of a ticket never reopened
         `WITH flagged AS (
-           UPDATE tickets SET overdue_at = due_at, overdue_for_due_at = due_at
+           UPDATE tickets SET overdue_for_due_at = due_at,
+                  overdue_at = GREATEST(due_at, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'reopened'))
             WHERE status = ANY($2) AND due_at < $1 AND overdue_for_due_at IS DISTINCT FROM due_at
-           RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code),
+           RETURNING id, code, content, due_at, overdue_at, received_at, assigned_unit_code, category_code),
          ev AS (
            INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)
-           SELECT id, 'overdue', due_at, 'Hệ thống', assigned_unit_code, assigned_unit_code, 'Phản ánh đã quá hạn xử lý.',
+           SELECT id, 'overdue', overdue_at, 'Hệ thống', assigned_unit_code, assigned_unit_code, 'Phản ánh đã quá hạn xử lý.',
                   jsonb_build_object('dueAt', due_at)
              FROM flagged)
          SELECT f.id, f.code, f.content, f.due_at, f.received_at, f.assigned_unit_code, c.name AS category_name, u.emails

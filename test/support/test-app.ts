@@ -36,8 +36,9 @@ let counter = 0;
  * Boots the whole application against a database of its own (cloned from the migrated template), the real Redis
  * (with a queue prefix of its own) and a clock the test controls.
  */
-export async function startTestApp(opts: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
-  const db = await createTestDatabase();
+export async function startTestApp(opts: { now?: string; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+  // a second instance of the application may share another one's database (it then leaves it in place)
+  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createTestDatabase();
   const settings = loadSettings({
     NODE_ENV: 'test',
     JWT_SECRET: randomBytes(32).toString('hex'),

@@ -1,0 +1,151 @@
+import { randomBytes } from 'node:crypto';
+import {
+  ArgumentsHost, Body, Catch, Controller, Get, HttpException, HttpStatus, Logger, Post, Query, Res, UseFilters, UseGuards,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Settings } from '../../../config/settings.js';
+import { Public } from '../../auth/decorators.js';
+import { AppError } from '../../common/errors.js';
+import { normalizeVietnamesePhone } from '../../common/phone.js';
+import { newTicketCode, normalizeTicketCode } from '../../tickets/ticket-code.js';
+import { FORM_TOKEN_FIELD, FormTokens, type TrapVerdict } from './bot-trap.js';
+import { messagePage, reportFormPage, reportSentPage, trackFormPage, trackResultPage, type FieldErrors, type PageContext } from './pages.html.js';
+import { PublicReportService } from './public-report.service.js';
+import { PublicBodyLimitGuard, PublicRateLimitGuard } from './rate-limit.js';
+import { checkReportForm, formValue, reportFormValues } from './web-form.js';
+
+const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+
+/** Sends a page with a fresh CSP nonce; pages with personal data are never cached. */
+function sendPage(res: Response, settings: Settings, status: number, render: (ctx: PageContext) => string): void {
+  const nonce = randomBytes(16).toString('base64');
+  res.status(status).set({
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy':
+      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+  }).send(render({ nonce, province: settings.REPORT_PROVINCE_NAME }));
+}
+
+const TRAP_NOTICES: Record<Exclude<TrapVerdict, 'ok' | 'spam'>, string> = {
+  too_fast: 'Vui lòng kiểm tra lại thông tin bên dưới rồi bấm “Gửi phản ánh” một lần nữa.',
+  invalid: 'Trang đã được làm mới. Vui lòng kiểm tra lại thông tin bên dưới rồi bấm “Gửi phản ánh” một lần nữa.',
+  expired: 'Trang đã mở quá lâu. Vui lòng kiểm tra lại thông tin bên dưới rồi bấm “Gửi phản ánh” một lần nữa.',
+};
+
+/** Errors on the public pages answer as a Vietnamese page, not JSON. */
+@Catch()
+export class PublicPageErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('PublicPages');
+
+  constructor(private readonly settings: Settings) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) return;
+    const status = exception instanceof AppError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
+    let title = 'Có lỗi xảy ra';
+    let message = exception instanceof AppError ? exception.message : 'Yêu cầu không hợp lệ.';
+    if (status === HttpStatus.TOO_MANY_REQUESTS) title = 'Bạn đã gửi quá nhiều yêu cầu';
+    else if (status === HttpStatus.PAYLOAD_TOO_LARGE) title = 'Dữ liệu gửi lên quá lớn';
+    else if (status === HttpStatus.NOT_FOUND) {
+      title = 'Không tìm thấy trang';
+      message = 'Không tìm thấy trang được yêu cầu.';
+    } else if (status >= 500) {
+      this.logger.error((exception as Error)?.message ?? String(exception), (exception as Error)?.stack);
+      message = 'Đã có lỗi hệ thống, vui lòng thử lại sau ít phút. Nếu cần gấp, hãy gọi Tổng đài 1022.';
+    }
+    sendPage(res, this.settings, status, (ctx) => messagePage(ctx, title, message));
+  }
+}
+
+/**
+ * The public web form (channel `web`) and the tracking page: server-rendered, usable without JavaScript and on a
+ * phone. Protected by the per-client rate limit, the body limit, and the bot trap (see bot-trap.ts).
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(PublicRateLimitGuard, PublicBodyLimitGuard)
+@UseFilters(PublicPageErrorFilter)
+@Controller()
+export class PublicPagesController {
+  constructor(
+    private readonly reports: PublicReportService,
+    private readonly tokens: FormTokens,
+    private readonly settings: Settings,
+  ) {}
+
+  @Get('gui-phan-anh')
+  async form(@Res() res: Response): Promise<void> {
+    const choices = await this.reports.formChoices();
+    sendPage(res, this.settings, 200, (ctx) => reportFormPage(ctx, { choices, values: {}, errors: {}, token: this.tokens.issue() }));
+  }
+
+  @Post('gui-phan-anh')
+  async submit(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const verdict = this.tokens.judge(body ?? {});
+    // spam is answered like a success, with a code that exists nowhere; nothing is created
+    if (verdict === 'spam') return res.redirect(303, `/gui-phan-anh/da-gui?ma=${newTicketCode()}`);
+    const values = reportFormValues(body);
+    const choices = await this.reports.formChoices();
+    // a person who corrects a field need not wait again: the first render's token is kept while it is valid
+    const given = formValue(body, FORM_TOKEN_FIELD);
+    const token = verdict === 'ok' || verdict === 'too_fast' ? given : this.tokens.issue();
+    const again = (status: number, errors: FieldErrors, notice?: string) =>
+      sendPage(res, this.settings, status, (ctx) => reportFormPage(ctx, { choices, values, errors, token, notice }));
+    if (verdict !== 'ok') return again(400, {}, TRAP_NOTICES[verdict]);
+
+    const { errors, input } = checkReportForm(values, choices);
+    if (!input) return again(400, errors);
+    let code: string;
+    try {
+      code = await this.reports.create('web', input);
+    } catch (e) {
+      const problems = e instanceof AppError ? (e.details?.errors as Array<{ field: string; reason: string }> | undefined) : undefined;
+      if (!problems?.length) throw e;
+      const formField = (f: string) => (f === 'reporterPhone' ? 'phone' : f === 'reporterEmail' ? 'email' : f);
+      return again(400, Object.fromEntries(problems.map((p) => [formField(p.field), `Không hợp lệ: ${p.reason}.`])));
+    }
+    // Post/Redirect/Get: reloading the confirmation does not send the report twice
+    res.redirect(303, `/gui-phan-anh/da-gui?ma=${encodeURIComponent(code)}`);
+  }
+
+  /** The confirmation shows the code from the address and reads nothing from the database. */
+  @Get('gui-phan-anh/da-gui')
+  sent(@Query('ma') code: unknown, @Res() res: Response): void {
+    const c = typeof code === 'string' ? normalizeTicketCode(code) : '';
+    if (!FULL_CODE.test(c)) return res.redirect(303, '/gui-phan-anh');
+    sendPage(res, this.settings, 200, (ctx) => reportSentPage(ctx, c));
+  }
+
+  @Get('tra-cuu')
+  trackForm(@Query('ma') code: unknown, @Res() res: Response): void {
+    const c = typeof code === 'string' ? code.slice(0, 40) : '';
+    sendPage(res, this.settings, 200, (ctx) => trackFormPage(ctx, { values: { code: c }, errors: {} }));
+  }
+
+  /** POST, so that the phone number stays out of addresses, logs and the browser history. */
+  @Post('tra-cuu')
+  async track(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const values = { code: formValue(body, 'code').trim(), phone: formValue(body, 'phone').trim() };
+    const errors: FieldErrors = {};
+    if (!values.code) errors.code = 'Vui lòng nhập mã phản ánh.';
+    else if (!FULL_CODE.test(normalizeTicketCode(values.code))) errors.code = 'Mã phản ánh có dạng PA-XXXX-XXXX, ví dụ PA-7K3M-9QXZ.';
+    if (!values.phone) errors.phone = 'Vui lòng nhập số điện thoại đã khai báo khi gửi phản ánh.';
+    else if (!normalizeVietnamesePhone(values.phone)) errors.phone = 'Số điện thoại không hợp lệ, ví dụ 0912 345 678.';
+    if (Object.keys(errors).length) return sendPage(res, this.settings, 400, (ctx) => trackFormPage(ctx, { values, errors }));
+    try {
+      const view = await this.reports.track(values.code, values.phone);
+      sendPage(res, this.settings, 200, (ctx) => trackResultPage(ctx, view));
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== HttpStatus.NOT_FOUND) throw e;
+      sendPage(res, this.settings, 404, (ctx) => trackFormPage(ctx, { values, errors: {}, notFound: true }));
+    }
+  }
+}
+

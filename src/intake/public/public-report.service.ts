@@ -1,0 +1,264 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { Settings } from '../../../config/settings.js';
+import { Clock } from '../../common/clock.js';
+import { AppError, badRequest } from '../../common/errors.js';
+import { normalizeVietnamesePhone } from '../../common/phone.js';
+import { compareVietnamese } from '../../common/text.js';
+import { formatDateTimeVi } from '../../common/vn-time.js';
+import { loadUnitRefs, type UnitRef } from '../../directory/unit-label.js';
+import { normalizeTicketCode } from '../../tickets/ticket-code.js';
+import { TicketEvent } from '../../tickets/ticket-event.entity.js';
+import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../tickets/ticket-state.js';
+import { Ticket, type TicketStatus } from '../../tickets/ticket.entity.js';
+import { Attachment } from '../attachment.entity.js';
+import { CitizenReplyService } from '../citizen-reply.service.js';
+import { IntakeService } from '../intake.service.js';
+import { PHOTO_TYPES, type StoredPhoto } from './photo-storage.js';
+
+/** A report from the citizen app or the web form, already checked field by field. */
+export interface PublicReportInput {
+  fullName: string;
+  phone?: string | null;
+  email?: string | null;
+  areaCode?: string | null;
+  address?: string | null;
+  categoryCode?: string | null;
+  content: string;
+}
+
+export interface PublicTimelineEntry {
+  at: string;
+  label: string;
+}
+
+/** What a citizen may read about their ticket: nothing internal, no staff names. */
+export interface PublicTicketView {
+  code: string;
+  status: TicketStatus;
+  statusLabel: string;
+  unit: string | null;
+  receivedAt: string;
+  timeline: PublicTimelineEntry[];
+  answer: string | null;
+}
+
+export interface DistrictChoice {
+  code: string;
+  name: string;
+  communes: Array<{ code: string; name: string }>;
+}
+
+export interface FormChoices {
+  districts: DistrictChoice[];
+  categories: Array<{ code: string; name: string }>;
+}
+
+const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+
+/** The same answer for an unknown code and for a known code with another phone, so codes cannot be probed. */
+export const trackingNotFound = () =>
+  new AppError(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Không tìm thấy phản ánh với mã phản ánh và số điện thoại này.');
+
+/** The province whose communes the web form offers (Trà Vinh, GSO 84). */
+const PROVINCE_CODE = '84';
+
+type EventRow = Pick<TicketEvent, 'type' | 'at' | 'toUnitCode' | 'dueAt' | 'note' | 'data'>;
+
+const unitName = (units: Map<string, UnitRef>, code: string | null) => (code ? units.get(code)?.displayName ?? null : null);
+
+/**
+ * The citizen's words for an event, or null for events the citizen does not see. A list of what is shown, not of
+ * what is hidden: a new kind of event stays internal until it is added here. Labels name units, never people.
+ */
+export function publicEventLabel(e: EventRow, units: Map<string, UnitRef>): string | null {
+  const unit = unitName(units, e.toUnitCode) ?? 'đơn vị xử lý';
+  switch (e.type) {
+    case 'created':
+    case 'imported':
+      return 'Tổng đài 1022 đã tiếp nhận phản ánh';
+    case 'assigned':
+      return `Đã chuyển đến ${unit} để xử lý`;
+    case 'transferred':
+      return `Đã chuyển sang ${unit} để xử lý`;
+    case 'unit_merged':
+      return `Do sắp xếp lại đơn vị, phản ánh được chuyển sang ${unit}`;
+    case 'accepted':
+      return `${unit} đã tiếp nhận và đang xử lý`;
+    case 'returned':
+      return 'Tổng đài 1022 đang xem xét lại đơn vị xử lý phù hợp';
+    case 'resolved':
+      return `${unit} đã có kết quả xử lý`;
+    case 'closed':
+      return 'Phản ánh đã kết thúc';
+    case 'reopened':
+      return 'Phản ánh được mở lại để tiếp tục xử lý';
+    case 'deadline_extended':
+      return e.dueAt ? `Thời hạn xử lý được gia hạn đến ${formatDateTimeVi(e.dueAt)}` : 'Thời hạn xử lý được gia hạn';
+    case 'citizen_message':
+      return 'Người dân gửi bổ sung thông tin';
+    case 'rejected': {
+      const reason = (e.data as { reason?: string } | null)?.reason;
+      if (reason === 'duplicate') return 'Phản ánh trùng nội dung với một phản ánh khác và được gộp để xử lý chung';
+      if (reason === 'out_of_scope') return `Không xử lý: ${REJECT_REASON_LABELS.out_of_scope.toLowerCase()} của Tổng đài 1022`;
+      if (reason === 'spam') return `Không xử lý: ${REJECT_REASON_LABELS.spam.toLowerCase()}`;
+      return 'Phản ánh không được xử lý';
+    }
+    case 'comment':
+      // only comments staff chose to make public reach this point (internal ones are filtered in SQL)
+      return e.note ? `Tổng đài 1022 thông báo: ${e.note}` : null;
+    default:
+      return null;
+  }
+}
+
+/** Intake of the citizen app and the web form, and what a citizen may read about a ticket. */
+@Injectable()
+export class PublicReportService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly intake: IntakeService,
+    private readonly replies: CitizenReplyService,
+    private readonly settings: Settings,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Creates the ticket, moves the photos from UPLOAD_DIR/.incoming into place and records them, and queues the
+   * acknowledgement, in one transaction: when anything fails, the files already moved are removed again, so a
+   * refused report leaves neither a ticket nor a file.
+   */
+  async create(channel: 'app' | 'web', input: PublicReportInput, photos: StoredPhoto[] = []): Promise<string> {
+    if (!input.phone && !input.email) {
+      throw badRequest([
+        { field: 'phone', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
+        { field: 'email', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
+      ]);
+    }
+    const moved: string[] = [];
+    try {
+      return await this.ds.transaction(async (m) => {
+        const ticket = await this.intake.createTicket(m, {
+          channel,
+          reporterName: input.fullName,
+          reporterPhone: input.phone ?? null,
+          reporterEmail: input.email ?? null,
+          areaCode: input.areaCode ?? null,
+          address: input.address ?? null,
+          categoryCode: input.categoryCode ?? null,
+          content: input.content,
+        }, { id: null, name: `Người dân qua ${CHANNEL_LABELS[channel]}` });
+        if (photos.length) {
+          const now = this.clock.now();
+          const month = now.toISOString().slice(0, 7).replace('-', '/');
+          const rows = [];
+          for (const p of photos) {
+            const relative = `${month}/${randomUUID()}.${PHOTO_TYPES[p.detectedType]}`;
+            const target = join(this.settings.UPLOAD_DIR, relative);
+            await mkdir(dirname(target), { recursive: true });
+            await rename(p.path, target);
+            moved.push(target);
+            rows.push({
+              ticketId: ticket.id, kind: 'image' as const, filename: safeFilename(p.originalname), contentType: p.detectedType,
+              sizeBytes: p.size, storagePath: relative, url: null, data: { sha256: p.sha256 } as never, createdAt: now,
+            });
+          }
+          await m.insert(Attachment, rows);
+        }
+        await this.replies.ack(m, ticket, null);
+        return ticket.code;
+      });
+    } catch (e) {
+      await Promise.all(moved.map((p) => rm(p, { force: true }).catch(() => undefined)));
+      throw e;
+    }
+  }
+
+  /** The citizen's view of a ticket, found by code AND phone in one query; anything else is trackingNotFound(). */
+  async track(code: string | undefined, phone: string | undefined): Promise<PublicTicketView> {
+    const normalizedCode = normalizeTicketCode(code ?? '');
+    const e164 = normalizeVietnamesePhone(phone);
+    if (!FULL_CODE.test(normalizedCode) || !e164) throw trackingNotFound();
+    const m = this.ds.manager;
+    const ticket = await m.findOneBy(Ticket, { code: normalizedCode, reporterPhone: e164 });
+    if (!ticket) throw trackingNotFound();
+
+    // a ticket merged into another as its duplicate follows that one: its citizen gets that ticket's answer
+    const original = ticket.duplicateOfId ? await m.findOneBy(Ticket, { id: ticket.duplicateOfId }) : null;
+    const shown = original ?? ticket;
+    const own = await this.publicEvents(m, ticket.id);
+    let events = own;
+    if (original) {
+      const mergedAt = own.filter((e) => e.type === 'rejected').at(-1)?.at ?? ticket.updatedAt;
+      events = [...own, ...(await this.publicEvents(m, original.id)).filter((e) => e.at > mergedAt && e.type !== 'created')];
+    }
+    const units = await loadUnitRefs(m, [shown.assignedUnitCode, ...events.map((e) => e.toUnitCode)]);
+    const timeline: PublicTimelineEntry[] = [];
+    for (const e of events) {
+      const label = publicEventLabel(e, units);
+      if (label) timeline.push({ at: e.at.toISOString(), label });
+    }
+    const answered = shown.status === 'resolved' || shown.status === 'closed';
+    return {
+      code: ticket.code,
+      status: shown.status,
+      statusLabel: STATUS_LABELS[shown.status],
+      unit: unitName(units, shown.assignedUnitCode),
+      receivedAt: ticket.receivedAt.toISOString(),
+      timeline,
+      answer: answered ? shown.resolution : null,
+    };
+  }
+
+  private publicEvents(m: EntityManager, ticketId: string): Promise<EventRow[]> {
+    return m.find(TicketEvent, {
+      select: { type: true, at: true, toUnitCode: true, dueAt: true, note: true, data: true },
+      where: { ticketId, internal: false },
+      order: { at: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Records an app installation once; false when this installationId was registered before. */
+  async registerInstall(platform: 'android' | 'ios', installationId: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `INSERT INTO app_installs (installation_id, platform, created_at) VALUES ($1, $2, $3)
+       ON CONFLICT (installation_id) DO NOTHING RETURNING id`,
+      [installationId, platform, this.clock.now()],
+    );
+    return rows.length === 1;
+  }
+
+  /** The web form's choices: every district of the province with its communes, and the categories in use. */
+  async formChoices(): Promise<FormChoices> {
+    const [areaRows, categoryRows] = await Promise.all([
+      this.ds.query(
+        `SELECT d.code AS district_code, d.name AS district_name, c.code, c.name
+           FROM areas d JOIN areas c ON c.parent_code = d.code AND c.level = 'commune'
+          WHERE d.parent_code = $1 AND d.level = 'district'`,
+        [PROVINCE_CODE],
+      ) as Promise<Array<{ district_code: string; district_name: string; code: string; name: string }>>,
+      this.ds.query(`SELECT code, name FROM categories WHERE active`) as Promise<Array<{ code: string; name: string }>>,
+    ]);
+    const districts = new Map<string, DistrictChoice>();
+    for (const r of areaRows) {
+      let d = districts.get(r.district_code);
+      if (!d) districts.set(r.district_code, (d = { code: r.district_code, name: r.district_name, communes: [] }));
+      d.communes.push({ code: r.code, name: r.name });
+    }
+    const byName = (a: { name: string }, b: { name: string }) => compareVietnamese(a.name, b.name);
+    const list = [...districts.values()].sort(byName);
+    for (const d of list) d.communes.sort(byName);
+    return { districts: list, categories: categoryRows.sort(byName) };
+  }
+}
+
+/** The name the citizen gave the file, without any path or control characters (kept for staff, never used on disk). */
+function safeFilename(name: string | undefined): string | null {
+  if (!name) return null;
+  // eslint-disable-next-line no-control-regex
+  const clean = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return clean ? clean.slice(0, 255) : null;
+}

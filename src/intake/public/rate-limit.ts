@@ -1,0 +1,161 @@
+import { isIPv6 } from 'node:net';
+import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Redis } from 'ioredis';
+import { Settings } from '../../../config/settings.js';
+import { AppError } from '../../common/errors.js';
+
+const WINDOW_MS = 60_000;
+
+/** INCR with the window's expiry set by the first hit; answers [count, milliseconds left in the window]. */
+const HIT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {n, ttl}`;
+
+export interface RateDecision {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the window starts afresh. */
+  resetMs: number;
+}
+
+/**
+ * The one client identity of the limit: the address Express reports (behind the proxy that app.setup trusts), with
+ * an IPv6 address cut to its /64, since one subscriber usually gets a whole /64 and could otherwise rotate addresses.
+ */
+export function clientKey(ip: string | undefined): string {
+  const addr = (ip ?? 'unknown').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  if (!isIPv6(addr)) return addr;
+  const [head, tail = ''] = addr.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const full = addr.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${full.slice(0, 4).map((h) => h.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
+
+/**
+ * Requests per minute and client on the public endpoints (citizen app API, web form, tracking).
+ *
+ * Why Redis and not @nestjs/throttler's default in-memory store: the API runs as several instances behind the
+ * proxy, and a per-process count would let a client multiply its allowance by the number of instances (and start
+ * afresh on every restart). A fixed one-minute window per client in Redis (one INCR + PTTL in a Lua script, the
+ * key expiring with its window) holds across instances and costs one round trip. The keys carry QUEUE_PREFIX, so
+ * deployments and test runs sharing a Redis do not count each other's requests.
+ *
+ * When Redis does not answer, the limit falls back to a per-instance count of the same size rather than turning the
+ * public form off or letting everything through; the outage is logged once.
+ */
+@Injectable()
+export class PublicRateLimiter implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(PublicRateLimiter.name);
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly local = new Map<string, { count: number; resetAt: number }>();
+  private redisDown = false;
+
+  constructor(private readonly settings: Settings) {
+    this.prefix = `${settings.QUEUE_PREFIX}:public-rate:`;
+    this.redis = new Redis(settings.REDIS_URL, {
+      lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000,
+    });
+    this.redis.on('error', () => undefined);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.redis.connect().catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  get limit(): number {
+    return this.settings.PUBLIC_RATE_LIMIT_PER_MINUTE;
+  }
+
+  async hit(client: string): Promise<RateDecision> {
+    const key = this.prefix + client;
+    let count: number;
+    let resetMs: number;
+    try {
+      const [n, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, key, WINDOW_MS)) as [number, number];
+      count = Number(n);
+      resetMs = Number(ttl);
+      if (this.redisDown) this.logger.log('Redis answers again: the public rate limit is shared by all instances again');
+      this.redisDown = false;
+    } catch (e) {
+      if (!this.redisDown) this.logger.warn(`Redis unavailable for the public rate limit (${(e as Error).message}); counting per instance meanwhile`);
+      this.redisDown = true;
+      ({ count, resetMs } = this.hitLocally(key));
+    }
+    return { allowed: count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - count), resetMs };
+  }
+
+  private hitLocally(key: string): { count: number; resetMs: number } {
+    const now = Date.now();
+    if (this.local.size > 50_000) {
+      for (const [k, v] of this.local) if (v.resetAt <= now) this.local.delete(k);
+    }
+    let entry = this.local.get(key);
+    if (!entry || entry.resetAt <= now) {
+      entry = { count: 0, resetAt: now + WINDOW_MS };
+      this.local.set(key, entry);
+    }
+    entry.count += 1;
+    return { count: entry.count, resetMs: entry.resetAt - now };
+  }
+}
+
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new AppError(HttpStatus.TOO_MANY_REQUESTS, 'TOO_MANY_REQUESTS',
+    `Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau ${retryAfterSeconds} giây.`,
+    { retryAfterSeconds });
+
+/** Applies PublicRateLimiter to every route of the public controllers; sets the RateLimit-* and Retry-After headers. */
+@Injectable()
+export class PublicRateLimitGuard implements CanActivate {
+  constructor(private readonly limiter: PublicRateLimiter) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const d = await this.limiter.hit(clientKey(req.ip));
+    const resetSeconds = Math.max(1, Math.ceil(d.resetMs / 1000));
+    res.setHeader('RateLimit-Limit', String(d.limit));
+    res.setHeader('RateLimit-Remaining', String(d.remaining));
+    res.setHeader('RateLimit-Reset', String(resetSeconds));
+    if (d.allowed) return true;
+    res.setHeader('Retry-After', String(resetSeconds));
+    throw tooManyRequests(resetSeconds);
+  }
+}
+
+/**
+ * The public endpoints take small bodies: a report is a few kilobytes of text. The application's parsers accept up
+ * to 1 MB (and refuse more with 413 before any route runs); these routes refuse more than this with 413 as well.
+ * Photos come as multipart/form-data, which multer limits itself (per file, number of files, fields).
+ */
+export const PUBLIC_BODY_MAX_BYTES = 64 * 1024;
+
+export const payloadTooLarge = () =>
+  new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE',
+    `Dữ liệu gửi lên quá lớn (tối đa ${PUBLIC_BODY_MAX_BYTES / 1024} KB). Vui lòng rút gọn nội dung.`,
+    { maxBytes: PUBLIC_BODY_MAX_BYTES });
+
+@Injectable()
+export class PublicBodyLimitGuard implements CanActivate {
+  canActivate(ctx: ExecutionContext): boolean {
+    const req = ctx.switchToHttp().getRequest<Request & { rawBody?: Buffer }>();
+    if (req.is('multipart/form-data')) return true;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const received = req.rawBody?.length ?? 0;
+    if (Math.max(declared, received) > PUBLIC_BODY_MAX_BYTES) throw payloadTooLarge();
+    return true;
+  }
+}

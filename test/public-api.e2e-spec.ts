@@ -1,0 +1,410 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The citizen app's public API end to end (real app, PostgreSQL, Redis, files on disk): reports with and without
+ * photos, refused photos leaving nothing behind, tracking that cannot be used to probe codes, the public timeline,
+ * app installations, the body limit and the per-client rate limit (shared by instances through Redis).
+ */
+
+const CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+const MAX_BYTES = 4096;
+
+/** Bytes that start like each image type (the server decides by the first bytes, as it must). */
+const jpeg = (size = 1500) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(size - 11)]);
+const png = (size = 1200) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
+const webp = (size = 900) => Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 0, 0, 0]), Buffer.from('WEBPVP8 '), randomBytes(size - 16)]);
+const heic = (size = 1000) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), randomBytes(size - 24)]);
+const pdf = () => Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n' + 'x'.repeat(500));
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** Every file under a directory, as paths relative to it. */
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+}
+
+const REPORT = {
+  fullName: 'Nguyễn Thị Bé',
+  phone: '0912345678',
+  areaCode: '29401',
+  categoryCode: 'AN-SINH',
+  address: 'Ấp Bến Có',
+  content: 'Gia đình tôi chưa nhận được hỗ trợ lương thực của xã.',
+};
+
+describe('citizen app public API (e2e)', () => {
+  let t: TestApp;
+  let uploadDir: string;
+
+  beforeAll(async () => {
+    uploadDir = await mkdtemp(join(tmpdir(), 'hotline-uploads-'));
+    // what a crash in the middle of an upload two hours ago left behind
+    await mkdir(join(uploadDir, '.incoming'));
+    await writeFile(join(uploadDir, '.incoming', 'abandoned'), jpeg());
+    await utimes(join(uploadDir, '.incoming', 'abandoned'), new Date(Date.now() - 7200_000), new Date(Date.now() - 7200_000));
+    t = await startTestApp({ env: { UPLOAD_DIR: uploadDir, UPLOAD_MAX_BYTES: String(MAX_BYTES), PUBLIC_RATE_LIMIT_PER_MINUTE: '10000' } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
+
+  const ticketCount = async () => Number((await t.ds.query('SELECT count(*)::int AS n FROM tickets'))[0].n);
+  const multipart = (fields: Record<string, string> = REPORT) => {
+    const req = t.http().post('/api/public/reports');
+    for (const [k, v] of Object.entries(fields)) req.field(k, v);
+    return req;
+  };
+
+  it('removes uploads abandoned in UPLOAD_DIR/.incoming at start-up', async () => {
+    for (let i = 0; i < 50 && (await filesUnder(uploadDir)).length; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await filesUnder(uploadDir)).toEqual([]);
+  });
+
+  describe('POST /api/public/reports', () => {
+    it('creates an app ticket from JSON without photos, routed, with a deadline and an acknowledgement by e-mail', async () => {
+      const res = await t.http().post('/api/public/reports').send({ ...REPORT, phone: '091 234 5678', email: 'Be.Nguyen@Example.com' });
+      expect(res.status).toBe(201);
+      expect(Object.keys(res.body)).toEqual(['code']);
+      expect(res.body.code).toMatch(CODE);
+      const [row] = await t.ds.query(
+        `SELECT channel, status, reporter_name, reporter_phone, reporter_email, area_code, category_code, assigned_unit_code, due_at, content
+           FROM tickets WHERE code = $1`, [res.body.code]);
+      expect(row).toMatchObject({
+        channel: 'app', status: 'assigned', reporter_name: 'Nguyễn Thị Bé', reporter_phone: '+84912345678', reporter_email: 'be.nguyen@example.com',
+        area_code: '29401', category_code: 'AN-SINH', assigned_unit_code: 'UB-29401', content: REPORT.content,
+      });
+      expect(row.due_at).not.toBeNull();
+      const outbox = await t.ds.query(`SELECT channel, payload FROM outbox_messages WHERE ticket_id = (SELECT id FROM tickets WHERE code = $1)`, [res.body.code]);
+      expect(outbox).toHaveLength(1);
+      expect(outbox[0].channel).toBe('email');
+      expect(outbox[0].payload.to).toEqual(['be.nguyen@example.com']);
+      expect(outbox[0].payload.text).toContain(res.body.code);
+    });
+
+    it('accepts an e-mail instead of a phone, and refuses a report with neither (both fields named)', async () => {
+      const { phone: _phone, ...withoutPhone } = REPORT;
+      const ok = await t.http().post('/api/public/reports').send({ ...withoutPhone, email: 'nguoidan@example.com' });
+      expect(ok.status).toBe(201);
+      const before = await ticketCount();
+      const res = await t.http().post('/api/public/reports').send(withoutPhone);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'phone']);
+      expect(res.body.errors[0].reason).toMatch(/số điện thoại hoặc e-mail/);
+      expect(await ticketCount()).toBe(before);
+    });
+
+    it('refuses invalid fields with Vietnamese reasons per field', async () => {
+      const res = await t.http().post('/api/public/reports').send({ fullName: '', phone: '12345', content: 'x', areaCode: '99999', extra: 1 });
+      expect(res.status).toBe(400);
+      const byField = Object.fromEntries(res.body.errors.map((e: { field: string; reason: string }) => [e.field, e.reason]));
+      expect(byField.fullName).toBe('không được để trống');
+      expect(byField.phone).toMatch(/không phải số điện thoại Việt Nam hợp lệ/);
+      expect(byField.extra).toBe('trường này không được chấp nhận');
+      const unknownArea = await t.http().post('/api/public/reports').send({ ...REPORT, areaCode: '99999' });
+      expect(unknownArea.status).toBe(400);
+      expect(unknownArea.body.errors).toEqual([{ field: 'areaCode', reason: 'không có khu vực mã "99999"' }]);
+      const inline = await t.http().post('/api/public/reports').send({ ...REPORT, attachments: ['data:image/jpeg;base64,AAAA'] });
+      expect(inline.status).toBe(400);
+      expect(inline.body.errors[0].field).toBe('attachments');
+    });
+
+    it('stores photos (JPEG, PNG, WebP, HEIC) under UPLOAD_DIR with a random name, recording type, size and sha256', async () => {
+      const photos = [
+        { buf: jpeg(), name: 'ảnh hiện trường.jpg', type: 'image/jpeg', expect: 'image/jpeg' },
+        { buf: png(), name: 'chup-man-hinh.png', type: 'image/png', expect: 'image/png' },
+        { buf: webp(), name: 'anh.webp', type: 'image/webp', expect: 'image/webp' },
+        // phones often send HEIC as octet-stream: the first bytes decide
+        { buf: heic(), name: 'IMG_0042.HEIC', type: 'application/octet-stream', expect: 'image/heic' },
+      ];
+      const req = multipart();
+      for (const p of photos) req.attach('attachments', p.buf, { filename: p.name, contentType: p.type });
+      const res = await req;
+      expect(res.status).toBe(201);
+      expect(res.body.code).toMatch(CODE);
+      const rows: Array<{ kind: string; filename: string; content_type: string; size_bytes: number; storage_path: string; data: { sha256: string } }> =
+        await t.ds.query(
+          `SELECT a.kind, a.filename, a.content_type, a.size_bytes, a.storage_path, a.data
+             FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1 ORDER BY a.size_bytes DESC`, [res.body.code]);
+      expect(rows).toHaveLength(4);
+      const [row] = await t.ds.query(`SELECT channel FROM tickets WHERE code = $1`, [res.body.code]);
+      expect(row.channel).toBe('app');
+      for (const p of photos) {
+        const r = rows.find((x) => x.filename === p.name)!;
+        expect(r).toMatchObject({ kind: 'image', content_type: p.expect, size_bytes: p.buf.length, data: { sha256: sha256(p.buf) } });
+        expect(r.storage_path).toMatch(/^\d{4}\/\d{2}\/[0-9a-f-]{36}\.(jpg|png|webp|heic)$/);
+        expect(r.storage_path).not.toContain(p.name);
+        expect((await readFile(join(uploadDir, r.storage_path))).equals(p.buf)).toBe(true);
+      }
+      // nothing in the database row but the metadata
+      const cols = await t.ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'attachments' AND data_type = 'bytea'`);
+      expect(cols).toEqual([]);
+      expect(await filesUnder(join(uploadDir, '.incoming'))).toEqual([]);
+    });
+
+    describe('refused photos create no ticket and leave no file', () => {
+      let before: number;
+      let filesBefore: string[];
+      beforeEach(async () => {
+        before = await ticketCount();
+        filesBefore = await filesUnder(uploadDir);
+      });
+      afterEach(async () => {
+        expect(await ticketCount()).toBe(before);
+        expect(await filesUnder(uploadDir)).toEqual(filesBefore);
+      });
+
+      it('a PDF declared as such: 400 naming the field', async () => {
+        const res = await multipart().attach('attachments', pdf(), { filename: 'don.pdf', contentType: 'application/pdf' });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'attachments', reason: '"don.pdf" không phải ảnh JPEG, PNG, WebP hoặc HEIC' }]);
+        expect(res.body.message).toBe('Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC.');
+      });
+
+      it('a PDF dressed up as a JPEG, after a good photo: 400, and the good photo is removed too', async () => {
+        const res = await multipart()
+          .attach('attachments', jpeg(), { filename: 'that.jpg', contentType: 'image/jpeg' })
+          .attach('attachments', pdf(), { filename: 'gia.jpg', contentType: 'image/jpeg' });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'attachments', reason: '"gia.jpg" không phải ảnh JPEG, PNG, WebP hoặc HEIC' }]);
+      });
+
+      it('a photo larger than UPLOAD_MAX_BYTES, after a good photo: 413 naming the field', async () => {
+        const res = await multipart()
+          .attach('attachments', png(), { filename: 'nho.png', contentType: 'image/png' })
+          .attach('attachments', jpeg(MAX_BYTES + 1), { filename: 'lon.jpg', contentType: 'image/jpeg' });
+        expect(res.status).toBe(413);
+        expect(res.body.code).toBe('PAYLOAD_TOO_LARGE');
+        expect(res.body.message).toBe('Ảnh gửi lên quá lớn: mỗi ảnh tối đa 4 KB.');
+        expect(res.body.errors).toEqual([{ field: 'attachments', reason: `"lon.jpg" lớn hơn 4 KB (${MAX_BYTES} byte)` }]);
+      });
+
+      it('a photo of exactly UPLOAD_MAX_BYTES is accepted (the limit is inclusive)', async () => {
+        const res = await multipart().attach('attachments', jpeg(MAX_BYTES), { filename: 'vua.jpg', contentType: 'image/jpeg' });
+        expect(res.status).toBe(201);
+        // this one is stored: the afterEach expectations do not apply
+        before += 1;
+        filesBefore = await filesUnder(uploadDir);
+      });
+
+      it('more than 5 photos: 400 naming the field', async () => {
+        const req = multipart();
+        for (let i = 0; i < 6; i++) req.attach('attachments', jpeg(), { filename: `anh${i}.jpg`, contentType: 'image/jpeg' });
+        const res = await req;
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'attachments', reason: 'gửi tối đa 5 ảnh' }]);
+      });
+
+      it('a file in another field: 400 naming that field', async () => {
+        const res = await multipart().attach('photo', jpeg(), { filename: 'a.jpg', contentType: 'image/jpeg' });
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ field: 'photo', reason: 'không nhận tệp ở trường này; ảnh gửi trong trường "attachments"' }]);
+      });
+
+      it('good photos with invalid fields (refused by the validation pipe or the service): 400, photos removed', async () => {
+        const bad = await multipart({ ...REPORT, phone: 'abc' }).attach('attachments', jpeg(), { filename: 'a.jpg', contentType: 'image/jpeg' });
+        expect(bad.status).toBe(400);
+        expect(bad.body.errors[0].field).toBe('phone');
+        const { phone: _p, ...noContact } = REPORT;
+        const none = await multipart(noContact).attach('attachments', png(), { filename: 'b.png', contentType: 'image/png' });
+        expect(none.status).toBe(400);
+        const area = await multipart({ ...REPORT, areaCode: '00000' }).attach('attachments', png(), { filename: 'c.png', contentType: 'image/png' });
+        expect(area.status).toBe(400);
+        expect(area.body.errors).toEqual([{ field: 'areaCode', reason: 'không có khu vực mã "00000"' }]);
+      });
+    });
+  });
+
+  describe('GET /api/public/reports/:code', () => {
+    let code: string;
+    beforeAll(async () => {
+      const res = await t.http().post('/api/public/reports').send(REPORT).expect(201);
+      code = res.body.code;
+    });
+
+    it('shows the status in Vietnamese, the unit and the receipt time with the right phone in any usual form', async () => {
+      for (const phone of ['0912345678', '+84912345678', '0912.345.678']) {
+        const res = await t.http().get(`/api/public/reports/${code}`).query({ phone });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          code, status: 'assigned', statusLabel: 'Đã chuyển đơn vị xử lý', unit: 'UBND xã Hòa Lợi',
+          receivedAt: '2026-03-02T02:00:00.000Z',
+          timeline: [
+            { at: '2026-03-02T02:00:00.000Z', label: 'Tổng đài 1022 đã tiếp nhận phản ánh' },
+          ],
+          answer: null,
+        });
+      }
+      // the code as a person types it
+      const typed = await t.http().get(`/api/public/reports/${code.toLowerCase()}`).query({ phone: '0912345678' });
+      expect(typed.status).toBe(200);
+    });
+
+    it('answers a wrong phone exactly like an unknown code', async () => {
+      const wrongPhone = await t.http().get(`/api/public/reports/${code}`).query({ phone: '0987654321' });
+      const unknownCode = await t.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' });
+      const badPhone = await t.http().get(`/api/public/reports/${code}`).query({ phone: 'không biết' });
+      const badCode = await t.http().get('/api/public/reports/khong-co').query({ phone: '0912345678' });
+      expect(wrongPhone.status).toBe(404);
+      expect(wrongPhone.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: 'Không tìm thấy phản ánh với mã phản ánh và số điện thoại này.' });
+      for (const other of [unknownCode, badPhone, badCode]) {
+        expect(other.status).toBe(404);
+        expect(other.text).toBe(wrongPhone.text);
+        expect(other.headers['content-type']).toBe(wrongPhone.headers['content-type']);
+      }
+      const noPhone = await t.http().get(`/api/public/reports/${code}`);
+      expect(noPhone.status).toBe(400);
+      expect(noPhone.body.errors[0].field).toBe('phone');
+    });
+
+    it('shows public events only: no internal comment, no staff name; the answer once resolved', async () => {
+      const coordinator = await t.userToken('coordinator', null, 'dieuphoi-tran-van-bay');
+      const staff = await t.userToken('unit_staff', 'UB-29401', 'canbo-le-thi-tam');
+      const secret = 'Ghi chú nội bộ: ông Bảy đã gọi cho trưởng ấp, chưa báo người dân';
+      await t.http().post(`/api/tickets/${code}/comments`).set(bearer(coordinator)).send({ text: secret, internal: true }).expect(201);
+      await t.http().post(`/api/tickets/${code}/comments`).set(bearer(coordinator)).send({ text: 'Đơn vị đang xác minh tại địa phương.', internal: false }).expect(201);
+      t.clock.set('2026-03-02T10:00:00+07:00');
+      await t.http().post(`/api/tickets/${code}/accept`).set(bearer(staff)).send({ note: 'Cán bộ Tám nhận' }).expect(200);
+      const before = await t.http().get(`/api/public/reports/${code}`).query({ phone: '0912345678' }).expect(200);
+      expect(before.body).toMatchObject({ status: 'in_progress', statusLabel: 'Đang xử lý', answer: null });
+      // (tokens live TOKEN_TTL_HOURS on the test's clock)
+      t.clock.set('2026-03-02T15:30:00+07:00');
+      const resolution = 'UBND xã đã hỗ trợ gia đình 20 kg gạo ngày 02/3/2026.';
+      await t.http().post(`/api/tickets/${code}/resolve`).set(bearer(staff)).send({ resolution }).expect(200);
+
+      const res = await t.http().get(`/api/public/reports/${code}`).query({ phone: '0912345678' });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ code, status: 'resolved', statusLabel: 'Đã xử lý', unit: 'UBND xã Hòa Lợi', answer: resolution });
+      expect(res.body.timeline).toEqual([
+        { at: '2026-03-02T02:00:00.000Z', label: 'Tổng đài 1022 đã tiếp nhận phản ánh' },
+        { at: '2026-03-02T02:00:00.000Z', label: 'Tổng đài 1022 thông báo: Đơn vị đang xác minh tại địa phương.' },
+        { at: '2026-03-02T03:00:00.000Z', label: 'UBND xã Hòa Lợi đã tiếp nhận và đang xử lý' },
+        { at: '2026-03-02T08:30:00.000Z', label: 'UBND xã Hòa Lợi đã có kết quả xử lý' },
+      ]);
+      const text = res.text;
+      for (const hidden of [secret, 'ông Bảy', 'dieuphoi-tran-van-bay', 'canbo-le-thi-tam', 'Cán bộ Tám']) expect(text).not.toContain(hidden);
+      expect(text).not.toMatch(/internal|actor/);
+      // the staff view does have them, so the test above can fail
+      const staffView = await t.http().get(`/api/tickets/${code}`).set(bearer(coordinator)).expect(200);
+      expect(JSON.stringify(staffView.body)).toContain(secret);
+      expect(JSON.stringify(staffView.body)).toContain('canbo-le-thi-tam');
+    });
+
+    it('a report merged into another as its duplicate follows that one: its citizen sees that status and answer', async () => {
+      const coordinator = await t.userToken('coordinator');
+      const staff = await t.userToken('unit_staff', 'UB-29401');
+      const original = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '0933111222' }).expect(201)).body.code;
+      const duplicate = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '0944555666' }).expect(201)).body.code;
+      await t.http().post(`/api/tickets/${duplicate}/reject`).set(bearer(coordinator)).send({ reason: 'duplicate', duplicateOf: original }).expect(200);
+      const merged = await t.http().get(`/api/public/reports/${duplicate}`).query({ phone: '0944555666' }).expect(200);
+      expect(merged.body).toMatchObject({ code: duplicate, status: 'assigned', statusLabel: 'Đã chuyển đơn vị xử lý', unit: 'UBND xã Hòa Lợi', answer: null });
+      expect(merged.body.timeline.map((e: { label: string }) => e.label)).toEqual([
+        'Tổng đài 1022 đã tiếp nhận phản ánh',
+        'Phản ánh trùng nội dung với một phản ánh khác và được gộp để xử lý chung',
+      ]);
+      expect(merged.text).not.toContain(original);
+      t.clock.advance(60_000);
+      await t.http().post(`/api/tickets/${original}/accept`).set(bearer(staff)).send({}).expect(200);
+      await t.http().post(`/api/tickets/${original}/resolve`).set(bearer(staff)).send({ resolution: 'Đã hỗ trợ cả hai gia đình.' }).expect(200);
+      const answered = await t.http().get(`/api/public/reports/${duplicate}`).query({ phone: '0944555666' }).expect(200);
+      expect(answered.body).toMatchObject({ code: duplicate, status: 'resolved', statusLabel: 'Đã xử lý', answer: 'Đã hỗ trợ cả hai gia đình.' });
+      expect(answered.body.timeline.map((e: { label: string }) => e.label).slice(-2)).toEqual([
+        'UBND xã Hòa Lợi đã tiếp nhận và đang xử lý', 'UBND xã Hòa Lợi đã có kết quả xử lý',
+      ]);
+    });
+  });
+
+  describe('POST /api/public/app-installs', () => {
+    it('records an installation once per installationId', async () => {
+      const id = `inst-${randomBytes(8).toString('hex')}`;
+      const first = await t.http().post('/api/public/app-installs').send({ platform: 'android', installationId: id });
+      expect(first.status).toBe(201);
+      expect(first.body).toEqual({ installationId: id, created: true });
+      const second = await t.http().post('/api/public/app-installs').send({ platform: 'android', installationId: id });
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual({ installationId: id, created: false });
+      await t.http().post('/api/public/app-installs').send({ platform: 'ios', installationId: `ios-${id}` }).expect(201);
+      const rows = await t.ds.query(`SELECT platform, count(*)::int AS n FROM app_installs GROUP BY platform ORDER BY platform`);
+      expect(rows).toEqual([{ platform: 'android', n: 1 }, { platform: 'ios', n: 1 }]);
+      const [at] = await t.ds.query(`SELECT created_at FROM app_installs WHERE installation_id = $1`, [id]);
+      expect(at.created_at.toISOString()).toBe(t.clock.now().toISOString());
+    });
+
+    it('refuses an unknown platform or a malformed id', async () => {
+      const res = await t.http().post('/api/public/app-installs').send({ platform: 'windows', installationId: 'x' });
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['installationId', 'platform']);
+    });
+  });
+
+  describe('body size limit', () => {
+    it('answers 413 in Vietnamese for a body over 64 KB on the public routes, and creates nothing', async () => {
+      const before = await ticketCount();
+      const res = await t.http().post('/api/public/reports').send({ ...REPORT, content: 'Nội dung rất dài. '.repeat(4000) });
+      expect(res.status).toBe(413);
+      expect(res.body).toMatchObject({ statusCode: 413, code: 'PAYLOAD_TOO_LARGE' });
+      expect(res.body.message).toMatch(/^Dữ liệu gửi lên quá lớn \(tối đa 64 KB\)/);
+      const huge = await t.http().post('/api/public/reports').send({ ...REPORT, content: 'x'.repeat(1_100_000) });
+      expect(huge.status).toBe(413);
+      expect(huge.body.message).toBe('Dữ liệu gửi lên quá lớn.');
+      expect(await ticketCount()).toBe(before);
+    });
+  });
+});
+
+describe('public rate limit (e2e, two instances sharing Redis)', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    // two instances of the application behind one proxy: same Redis, same key prefix
+    const env = { PUBLIC_RATE_LIMIT_PER_MINUTE: '3', QUEUE_PREFIX: `test-rl-${randomBytes(4).toString('hex')}` };
+    [a, b] = await Promise.all([startTestApp({ env }), startTestApp({ env })]);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  it('allows PUBLIC_RATE_LIMIT_PER_MINUTE requests per client and minute across instances, then 429 in Vietnamese', async () => {
+    const client = '203.0.113.7';
+    const track = (app: TestApp) => app.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', client);
+    expect((await track(a)).status).toBe(404);
+    expect((await track(b)).status).toBe(404);
+    const third = await track(a);
+    expect(third.status).toBe(404);
+    expect(third.headers['ratelimit-remaining']).toBe('0');
+    const limited = await b.http().post('/api/public/reports').set('X-Forwarded-For', client).send(REPORT);
+    expect(limited.status).toBe(429);
+    expect(limited.body).toMatchObject({ statusCode: 429, code: 'TOO_MANY_REQUESTS' });
+    expect(limited.body.message).toMatch(/^Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn\. Vui lòng thử lại sau \d+ giây\.$/);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+    expect(await b.ds.query('SELECT count(*)::int AS n FROM tickets')).toEqual([{ n: 0 }]);
+
+    // the pages share the limit and answer with a Vietnamese page
+    const page = await a.http().get('/gui-phan-anh').set('X-Forwarded-For', client);
+    expect(page.status).toBe(429);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.text).toContain('Bạn đã gửi quá nhiều yêu cầu');
+
+    // another client is not affected
+    const other = await a.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', '198.51.100.20');
+    expect(other.status).toBe(404);
+  });
+
+  it('does not limit the staff API', async () => {
+    const client = '203.0.113.99';
+    for (let i = 0; i < 5; i++) {
+      const res = await a.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', client);
+      expect(res.status).toBe(i < 3 ? 404 : 429);
+    }
+    const token = await a.userToken('coordinator');
+    const staff = await a.http().get('/api/tickets').set(bearer(token)).set('X-Forwarded-For', client);
+    expect(staff.status).toBe(200);
+  });
+});

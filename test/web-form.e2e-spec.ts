@@ -1,0 +1,308 @@
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { FormTokens } from '../src/intake/public/bot-trap.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * The public web form (channel `web`) and the tracking page: in real headless Chromium against the application on a
+ * real port, on a phone-sized screen, with JavaScript on and off; then the protections (bot trap, escaping, body
+ * limit) over plain HTTP.
+ */
+
+const CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const PHONE_SCREEN = { width: 390, height: 844 };
+const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
+
+describe('public web form (e2e)', () => {
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000' } });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  afterAll(() => t?.close());
+
+  const ticketCount = async () => Number((await t.ds.query('SELECT count(*)::int AS n FROM tickets'))[0].n);
+
+  describe('in headless Chromium on a phone screen', () => {
+    let browser: Browser;
+    beforeAll(async () => {
+      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    }, 60_000);
+    afterAll(() => browser?.close());
+
+    for (const javaScriptEnabled of [true, false]) {
+      describe(`with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, () => {
+        let context: BrowserContext;
+        let page: Page;
+        const phone = javaScriptEnabled ? '0912 345 678' : '0987.654.321';
+        const e164 = javaScriptEnabled ? '+84912345678' : '+84987654321';
+        const name = javaScriptEnabled ? 'Trần Văn Tư' : 'Lê Thị Hồng Nhung';
+        const content = `Đường vào ấp Bến Có bị ngập sâu, xe cứu thương không vào được (${javaScriptEnabled ? 'JS' : 'không JS'}). <b>khẩn</b>`;
+        let code: string;
+
+        beforeAll(async () => {
+          context = await browser.newContext({ javaScriptEnabled, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' });
+          page = await context.newPage();
+        });
+        afterAll(() => context?.close());
+
+        it('shows the form in Vietnamese, fitting the screen, with the communes grouped by district', async () => {
+          const res = await page.goto(`${base}/gui-phan-anh`);
+          expect(res?.status()).toBe(200);
+          expect(await page.title()).toBe('Gửi phản ánh — Tổng đài 1022');
+          expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+          expect(await page.locator('meta[name=viewport]').getAttribute('content')).toBe('width=device-width, initial-scale=1');
+          for (const label of ['Họ và tên', 'Số điện thoại', 'Email', 'Lĩnh vực', 'Địa chỉ', 'Nội dung phản ánh']) {
+            await expect(page.getByText(label, { exact: false }).first().isVisible()).resolves.toBe(true);
+          }
+          // nothing wider than the phone's screen
+          for (const selector of ['form', 'button[type=submit]', '#content', '#areaCode']) {
+            const box = (await page.locator(selector).boundingBox())!;
+            expect(box.x).toBeGreaterThanOrEqual(0);
+            expect(box.x + box.width).toBeLessThanOrEqual(PHONE_SCREEN.width);
+          }
+          // the honeypot is there but out of sight
+          const honeypot = (await page.locator('#website').boundingBox())!;
+          expect(honeypot.x + honeypot.width).toBeLessThan(0);
+          if (javaScriptEnabled) {
+            // the script turns the grouped list into district, then commune
+            await expect(page.locator('#district').isVisible()).resolves.toBe(true);
+            expect(await page.locator('#areaCode').isDisabled()).toBe(true);
+          } else {
+            expect(await page.locator('#district').count()).toBe(0);
+            expect(await page.locator('#areaCode optgroup[label="Huyện Châu Thành"] option[value="29401"]').textContent()).toBe('Xã Hòa Lợi');
+          }
+        });
+
+        it('keeps the typed values and shows the error next to the phone field', async () => {
+          await page.fill('#fullName', name);
+          await page.fill('#phone', '0123');
+          await page.fill('#email', 'nguoi.dan@example.com');
+          if (javaScriptEnabled) {
+            await page.selectOption('#district', { label: 'Huyện Châu Thành' });
+            expect(await page.locator('#areaCode').isDisabled()).toBe(false);
+            expect(await page.locator('#areaCode option').allTextContents()).toContain('Xã Hòa Lợi');
+            expect(await page.locator('#areaCode option').allTextContents()).not.toContain('Phường 1');
+          }
+          await page.selectOption('#areaCode', '29401');
+          await page.selectOption('#categoryCode', 'DI-LAI');
+          await page.fill('#address', 'Ấp Bến Có, gần chợ');
+          await page.fill('#content', content);
+          // a person takes more than two seconds to fill the form (the bot trap refuses faster submissions)
+          await page.waitForTimeout(2100);
+          await page.click('button[type=submit]');
+          await page.waitForLoadState();
+
+          expect(new URL(page.url()).pathname).toBe('/gui-phan-anh');
+          const error = page.locator('#field-phone .error');
+          expect(await error.textContent()).toBe('Số điện thoại không hợp lệ. Vui lòng nhập số Việt Nam, ví dụ 0912 345 678.');
+          expect(await page.locator('#phone').getAttribute('aria-invalid')).toBe('true');
+          expect(await page.locator('#phone').getAttribute('aria-describedby')).toBe('phone-error');
+          // the error sits right under the phone input
+          const input = (await page.locator('#phone').boundingBox())!;
+          const message = (await error.boundingBox())!;
+          expect(message.y).toBeGreaterThan(input.y);
+          expect(message.y - (input.y + input.height)).toBeLessThan(40);
+          expect(await page.locator('.error').count()).toBe(1);
+          expect(await page.locator('.summary').textContent()).toContain('Vui lòng sửa 1 lỗi');
+          // every value kept
+          expect(await page.inputValue('#fullName')).toBe(name);
+          expect(await page.inputValue('#phone')).toBe('0123');
+          expect(await page.inputValue('#email')).toBe('nguoi.dan@example.com');
+          expect(await page.inputValue('#areaCode')).toBe('29401');
+          expect(await page.inputValue('#categoryCode')).toBe('DI-LAI');
+          expect(await page.inputValue('#address')).toBe('Ấp Bến Có, gần chợ');
+          expect(await page.inputValue('#content')).toBe(content);
+          if (javaScriptEnabled) expect(await page.locator('#district option:checked').textContent()).toBe('Huyện Châu Thành');
+          expect(await t.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_name = $1`, [name])).toEqual([{ n: 0 }]);
+        });
+
+        it('after the fix, sends the report and shows the tracking code; the ticket exists with channel web', async () => {
+          await page.fill('#phone', phone);
+          await page.click('button[type=submit]');
+          await page.waitForLoadState();
+          expect(new URL(page.url()).pathname).toBe('/gui-phan-anh/da-gui');
+          expect(await page.locator('h1').textContent()).toBe('Đã gửi phản ánh');
+          code = (await page.locator('#ma-phan-anh').textContent())!.trim();
+          expect(code).toMatch(CODE);
+          const rows = await t.ds.query(
+            `SELECT channel, reporter_name, reporter_phone, reporter_email, area_code, category_code, address, content FROM tickets WHERE code = $1`, [code]);
+          expect(rows).toEqual([{
+            channel: 'web', reporter_name: name, reporter_phone: e164, reporter_email: 'nguoi.dan@example.com', area_code: '29401',
+            category_code: 'DI-LAI', address: 'Ấp Bến Có, gần chợ', content,
+          }]);
+          // reloading the confirmation does not send the report again (Post/Redirect/Get)
+          await page.reload();
+          expect(await page.locator('#ma-phan-anh').textContent()).toBe(code);
+          expect(await t.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_phone = $1`, [e164])).toEqual([{ n: 1 }]);
+        });
+
+        it('the tracking page shows the status, unit and timeline for code + phone', async () => {
+          await page.click('#link-tra-cuu');
+          await page.waitForLoadState();
+          expect(new URL(page.url()).pathname).toBe('/tra-cuu');
+          expect(await page.inputValue('#code')).toBe(code);
+          await page.fill('#phone', phone);
+          await page.click('button[type=submit]');
+          await page.waitForLoadState();
+          expect(await page.locator('h1').textContent()).toBe(`Phản ánh ${code}`);
+          const status = await page.locator('#trang-thai').textContent();
+          const [ticket] = await t.ds.query(
+            `SELECT t.status, u.name AS unit FROM tickets t LEFT JOIN units u ON u.code = t.assigned_unit_code WHERE t.code = $1`, [code]);
+          expect(ticket.status).toBe('assigned');
+          expect(status).toBe('Đã chuyển đơn vị xử lý');
+          expect(await page.locator('#don-vi').textContent()).toContain(ticket.unit);
+          expect(await page.locator('#qua-trinh li').first().textContent()).toContain('Tổng đài 1022 đã tiếp nhận phản ánh');
+          expect(await page.locator('#qua-trinh li').first().textContent()).toContain('09:00 02/03/2026');
+          // the phone is not in the address
+          expect(page.url()).not.toContain(phone.replace(/\D/g, '').slice(-6));
+        });
+
+        it('says the same "not found" for a wrong phone and for an unknown code', async () => {
+          const lookUp = async (c: string, p: string) => {
+            await page.goto(`${base}/tra-cuu`);
+            await page.fill('#code', c);
+            await page.fill('#phone', p);
+            await page.click('button[type=submit]');
+            await page.waitForLoadState();
+            return page.locator('#khong-tim-thay').textContent();
+          };
+          const wrongPhone = await lookUp(code, '0909 000 111');
+          const unknownCode = await lookUp('PA-2222-2222', phone);
+          expect(wrongPhone).toBe('Không tìm thấy phản ánh với mã phản ánh và số điện thoại này. Vui lòng kiểm tra lại mã phản ánh và số điện thoại đã khai báo khi gửi.');
+          expect(unknownCode).toBe(wrongPhone);
+        });
+      });
+    }
+  });
+
+  describe('over plain HTTP', () => {
+    const formToken = (ageMs: number) => t.app.get(FormTokens).issue(Date.now() - ageMs);
+    const valid = {
+      fullName: 'Phạm Văn Năm', phone: '0911222333', email: '', areaCode: '29236', categoryCode: '', address: '', content: 'Đèn đường hỏng nhiều ngày, rất nguy hiểm.',
+      website: '',
+    };
+    const post = (body: Record<string, string>) => t.http().post('/gui-phan-anh').type('form').send(body);
+
+    it('lists every district of the province as an optgroup with its communes, in Vietnamese alphabetical order', async () => {
+      const res = await t.http().get('/gui-phan-anh').expect(200);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-[^']+'/);
+      const select = /<select id="areaCode"[^>]*>([\s\S]*?)<\/select>/.exec(res.text)![1];
+      const groups = [...select.matchAll(/<optgroup label="([^"]+)">([\s\S]*?)<\/optgroup>/g)].map((g) => ({
+        district: g[1], communes: [...g[2].matchAll(/<option value="(\d+)">([^<]+)<\/option>/g)].map((o) => ({ code: o[1], name: o[2] })),
+      }));
+      const districts: Array<{ code: string; name: string }> = await t.ds.query(`SELECT code, name FROM areas WHERE level = 'district' AND parent_code = '84'`);
+      expect(groups.map((g) => g.district)).toEqual(districts.map((d) => d.name).sort(collator.compare));
+      const communes: Array<{ code: string; name: string; district: string }> = await t.ds.query(
+        `SELECT c.code, c.name, d.name AS district FROM areas c JOIN areas d ON d.code = c.parent_code WHERE c.level = 'commune' AND d.parent_code = '84'`);
+      for (const g of groups) {
+        const expected = communes.filter((c) => c.district === g.district).map(({ code, name }) => ({ code, name })).sort((a, b) => collator.compare(a.name, b.name));
+        expect(g.communes).toEqual(expected);
+      }
+      expect(groups.flatMap((g) => g.communes)).toHaveLength(communes.length);
+      expect(groups.find((g) => g.district === 'Thành phố Trà Vinh')!.communes.slice(0, 3).map((c) => c.name)).toEqual(['Phường 1', 'Phường 2', 'Phường 3']);
+    });
+
+    it('creates a web ticket for a valid submission older than two seconds (303 to the confirmation)', async () => {
+      const before = await ticketCount();
+      const res = await post({ ...valid, ts: formToken(3000) });
+      expect(res.status).toBe(303);
+      const code = new URL(res.headers.location, base).searchParams.get('ma')!;
+      expect(code).toMatch(CODE);
+      expect(await ticketCount()).toBe(before + 1);
+      const [row] = await t.ds.query(`SELECT channel, area_code, category_code, reporter_email FROM tickets WHERE code = $1`, [code]);
+      expect(row).toEqual({ channel: 'web', area_code: '29236', category_code: null, reporter_email: null });
+    });
+
+    it('bot trap: a filled honeypot or a missing token looks like success but creates nothing', async () => {
+      const before = await ticketCount();
+      for (const body of [{ ...valid, website: 'http://spam.example', ts: formToken(10_000) }, { ...valid }]) {
+        const res = await post(body);
+        expect(res.status).toBe(303);
+        expect(res.headers.location).toMatch(/^\/gui-phan-anh\/da-gui\?ma=PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+        const page = await t.http().get(res.headers.location).expect(200);
+        expect(page.text).toContain('Tổng đài 1022 đã tiếp nhận phản ánh của bạn');
+      }
+      expect(await ticketCount()).toBe(before);
+    });
+
+    it('bot trap: too fast, forged or stale tokens get the form back with the values kept, and nothing is created', async () => {
+      const before = await ticketCount();
+      const forged = `${Date.now() - 5000}.${'A'.repeat(43)}`;
+      for (const ts of [formToken(0), forged, formToken(25 * 3600_000)]) {
+        const res = await post({ ...valid, ts });
+        expect(res.status).toBe(400);
+        expect(res.text).toContain('class="notice"');
+        expect(res.text).toContain('bấm “Gửi phản ánh” một lần nữa');
+        expect(res.text).toContain('value="Phạm Văn Năm"');
+        expect(res.text).toContain('Đèn đường hỏng nhiều ngày, rất nguy hiểm.</textarea>');
+      }
+      expect(await ticketCount()).toBe(before);
+      // the form that comes back after "too fast" carries the original token, so sending it again later works
+      const fast = formToken(0);
+      const again = await post({ ...valid, ts: fast });
+      expect(again.text).toContain(`name="ts" value="${fast}"`);
+    });
+
+    it('escapes everything the citizen typed', async () => {
+      const res = await post({
+        ...valid, phone: 'x', fullName: '<script>alert(1)</script>', address: '"><img src=x onerror=alert(2)>', content: '</textarea><script>alert(3)</script>',
+        ts: formToken(3000),
+      });
+      expect(res.status).toBe(400);
+      expect(res.text).not.toMatch(/<script>alert|<img src=x/);
+      expect(res.text).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;"');
+      expect(res.text).toContain('value="&quot;&gt;&lt;img src=x onerror=alert(2)&gt;"');
+      expect(res.text).toContain('&lt;/textarea&gt;&lt;script&gt;alert(3)&lt;/script&gt;</textarea>');
+    });
+
+    it('shows one error per bad field, in Vietnamese, next to each field', async () => {
+      const res = await post({ ...valid, fullName: ' ', phone: '', email: 'khong-phai-email', areaCode: '847', categoryCode: 'KHONG-CO', content: 'ngắn', ts: formToken(3000) });
+      expect(res.status).toBe(400);
+      const errors = Object.fromEntries([...res.text.matchAll(/<p class="error" id="([^"]+)-error">([^<]+)<\/p>/g)].map((m) => [m[1], m[2]]));
+      expect(errors).toEqual({
+        fullName: 'Vui lòng nhập họ và tên.',
+        phone: 'Vui lòng nhập số điện thoại để nhận kết quả và tra cứu phản ánh.',
+        email: 'Địa chỉ email không hợp lệ, ví dụ ten@example.com.',
+        areaCode: 'Xã, phường, thị trấn đã chọn không có trong danh sách; vui lòng chọn lại.',
+        categoryCode: 'Lĩnh vực đã chọn không có trong danh sách; vui lòng chọn lại.',
+        content: 'Nội dung quá ngắn: vui lòng mô tả rõ sự việc (ít nhất 10 ký tự).',
+      });
+      // each error inside its own field's block
+      for (const field of Object.keys(errors)) {
+        expect(res.text).toMatch(new RegExp(`<div class="field" id="field-${field}">(?:(?!<div class="field")[\\s\\S])*id="${field}-error"`));
+      }
+    });
+
+    it('refuses a body over the limit with 413 and a Vietnamese page', async () => {
+      const before = await ticketCount();
+      const res = await post({ ...valid, content: 'Nội dung rất dài. '.repeat(5000), ts: formToken(3000) });
+      expect(res.status).toBe(413);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.text).toContain('Dữ liệu gửi lên quá lớn');
+      expect(await ticketCount()).toBe(before);
+    });
+
+    it('tracking: wrong phone and unknown code give the same 404 page', async () => {
+      const created = await post({ ...valid, ts: formToken(3000) }).expect(303);
+      const code = new URL(created.headers.location, base).searchParams.get('ma')!;
+      const track = (c: string, p: string) => t.http().post('/tra-cuu').type('form').send({ code: c, phone: p });
+      const ok = await track(code.toLowerCase(), '0911 222 333');
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain(`<h1>Phản ánh ${code}</h1>`);
+      const normalize = (html: string) => html.replace(/nonce-[^']+'/g, "nonce-'").replace(/nonce="[^"]+"/g, 'nonce=""').replace(/value="[^"]*"/g, 'value=""');
+      const wrongPhone = await track(code, '0911 222 334');
+      const unknownCode = await track('PA-2222-2222', '0911 222 333');
+      expect(wrongPhone.status).toBe(404);
+      expect(unknownCode.status).toBe(404);
+      expect(normalize(unknownCode.text)).toBe(normalize(wrongPhone.text));
+      expect(wrongPhone.text).toContain('Không tìm thấy phản ánh với mã phản ánh và số điện thoại này.');
+      expect(wrongPhone.headers['cache-control']).toBe('no-store');
+    });
+  });
+});
