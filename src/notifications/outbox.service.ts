@@ -126,6 +126,7 @@ export class OutboxService {
       [id, this.clock.now()],
     );
     if (!count) throw notFound('Không tìm thấy tin gửi lỗi với mã này.');
-    await this.relay();
+    // queued now when Redis answers; otherwise the periodic relay picks it up (the row is what counts)
+    void this.relay().catch((e) => this.logger.warn(`relay after retry failed: ${e}`));
   }
 }

@@ -75,7 +75,8 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
       for (const name of ['outbox', 'sla', 'reports', 'intake']) {
         try {
           const queue = app.get<Queue>(getQueueToken(name), { strict: false });
-          await queue.obliterate({ force: true });
+          // an instance whose Redis does not answer would wait for it forever
+          await Promise.race([queue.obliterate({ force: true }), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
         } catch {
           // queue not registered in this application
         }
