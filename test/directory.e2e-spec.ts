@@ -479,6 +479,21 @@ describe('directory (areas, units, categories) end to end', () => {
 
       await patch('/api/categories/KHONG-CO', { name: 'X' }).expect(404);
 
+      // working hours by default, clock hours for urgent matters; the admin may choose either
+      const urgent = code('T-KC');
+      expect((await post('/api/categories', { code: urgent, name: 'Cấp cứu', deadlineHours: 10, urgent: true }).expect(201)).body)
+        .toMatchObject({ deadlineMode: 'clock', urgent: true });
+      expect(created.body.deadlineMode).toBe('working');
+      expect((await patch(`/api/categories/${c}`, { deadlineMode: 'clock' }).expect(200)).body).toMatchObject({ deadlineMode: 'clock', deadlineHours: 12 });
+      // the clock stands on Monday 02/03/2026 09:00: 12 clock hours end that evening, 12 working hours on Tuesday
+      const byClock = await createTicket({ categoryCode: c });
+      expect(new Date(byClock.dueAt).getTime() - new Date(byClock.receivedAt).getTime()).toBe(12 * 3600_000);
+      await patch(`/api/categories/${c}`, { deadlineMode: 'working' }).expect(200);
+      const byOffice = await createTicket({ categoryCode: c });
+      expect(byOffice.receivedAt).toBe(new Date('2026-03-02T09:00:00+07:00').toISOString());
+      expect(byOffice.dueAt).toBe(new Date('2026-03-03T15:00:00+07:00').toISOString());
+      expectProblems((await patch(`/api/categories/${c}`, { deadlineMode: 'both' }).expect(400)).body, ['deadlineMode']);
+
       // the same code created several times at once: one wins, the others answer 409 and change nothing
       const same = code('T-SS');
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => post('/api/categories', { code: same, name: `Lĩnh vực song song ${i}`, deadlineHours: 10 + i })));

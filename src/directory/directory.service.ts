@@ -13,7 +13,9 @@ import { Unit } from './unit.entity.js';
 import { UNIT_LABEL_SQL, unitLabel, type UnitLabelRow } from './unit-label.js';
 
 export const areaView = (a: Area) => ({ code: a.code, name: a.name, level: a.level, kind: a.kind, parentCode: a.parentCode });
-export const categoryView = (c: Category) => ({ code: c.code, name: c.name, deadlineHours: c.deadlineHours, urgent: c.urgent, active: c.active });
+export const categoryView = (c: Category) => ({
+  code: c.code, name: c.name, deadlineHours: c.deadlineHours, deadlineMode: c.deadlineMode, urgent: c.urgent, active: c.active,
+});
 
 /** Two requests creating the same code at once: the second hits the primary key and answers 409 like a plain duplicate. */
 export const rethrowUniqueViolation = (toError: () => Error) => (e: unknown): never => {
@@ -179,7 +181,8 @@ export class DirectoryService {
     return this.ds.transaction(async (m) => {
       if (await m.existsBy(Category, { code: dto.code })) throw exists();
       // insert, not save: save() would turn a concurrent duplicate into an update of the other's category
-      await m.insert(Category, m.create(Category, { ...dto, urgent: dto.urgent ?? false, active: true }));
+      // urgent matters run around the clock unless said otherwise
+      await m.insert(Category, m.create(Category, { ...dto, urgent: dto.urgent ?? false, deadlineMode: dto.deadlineMode ?? (dto.urgent ? 'clock' : 'working'), active: true }));
       return categoryView(await m.findOneByOrFail(Category, { code: dto.code }));
     }).catch(rethrowUniqueViolation(exists));
   }

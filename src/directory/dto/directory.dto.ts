@@ -87,6 +87,10 @@ export class CreateCategoryDto {
   @ApiProperty() @IsInt() @Min(1) @Max(8760)
   deadlineHours: number;
 
+  @ApiPropertyOptional({ enum: ['working', 'clock'], description: 'giờ hành chính (mặc định) hoặc giờ liên tục (mặc định khi khẩn cấp)' })
+  @IsOptional() @IsIn(['working', 'clock'])
+  deadlineMode?: 'working' | 'clock';
+
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
   urgent?: boolean;
 }
@@ -97,6 +101,9 @@ export class UpdateCategoryDto {
 
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(8760)
   deadlineHours?: number;
+
+  @ApiPropertyOptional({ enum: ['working', 'clock'] }) @IsOptional() @IsIn(['working', 'clock'])
+  deadlineMode?: 'working' | 'clock';
 
   @ApiPropertyOptional() @IsOptional() @IsBoolean()
   urgent?: boolean;
