@@ -16,6 +16,7 @@ import { PublicIntakeModule } from './intake/public/public.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { WebModule } from './web/web.module.js';
 
 export interface AppOptions {
   settings: Settings;
@@ -41,6 +42,7 @@ export class AppModule {
         PublicIntakeModule,
         MailIntakeModule,
         CallsModule,
+        WebModule,
       ],
       controllers: [HealthController],
       providers: [RedisHealth],
