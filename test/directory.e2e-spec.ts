@@ -63,7 +63,7 @@ describe('directory (areas, units, categories) end to end', () => {
   async function createTicket(body: Record<string, unknown>) {
     const res = await post('/api/tickets', { channel: 'hotline', reporterName: 'Trần Thị Bích', content: 'Phản ánh để thử sáp nhập đơn vị.', ...body }, op);
     expect(res.status).toBe(201);
-    return res.body as { code: string; status: string; assignedUnit: { code: string; name: string } | null };
+    return res.body as { code: string; status: string; assignedUnit: { code: string; name: string } | null; receivedAt: string; dueAt: string };
   }
 
   /** A category of its own with a province-wide rule to `unitCode`, so tickets of it land there. */
