@@ -2,6 +2,7 @@
  * Vietnamese formatting for the official report: numbers "1.760.506" / "20,48", dates dd/mm/yyyy in
  * Asia/Ho_Chi_Minh, and the "(tăng M lượt)" change phrase. Independent of the process locale and time zone.
  */
+import { VIETNAM_OFFSET_MS } from '../common/vn-time.js';
 import type { Change } from './report-figures.js';
 
 /**
@@ -23,6 +24,17 @@ export function formatNumberVi(n: number, maxFractionDigits = 2): string {
 
 /** The date of an instant in Asia/Ho_Chi_Minh as dd/mm/yyyy (one implementation, in src/common/vn-time.ts). */
 export { formatDateVi } from '../common/vn-time.js';
+
+/**
+ * The time of day of an instant in Asia/Ho_Chi_Minh as the report writes it: "16 giờ", "8 giờ 30 phút" (seconds
+ * dropped). The start of operation is printed with its own time: it need not be at the cut-off hour.
+ */
+export function formatHourVi(instant: Date): string {
+  const local = new Date(instant.getTime() + VIETNAM_OFFSET_MS);
+  if (Number.isNaN(local.getTime())) throw new RangeError('invalid date');
+  const minutes = local.getUTCMinutes();
+  return minutes ? `${local.getUTCHours()} giờ ${minutes} phút` : `${local.getUTCHours()} giờ`;
+}
 
 /**
  * " (tăng M <unitWord>)" for growth, " (giảm M <unitWord>)" for a decrease, "" for a first report

@@ -6,7 +6,7 @@
  */
 import { formatDateTimeVi } from '../common/vn-time.js';
 import { REPORT_CHANNELS, type ReportDocument } from './report-figures.js';
-import { changePhrase, formatDateVi, formatNumberVi } from './report-format.js';
+import { changePhrase, formatDateVi, formatHourVi, formatNumberVi } from './report-format.js';
 import { REPORT_CHANNEL_LABELS, displayUnitName, sortOverdueUnits } from './report-text.js';
 
 /** Escapes text for HTML element content and (double- or single-quoted) attribute values. */
@@ -80,7 +80,7 @@ export function renderReportHtml(doc: ReportDocument): string {
   const hour = `${f.cutoffHour} giờ`;
   parts.push(
     para(
-      `Từ ${hour} ngày ${formatDateVi(f.operationStart)} đến ${hour} ngày ${formatDateVi(f.cutoff)} tiếp nhận: ` +
+      `Từ ${formatHourVi(f.operationStart)} ngày ${formatDateVi(f.operationStart)} đến ${hour} ngày ${formatDateVi(f.cutoff)} tiếp nhận: ` +
         `${n(f.receivedTotal.current)}${changePhrase(f.receivedTotal, 'lượt tiếp nhận')}.`,
       'font-weight:bold',
     ),

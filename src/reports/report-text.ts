@@ -4,7 +4,7 @@
  */
 import { compareVietnamese } from '../common/text.js';
 import { REPORT_CHANNELS, type OverdueUnitLine, type ReportChannel, type ReportFigures } from './report-figures.js';
-import { changePhrase, formatDateVi, formatNumberVi } from './report-format.js';
+import { changePhrase, formatDateVi, formatHourVi, formatNumberVi } from './report-format.js';
 
 /** Channel labels as printed, in `REPORT_CHANNELS` order. */
 export const REPORT_CHANNEL_LABELS: Readonly<Record<ReportChannel, string>> = {
@@ -81,7 +81,7 @@ export function renderReportText(f: ReportFigures): string {
 
   const hour = `${f.cutoffHour} giờ`;
   lines.push(
-    `- Từ ${hour} ngày ${formatDateVi(f.operationStart)} đến ${hour} ngày ${formatDateVi(f.cutoff)} tiếp nhận: ` +
+    `- Từ ${formatHourVi(f.operationStart)} ngày ${formatDateVi(f.operationStart)} đến ${hour} ngày ${formatDateVi(f.cutoff)} tiếp nhận: ` +
       `${n(f.receivedTotal.current)}${changePhrase(f.receivedTotal, 'lượt tiếp nhận')}.`,
   );
 

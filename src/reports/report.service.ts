@@ -64,15 +64,23 @@ export class ReportService {
   }
 
   private async snapshot(m: EntityManager, at: Date, since: Date): Promise<Snapshot> {
+    // the reason of a rejection is on the "rejected" event itself: later events that carry the state (a comment)
+    // have data of their own, so the reason is read from the ticket's last rejection at or before the instant
     const [row] = await m.query(
       `WITH state AS (${stateAtSql('$1')})
        SELECT count(*)::int AS received_total,
               count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
               count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
               count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $1)::int AS overdue,
-              count(*) FILTER (WHERE s.status = 'rejected' AND coalesce(s.data->>'reason', '') <> 'duplicate')::int AS rejected,
-              count(*) FILTER (WHERE s.status = 'rejected' AND s.data->>'reason' = 'duplicate')::int AS merged
+              count(*) FILTER (WHERE s.status = 'rejected' AND coalesce(r.reason, '') <> 'duplicate')::int AS rejected,
+              count(*) FILTER (WHERE s.status = 'rejected' AND r.reason = 'duplicate')::int AS merged
          FROM tickets t JOIN state s ON s.ticket_id = t.id
+         LEFT JOIN LATERAL (
+              SELECT e.data->>'reason' AS reason
+                FROM ticket_events e
+               WHERE s.status = 'rejected' AND e.ticket_id = t.id AND e.type = 'rejected' AND e.at <= $1
+               ORDER BY e.at DESC, e.id DESC
+               LIMIT 1) r ON true
         WHERE t.received_at <= $1 AND t.received_at >= $2`,
       [at, since, OPEN_STATUSES],
     );
@@ -128,7 +136,8 @@ export class ReportService {
     return this.ds.transaction('REPEATABLE READ', async (m) => {
       const since = await this.operationStart(m, cutoff);
       const now = await this.snapshot(m, cutoff, since);
-      const hasPrevious = previous >= since;
+      // a previous report needs a period before it: the report whose T0 is the start of operation is the first one
+      const hasPrevious = previous > since;
       const before = hasPrevious ? await this.snapshot(m, previous, since) : null;
       const dayStart = new Date(cutoff.getTime() - 86_400_000);
       const perChannel: Array<{ channel: ReportChannel; n: number }> = await m.query(

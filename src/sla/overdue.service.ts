@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { atLocalTime, localDate } from '../common/vn-time.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
-import { OutboxService, type OutboxEntry } from '../notifications/outbox.service.js';
+import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
 import { stateAtSql } from '../tickets/ticket-history.js';
@@ -75,21 +75,12 @@ export class OverdueService {
            FROM flagged f LEFT JOIN units u ON u.code = f.assigned_unit_code LEFT JOIN categories c ON c.code = f.category_code`,
         [now, OPEN_STATUSES],
       );
-      if (!rows.length) return 0;
-      const coordinators = await this.lists.emails('coordinators', m);
-      const tickets = await this.noticeTickets(m, rows);
-      const entries: OutboxEntry[] = [];
-      rows.forEach((r, i) => {
+      await this.notify(m, rows, now, (r, ticket, coordinators) => {
+        // to the unit, copied to the coordinators; to the coordinators when the unit has no address
         const unitEmails = r.emails ?? [];
         const to = unitEmails.length ? unitEmails : coordinators;
-        const cc = unitEmails.length ? coordinators : [];
-        if (!to.length) return;
-        entries.push({
-          channel: 'email', ticketId: r.id, dedupeKey: `overdue:${r.id}:${new Date(r.due_at).getTime()}`,
-          payload: overdueMail(to, cc, tickets[i], this.settings.PUBLIC_URL) as never, availableAt: this.mailTime(now),
-        });
+        return to.length ? { key: 'overdue', payload: overdueMail(to, unitEmails.length ? coordinators : [], ticket, this.settings.PUBLIC_URL) } : null;
       });
-      await this.outbox.add(m, entries);
       return rows.length;
     });
   }
@@ -106,19 +97,10 @@ export class OverdueService {
            FROM warned w LEFT JOIN units u ON u.code = w.assigned_unit_code LEFT JOIN categories c ON c.code = w.category_code`,
         [now, OPEN_STATUSES],
       );
-      if (!rows.length) return 0;
-      const coordinators = await this.lists.emails('coordinators', m);
-      const tickets = await this.noticeTickets(m, rows);
-      const entries: OutboxEntry[] = [];
-      rows.forEach((r, i) => {
+      await this.notify(m, rows, now, (r, ticket, coordinators) => {
         const to = r.emails?.length ? r.emails : coordinators;
-        if (!to.length) return;
-        entries.push({
-          channel: 'email', ticketId: r.id, dedupeKey: `due-soon:${r.id}:${new Date(r.due_at).getTime()}`,
-          payload: dueSoonMail(to, tickets[i], this.settings.PUBLIC_URL) as never, availableAt: this.mailTime(now),
-        });
+        return to.length ? { key: 'due-soon', payload: dueSoonMail(to, ticket, this.settings.PUBLIC_URL) } : null;
       });
-      await this.outbox.add(m, entries);
       return rows.length;
     });
   }
@@ -152,6 +134,26 @@ export class OverdueService {
       await this.outbox.add(m, entries);
       return entries.length;
     });
+  }
+
+  /** Writes one notice per ticket (once per ticket and deadline: the outbox key), held until working time if set. */
+  private async notify(
+    m: EntityManager, rows: FlaggedRow[], now: Date,
+    build: (r: FlaggedRow, ticket: NoticeTicket, coordinators: string[]) => { key: string; payload: EmailPayload } | null,
+  ): Promise<void> {
+    if (!rows.length) return;
+    const coordinators = await this.lists.emails('coordinators', m);
+    const tickets = await this.noticeTickets(m, rows);
+    const entries: OutboxEntry[] = [];
+    rows.forEach((r, i) => {
+      const notice = build(r, tickets[i], coordinators);
+      if (!notice) return;
+      entries.push({
+        channel: 'email', ticketId: r.id, dedupeKey: `${notice.key}:${r.id}:${new Date(r.due_at).getTime()}`,
+        payload: notice.payload as never, availableAt: this.mailTime(now),
+      });
+    });
+    await this.outbox.add(m, entries);
   }
 
   private async noticeTickets(m: EntityManager, rows: FlaggedRow[]): Promise<NoticeTicket[]> {

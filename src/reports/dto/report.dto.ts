@@ -1,9 +1,22 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches } from 'class-validator';
+import { IsIn, IsISO8601, IsOptional, Matches, ValidateBy } from 'class-validator';
+
+/**
+ * A YYYY-MM-DD date that exists on the calendar: 2024-02-29 does, 2022-02-30 does not (Date would roll it over to
+ * 2 March). Other shapes pass here: the format check reports them.
+ */
+export function isCalendarDate(value: unknown): boolean {
+  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  if (!m) return true;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
 
 export class ReportQueryDto {
   @ApiPropertyOptional({ description: 'ngày báo cáo YYYY-MM-DD; mặc định: kỳ gần nhất' })
   @IsOptional() @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'phải là ngày dạng YYYY-MM-DD' })
+  @ValidateBy({ name: 'isCalendarDate', validator: { validate: isCalendarDate, defaultMessage: () => 'không phải ngày có thật trên lịch' } })
   date?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'txt', 'html', 'xlsx', 'docx'] }) @IsOptional() @IsIn(['json', 'txt', 'html', 'xlsx', 'docx'])
