@@ -151,9 +151,26 @@ describe('likely duplicates and merging', () => {
     ]));
     expect(answers).toHaveLength(2);
 
-    // the report explains it: received 4 = handled 1 + open 2 + merged 1
+    // merged later into the already answered ticket, through a chain: the citizen is answered at once
+    const late = await create({ reporterName: 'Phạm D', reporterPhone: '0966000333', reporterEmail: 'd@example.vn', content: 'Ấp Đa Hòa Bắc hỏi về gạo đợt 2' });
+    const later = await create({ reporterName: 'Võ E', reporterPhone: '0966000444', reporterEmail: 'e@example.vn', content: 'Gạo đợt 2 ấp Đa Hòa Bắc' });
+    await t.http().post(`/api/tickets/${later.code}/merge`).set(bearer(coordinator)).send({ intoCode: late.code }).expect(200);
+    const chained = await t.http().post(`/api/tickets/${late.code}/merge`).set(bearer(coordinator)).send({ intoCode: similar.code }).expect(200);
+    expect(chained.body.duplicateOf).toBe(first.code); // similar was itself merged into first
+    expect((await get(later.code)).duplicateOf).toBe(first.code);
+    const answered: Array<{ to: string[]; text: string }> = await t.ds.query(
+      `SELECT o.payload->'to' AS to, o.payload->>'text' AS text FROM outbox_messages o WHERE o.dedupe_key LIKE 'answer:%' ORDER BY o.created_at, o.id`);
+    expect(answered.map((a) => a.to[0]).sort()).toEqual(['a@example.vn', 'b@example.vn', 'd@example.vn', 'e@example.vn']);
+    expect(answered.every((a) => a.text.includes('Đã phát gạo đợt 2 cho ấp Đa Hòa Bắc.'))).toBe(true);
+    // nothing merges into a rejected ticket
+    const spam = await create({ reporterName: 'X', reporterPhone: '0966000555', content: 'Quảng cáo' });
+    await t.http().post(`/api/tickets/${spam.code}/reject`).set(bearer(coordinator)).send({ reason: 'spam' }).expect(200);
+    const refused = await t.http().post(`/api/tickets/${unrelated.code}/merge`).set(bearer(coordinator)).send({ intoCode: spam.code }).expect(400);
+    expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'duplicateOf' })]);
+
+    // the report explains it: received 7 = handled 1 + open 2 + rejected 1 + merged 3
     t.clock.set('2026-03-02T17:00:00+07:00');
     const report = await t.http().get('/api/reports/daily').query({ date: '2026-03-02' }).set(bearer(admin)).expect(200);
-    expect(report.body.figures.explained).toEqual({ received: 4, handled: 1, open: 2, rejected: 0, merged: 1 });
+    expect(report.body.figures.explained).toEqual({ received: 7, handled: 1, open: 2, rejected: 1, merged: 3 });
   });
 });

@@ -159,7 +159,10 @@ export class DirectoryService {
            RETURNING id, status, due_at),
          ev AS (
            INSERT INTO ticket_events (ticket_id, type, at, actor_id, actor_name, from_status, to_status, from_unit_code, to_unit_code, due_at, note)
-           SELECT id, 'unit_merged', $3, $5, $6, status, status, $1, $2, due_at, $7 FROM moved
+           -- never before the ticket's last event, so that the history's order is the order of the changes even
+           -- when a change committed while this statement waited for the row
+           SELECT id, 'unit_merged', GREATEST($3::timestamptz, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = moved.id)),
+                  $5, $6, status, status, $1, $2, due_at, $7 FROM moved
            RETURNING 1)
          SELECT count(*)::int AS moved FROM ev`,
         [code, intoCode, now, OPEN_STATUSES, actor.id, displayName(actor), note],

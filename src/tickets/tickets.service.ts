@@ -113,12 +113,11 @@ export class TicketsService {
   async comment(user: AuthUser, code: string, dto: CommentDto) {
     await this.ds.transaction(async (m) => {
       const ticket = await this.findVisible(m, user, code);
-      // a comment carries the state in force (status, unit, deadline), as every event with a status does: the
-      // history (ticket-history.ts) reads the state of any instant from the last such event
+      // a comment changes no state, so it carries none: it reads the ticket without a lock, and a state written
+      // from that read could overtake a change committed meanwhile in the history (ticket-history.ts)
       await recordEvent(m, {
         ticketId: ticket.id, type: 'comment', at: this.clock.now(), actor: actorOf(user),
-        fromStatus: ticket.status, toStatus: ticket.status, fromUnitCode: ticket.assignedUnitCode, toUnitCode: ticket.assignedUnitCode,
-        dueAt: ticket.dueAt, note: dto.text, internal: dto.internal ?? true,
+        note: dto.text, internal: dto.internal ?? true,
       });
     });
     return this.get(user, code);
@@ -155,15 +154,23 @@ export class TicketsService {
         note: change.note, data: change.data,
       });
       // the citizen (and the citizens of tickets merged into this one) get the answer on their channel
-      if (change.status === 'resolved') {
-        const unit = ticket.assignedUnitCode ? (await loadUnitRefs(m, [ticket.assignedUnitCode])).get(ticket.assignedUnitCode) : undefined;
-        await this.replies.answer(m, { id: ticket.id, code: ticket.code, resolution: change.set.resolution ?? null, resolvedAt: now }, unit?.name ?? null);
+      if (change.status === 'resolved') await this.answerCitizens(m, { ...ticket, resolution: change.set.resolution ?? null, resolvedAt: now });
+      if (change.set.duplicateOfId) {
+        // tickets merged into this one follow it to the one kept; if that one is already answered, so are they
+        await m.query(`UPDATE tickets SET duplicate_of_id = $2 WHERE duplicate_of_id = $1`, [ticket.id, change.set.duplicateOfId]);
+        const kept = await m.findOneByOrFail(Ticket, { id: change.set.duplicateOfId });
+        if ((kept.status === 'resolved' || kept.status === 'closed') && kept.resolution) await this.answerCitizens(m, kept);
       }
       return ticket.id;
     });
     // The actor could read the ticket when acting; the answer shows the result even when the change took the ticket
     // out of their sight (a unit returning it to the coordinator), instead of a 404 for a change that was made.
     return this.detail(await this.ds.manager.findOneByOrFail(Ticket, { id }), user);
+  }
+
+  private async answerCitizens(m: EntityManager, t: Pick<Ticket, 'id' | 'code' | 'resolution' | 'resolvedAt' | 'assignedUnitCode'>): Promise<void> {
+    const unit = t.assignedUnitCode ? (await loadUnitRefs(m, [t.assignedUnitCode])).get(t.assignedUnitCode) : undefined;
+    await this.replies.answer(m, { id: t.id, code: t.code, resolution: t.resolution, resolvedAt: t.resolvedAt }, unit?.name ?? null);
   }
 
   private stale(t: Ticket): AppError {
@@ -221,9 +228,16 @@ export class TicketsService {
         let duplicateOfId: string | null = null;
         if (dto.reason === 'duplicate') {
           if (!dto.duplicateOf) throw badRequest([{ field: 'duplicateOf', reason: 'bắt buộc khi lý do là trùng phản ánh (duplicate)' }]);
-          const original = await m.findOneBy(Ticket, { code: normalizeTicketCode(dto.duplicateOf) });
+          let original = await m.findOneBy(Ticket, { code: normalizeTicketCode(dto.duplicateOf) });
           if (!original) throw badRequest([{ field: 'duplicateOf', reason: `không có phản ánh mã "${dto.duplicateOf}"` }]);
+          // merged into a ticket that is itself a duplicate: the one kept is at the end of the chain
+          for (let hops = 0; original.duplicateOfId && hops < 20; hops++) {
+            original = (await m.findOneBy(Ticket, { id: original.duplicateOfId })) ?? original;
+          }
           if (original.id === t.id) throw badRequest([{ field: 'duplicateOf', reason: 'không thể trùng với chính nó' }]);
+          if (original.status === 'rejected') {
+            throw badRequest([{ field: 'duplicateOf', reason: `phản ánh ${original.code} đã bị từ chối, không thể gộp vào` }]);
+          }
           duplicateOfId = original.id;
         } else if (dto.duplicateOf) {
           throw badRequest([{ field: 'duplicateOf', reason: 'chỉ dùng khi lý do là trùng phản ánh (duplicate)' }]);

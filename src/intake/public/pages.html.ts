@@ -18,7 +18,8 @@ export interface PageContext {
   province: string;
 }
 
-const CSS = `
+/** The house style, shared with the staff pages (src/web/). */
+export const CSS = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size:16px;line-height:1.5;color:#1a1a1a;background:#f4f6f8}

@@ -18,8 +18,8 @@ import { checkReportForm, formValue, reportFormValues } from './web-form.js';
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
-/** Sends a page with a fresh CSP nonce; pages with personal data are never cached. */
-function sendPage(res: Response, settings: Settings, status: number, render: (ctx: PageContext) => string): void {
+/** Sends a page with a fresh CSP nonce; pages with personal data are never cached. Also used by the staff pages. */
+export function sendPage(res: Response, settings: Settings, status: number, render: (ctx: PageContext) => string): void {
   const nonce = randomBytes(16).toString('base64');
   res.status(status).set({
     'Content-Type': 'text/html; charset=utf-8',

@@ -66,7 +66,7 @@ export const trackingNotFound = () =>
 /** The province whose communes the web form offers (Trà Vinh, GSO 84). */
 const PROVINCE_CODE = '84';
 
-type EventRow = Pick<TicketEvent, 'type' | 'at' | 'toUnitCode' | 'dueAt' | 'note' | 'data'>;
+type EventRow = Pick<TicketEvent, 'type' | 'at' | 'toStatus' | 'toUnitCode' | 'dueAt' | 'note' | 'data'>;
 
 const unitName = (units: Map<string, UnitRef>, code: string | null) => (code ? units.get(code)?.displayName ?? null : null);
 
@@ -193,7 +193,8 @@ export class PublicReportService {
     let events = own;
     if (original) {
       const mergedAt = own.filter((e) => e.type === 'rejected').at(-1)?.at ?? ticket.updatedAt;
-      events = [...own, ...(await this.publicEvents(m, original.id)).filter((e) => e.at > mergedAt && e.type !== 'created')];
+      // of the ticket kept, only what happened to it (its state), never what was said to its own citizen
+      events = [...own, ...(await this.publicEvents(m, original.id)).filter((e) => e.at > mergedAt && e.toStatus !== null && e.type !== 'created')];
     }
     const units = await loadUnitRefs(m, [shown.assignedUnitCode, ...events.map((e) => e.toUnitCode)]);
     const timeline: PublicTimelineEntry[] = [];
@@ -215,7 +216,7 @@ export class PublicReportService {
 
   private publicEvents(m: EntityManager, ticketId: string): Promise<EventRow[]> {
     return m.find(TicketEvent, {
-      select: { type: true, at: true, toUnitCode: true, dueAt: true, note: true, data: true },
+      select: { type: true, at: true, toStatus: true, toUnitCode: true, dueAt: true, note: true, data: true },
       where: { ticketId, internal: false },
       order: { at: 'ASC', id: 'ASC' },
     });

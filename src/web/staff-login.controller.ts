@@ -1,0 +1,56 @@
+import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Settings } from '../../config/settings.js';
+import { Public } from '../auth/decorators.js';
+import { TokenService } from '../auth/token.service.js';
+import { sendPage } from '../intake/public/public-pages.controller.js';
+import { formValue } from '../intake/public/web-form.js';
+import { UsersService } from '../users/users.service.js';
+import { StaffPageErrorFilter } from './staff-page-error.filter.js';
+import { loginPage } from './staff-pages.html.js';
+import { CSRF_FIELD, CsrfRejected, safeNext, StaffSessions } from './staff-session.js';
+
+/** Sign-in and sign-out of the staff pages: the API's access token, kept in an HttpOnly cookie. */
+@ApiExcludeController()
+@Public()
+@UseFilters(StaffPageErrorFilter)
+@Controller()
+export class StaffLoginController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly tokens: TokenService,
+    private readonly sessions: StaffSessions,
+    private readonly settings: Settings,
+  ) {}
+
+  @Get('dang-nhap')
+  async form(@Req() req: Request, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const next = safeNext(formValue(query, 'next'));
+    // already signed in (a second tab, the back button): straight on
+    if (await this.sessions.fromRequest(req)) return res.redirect(303, next);
+    sendPage(res, this.settings, 200, (ctx) => loginPage(ctx, { next }));
+  }
+
+  @Post('dang-nhap')
+  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const username = formValue(body, 'username').trim();
+    const password = formValue(body, 'password');
+    const next = safeNext(formValue(body, 'next'));
+    const again = (status: number, error: string) => sendPage(res, this.settings, status, (ctx) => loginPage(ctx, { next, username, error }));
+    if (!username || !password) return again(400, 'Vui lòng nhập tên đăng nhập và mật khẩu.');
+    const user = username.length <= 64 && password.length <= 200 ? await this.users.authenticate(username, password) : null;
+    if (!user) return again(401, 'Tên đăng nhập hoặc mật khẩu không đúng.');
+    this.sessions.setCookie(res, await this.tokens.sign(user.id));
+    res.redirect(303, next);
+  }
+
+  /** Clears the cookie. A signed-in session must send its CSRF token (another site cannot sign a person out). */
+  @Post('dang-xuat')
+  async logout(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const session = await this.sessions.fromRequest(req);
+    if (session && !this.sessions.checkCsrf(session, formValue(body, CSRF_FIELD))) throw new CsrfRejected();
+    this.sessions.clearCookie(res);
+    res.redirect(303, '/dang-nhap');
+  }
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, createParamDecorator, Get, Param, Post, Query, Res, UseFilters, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Settings } from '../../config/settings.js';
+import { Public } from '../auth/decorators.js';
+import { AppError, notFound, type FieldProblem } from '../common/errors.js';
+import { sendPage } from '../intake/public/public-pages.controller.js';
+import { formValue } from '../intake/public/web-form.js';
+import { normalizeTicketCode } from '../tickets/ticket-code.js';
+import { StaffPageErrorFilter } from './staff-page-error.filter.js';
+import { actionDto, actionFormValues, FIELD_LABELS, isPageAction, listFilter } from './staff-forms.js';
+import { flashFor, overduePage, ticketListPage, ticketPage, type NavModel } from './staff-pages.html.js';
+import { StaffPagesService } from './staff-pages.service.js';
+import { StaffSessionGuard, type StaffRequest, type StaffSession } from './staff-session.js';
+
+const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+
+/** The session the guard found (the guard runs before every route of the controller). */
+const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffSession =>
+  ctx.switchToHttp().getRequest<StaffRequest>().staffSession!);
+
+const nav = (s: StaffSession): NavModel => ({ user: s.user, csrf: s.csrf });
+const ticketPath = (code: string) => `/tickets/${encodeURIComponent(code)}`;
+
+/** What a refused form says above the forms, for a person rather than a program. */
+function refusal(e: AppError): { message: string; problems: string[] } {
+  const problems = ((e.details?.errors as FieldProblem[] | undefined) ?? []).map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
+  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems };
+  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems };
+  return { message: e.message, problems };
+}
+
+/**
+ * Staff pages: the ticket list, one ticket with the forms of the actions allowed now, and the overdue list. Marked
+ * @Public() for the API's bearer guard; StaffSessionGuard checks the session cookie and, on forms, the CSRF token.
+ */
+@ApiExcludeController()
+@Public()
+@UseGuards(StaffSessionGuard)
+@UseFilters(StaffPageErrorFilter)
+@Controller()
+export class StaffPagesController {
+  constructor(private readonly pages: StaffPagesService, private readonly settings: Settings) {}
+
+  @Get('tickets')
+  async list(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const filter = listFilter(query);
+    const result = await this.pages.list(s.user, filter);
+    const code = normalizeTicketCode(formValue(query, 'ma'));
+    const flash = flashFor(formValue(query, 'da'), FULL_CODE.test(code) ? code : undefined);
+    sendPage(res, this.settings, 200, (ctx) => ticketListPage(ctx, nav(s), { filter, result, flash }));
+  }
+
+  /** The page e-mails link to (`${PUBLIC_URL}/tickets/<code>`); 404 alike for an unknown code and one this user may not read. */
+  @Get('tickets/:code')
+  async show(@CurrentSession() s: StaffSession, @Param('code') code: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const page = await this.pages.ticketPage(s.user, code);
+    sendPage(res, this.settings, 200, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), flash: flashFor(formValue(query, 'da')) }));
+  }
+
+  /**
+   * One form: applied through TicketsService, then Post/Redirect/Get back to the ticket (or to the list when the
+   * ticket left this user's sight). A refused one (400, 403, 409, 422) shows the ticket as it is now, with the reason
+   * and the typed values kept.
+   */
+  @Post('tickets/:code/:action')
+  async act(
+    @CurrentSession() s: StaffSession, @Param('code') code: string, @Param('action') action: string,
+    @Body() body: Record<string, unknown>, @Res() res: Response,
+  ): Promise<void> {
+    if (!isPageAction(action)) throw notFound('Không tìm thấy trang được yêu cầu.');
+    try {
+      const done = await this.pages.submit(s.user, code, await actionDto(action, body));
+      return res.redirect(303, done.stillVisible
+        ? `${ticketPath(done.code)}?da=${action}`
+        : `/tickets?da=${action}&ma=${encodeURIComponent(done.code)}`);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
+      const page = await this.pages.ticketPage(s.user, code);
+      const error = { ...refusal(e), action, values: actionFormValues(action, body) };
+      sendPage(res, this.settings, e.status, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), error }));
+    }
+  }
+
+  /** Leaders, coordinators and admins: every unit with tickets past their deadline now (a leader's subtree only). */
+  @Get('tre-han')
+  async overdue(@CurrentSession() s: StaffSession, @Res() res: Response): Promise<void> {
+    const list = await this.pages.overdueNow(s.user);
+    sendPage(res, this.settings, 200, (ctx) => overduePage(ctx, nav(s), list));
+  }
+}
