@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { notFound } from '../common/errors.js';
-import { localDate } from '../common/vn-time.js';
+import { addDays, localDate } from '../common/vn-time.js';
 import { OutboxService, type EmailPayload } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
@@ -12,8 +12,11 @@ import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
 import { renderReportText } from './report-text.js';
 import { renderReportXlsx } from './report-xlsx.js';
-import { ReportService, type ReportKind } from './report.service.js';
+import { cutoffOf, ReportService, type ReportKind } from './report.service.js';
 import { SentReport } from './sent-report.entity.js';
+
+/** Reports go out a minute after the cut-off. */
+export const CUTOFF_GRACE_MS = 60_000;
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -42,11 +45,23 @@ export class ReportMailerService {
   /** Runs on every scheduler tick: sends the latest due daily (and weekly) report if it was not sent yet. */
   async tick(): Promise<number> {
     const now = this.clock.now();
-    const date = this.reports.latestReportDate(now);
+    if (!(await this.lists.emails('leadership')).length) return 0;
+    // reports are due from the first tick that had someone to send them to: a new installation does not send
+    // yesterday's report, a restart after downtime sends what it missed
+    await this.ds.query(`INSERT INTO scheduled_runs (name, period, ran_at) VALUES ('reports', 'due-since', $1) ON CONFLICT DO NOTHING`, [now]);
+    const [{ ran_at: dueSince }] = await this.ds.query(`SELECT ran_at FROM scheduled_runs WHERE name = 'reports' AND period = 'due-since'`);
+    // a minute's grace after the cut-off, so that changes stamped just before it have committed when it is counted
+    const date = this.reports.latestReportDate(new Date(now.getTime() - CUTOFF_GRACE_MS));
+    const due = (d: string) => cutoffOf(d, this.settings.REPORT_CUTOFF_HOUR).getTime() + CUTOFF_GRACE_MS >= new Date(dueSince).getTime();
     let sent = 0;
-    if (await this.sendOnce('daily', date)) sent++;
-    const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-    if (this.settings.REPORT_WEEKLY_WEEKDAY === weekday && (await this.sendOnce('weekly', date))) sent++;
+    if (due(date) && (await this.sendOnce('daily', date))) sent++;
+    // the latest weekly cut-off, even if the process was down on that day (it is sent once, when it comes back)
+    const weekly = this.settings.REPORT_WEEKLY_WEEKDAY;
+    if (weekly) {
+      const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
+      const weekDate = addDays(date, -((weekday - weekly + 7) % 7));
+      if (due(weekDate) && (await this.sendOnce('weekly', weekDate))) sent++;
+    }
     return sent;
   }
 
