@@ -81,6 +81,14 @@ export class Settings {
   @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http:// or https:// URL' })
   PUBLIC_URL = 'http://localhost:3000';
 
+  /**
+   * Which proxies in front of the application to believe about the client's address (Express "trust proxy"):
+   * "loopback" (a proxy on the same host), "loopback, uniquelocal" (also private networks), a hop count, or addresses.
+   * The public rate limit counts per client address.
+   */
+  @Matches(/^[0-9a-fA-F.:/,\s a-z]+$/, { message: 'must be loopback, uniquelocal, a hop count or addresses' })
+  TRUST_PROXY = 'loopback';
+
   /** Time allowed for a ticket that has no category yet, in hours. */
   @Transform(toInt) @IsInt() @Min(1) @Max(8760)
   DEFAULT_DEADLINE_HOURS = 72;

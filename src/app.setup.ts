@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express from 'express';
 import { AppModule, type AppOptions } from './app.module.js';
+import { Settings } from '../config/settings.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 
@@ -11,10 +12,12 @@ import { createValidationPipe } from './common/validation.js';
 export function configureApp(app: INestApplication): void {
   const http = app as NestExpressApplication;
   http.disable('x-powered-by');
-  http.set('trust proxy', 'loopback');
+  const trust = app.get(Settings).TRUST_PROXY.trim();
+  http.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
   http.useBodyParser('json', { limit: '1mb' });
   http.useBodyParser('urlencoded', { limit: '1mb', extended: false });
-  http.use(express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
+  // large text bodies only where a file is expected (the CSV import); elsewhere the small JSON limit holds
+  http.use('/api/tickets/import', express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const doc = new DocumentBuilder()

@@ -124,6 +124,8 @@ describe('hotline calls announced by the telephone exchange', () => {
     await t.http().get('/api/calls/c-unknown').set(bearer(operator)).expect(404);
     await t.http().post('/api/calls/c-unknown/ticket').set(bearer(operator)).send({ reporterName: 'A', content: 'B' }).expect(404);
     await t.http().get('/api/calls/c-ticket').expect(401);
+    // unit staff do not read callers' numbers
+    await t.http().get('/api/calls/c-ticket').set(bearer(await t.userToken('unit_staff', 'UB-29401'))).expect(403);
     await t.http().get('/api/calls/c-ticket').set('X-Calls-Secret', SECRET).expect(401);
   });
 });

@@ -29,8 +29,10 @@ export class CallsController {
     return this.calls.createTicket(user, callId, dto);
   }
 
+  /** The call and its ticket, for those who take calls (the caller's number is not for every unit's staff). */
   @Get(':callId')
   @ApiBearerAuth()
+  @Roles('operator', 'coordinator', 'admin')
   get(@CurrentUser() user: AuthUser, @Param('callId') callId: string) {
     return this.calls.get(user, callId);
   }
