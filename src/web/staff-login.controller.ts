@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestj
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Settings } from '../../config/settings.js';
+import { LoginThrottleService } from '../auth/login-throttle.service.js';
 import { Public } from '../auth/decorators.js';
 import { TokenService } from '../auth/token.service.js';
 import { sendPage } from '../intake/public/public-pages.controller.js';
@@ -22,6 +23,7 @@ export class StaffLoginController {
     private readonly tokens: TokenService,
     private readonly sessions: StaffSessions,
     private readonly settings: Settings,
+    private readonly throttle: LoginThrottleService,
   ) {}
 
   @Get('dang-nhap')
@@ -33,14 +35,22 @@ export class StaffLoginController {
   }
 
   @Post('dang-nhap')
-  async login(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  async login(@Req() req: Request, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const username = formValue(body, 'username').trim();
     const password = formValue(body, 'password');
     const next = safeNext(formValue(body, 'next'));
     const again = (status: number, error: string) => sendPage(res, this.settings, status, (ctx) => loginPage(ctx, { next, username, error }));
     if (!username || !password) return again(400, 'Vui lòng nhập tên đăng nhập và mật khẩu.');
+    try {
+      await this.throttle.check(req.ip, username);
+    } catch (e) {
+      return again(429, (e as Error).message);
+    }
     const user = username.length <= 64 && password.length <= 200 ? await this.users.authenticate(username, password) : null;
-    if (!user) return again(401, 'Tên đăng nhập hoặc mật khẩu không đúng.');
+    if (!user) {
+      await this.throttle.failed(req.ip, username);
+      return again(401, 'Tên đăng nhập hoặc mật khẩu không đúng.');
+    }
     this.sessions.setCookie(res, await this.tokens.sign(user.id));
     res.redirect(303, next);
   }
