@@ -219,6 +219,120 @@ describe('citizen app public API (e2e)', () => {
     });
   });
 
+  describe('POST /api/public/reports with Idempotency-Key (retries after a timeout)', () => {
+    const key = () => `retry-${randomBytes(12).toString('hex')}`;
+    const report = (tag: string) => ({ ...REPORT, email: 'nguoidan@example.com', content: `${REPORT.content} (${tag})` });
+    const ticketsWith = async (content: string) =>
+      Number((await t.ds.query('SELECT count(*)::int AS n FROM tickets WHERE content = $1', [content]))[0].n);
+    const acks = async (code: string) =>
+      t.ds.query(`SELECT channel, dedupe_key FROM outbox_messages WHERE ticket_id = (SELECT id FROM tickets WHERE code = $1)`, [code]);
+
+    it('the same key twice: one ticket, one acknowledgement, 201 then 200 with the same body', async () => {
+      const k = key();
+      const body = report('gửi lại sau khi hết thời gian chờ');
+      const first = await t.http().post('/api/public/reports').set('Idempotency-Key', k).send(body);
+      expect(first.status).toBe(201);
+      expect(first.body.code).toMatch(CODE);
+      const again = await t.http().post('/api/public/reports').set('Idempotency-Key', k).send(body);
+      expect(again.status).toBe(200);
+      expect(again.body).toEqual(first.body);
+      expect(await ticketsWith(body.content)).toBe(1);
+      expect(await acks(first.body.code)).toEqual([{ channel: 'email', dedupe_key: expect.stringMatching(/^ack:/) }]);
+      const sources = await t.ds.query(
+        `SELECT s.channel, s.external_id, s.sender_id FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE t.code = $1`, [first.body.code]);
+      expect(sources).toEqual([{ channel: 'app', external_id: k, sender_id: null }]);
+      // the ticket is whole: the repetition added no event either
+      const events = await t.ds.query(`SELECT type FROM ticket_events WHERE ticket_id = (SELECT id FROM tickets WHERE code = $1)`, [first.body.code]);
+      expect(events).toEqual([{ type: 'created' }]);
+    });
+
+    it('the same key twice at the same time (Promise.all): one ticket, one acknowledgement, the same code', async () => {
+      const k = key();
+      const body = report('hai yêu cầu cùng lúc');
+      const before = await ticketCount();
+      const [a, b] = await Promise.all([0, 1].map(() => t.http().post('/api/public/reports').set('Idempotency-Key', k).send(body)));
+      expect([a.status, b.status].sort()).toEqual([200, 201]);
+      expect(a.body.code).toMatch(CODE);
+      expect(b.body).toEqual(a.body);
+      expect(await ticketCount()).toBe(before + 1);
+      expect(await ticketsWith(body.content)).toBe(1);
+      expect(await acks(a.body.code)).toHaveLength(1);
+    });
+
+    it('with photos, the same key three times, two of them at once: the first request\'s photos are kept, the others\' removed', async () => {
+      const k = key();
+      const fields = { ...report('có ảnh'), email: 'nguoidan@example.com' };
+      const photo = jpeg();
+      const filesBefore = await filesUnder(uploadDir);
+      const send = () => {
+        const req = t.http().post('/api/public/reports').set('Idempotency-Key', k);
+        for (const [f, v] of Object.entries(fields)) req.field(f, v);
+        return req.attach('attachments', photo, { filename: 'hien-truong.jpg', contentType: 'image/jpeg' })
+          .attach('attachments', png(), { filename: 'them.png', contentType: 'image/png' });
+      };
+      const [a, b] = await Promise.all([send(), send()]);
+      const c = await send();
+      expect([a.status, b.status, c.status].sort()).toEqual([200, 200, 201]);
+      expect(new Set([a.body.code, b.body.code, c.body.code]).size).toBe(1);
+      const code = a.body.code;
+      expect(await ticketsWith(fields.content)).toBe(1);
+      expect(await acks(code)).toHaveLength(1);
+      const rows: Array<{ storage_path: string; data: { sha256: string } }> = await t.ds.query(
+        `SELECT a.storage_path, a.data FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1`, [code]);
+      expect(rows).toHaveLength(2);
+      expect(rows.map((r) => r.data.sha256)).toContain(sha256(photo));
+      // exactly the two recorded files were added; nothing left in .incoming, no orphan anywhere
+      const added = (await filesUnder(uploadDir)).filter((f) => !filesBefore.includes(f));
+      expect(added.sort()).toEqual(rows.map((r) => r.storage_path).sort());
+      expect(await filesUnder(join(uploadDir, '.incoming'))).toEqual([]);
+    });
+
+    it('different keys are different reports; no key at all is a new report every time', async () => {
+      const body = report('hai phản ánh khác nhau');
+      const one = await t.http().post('/api/public/reports').set('Idempotency-Key', key()).send(body);
+      const two = await t.http().post('/api/public/reports').set('Idempotency-Key', key()).send(body);
+      expect([one.status, two.status]).toEqual([201, 201]);
+      expect(one.body.code).not.toBe(two.body.code);
+      const three = await t.http().post('/api/public/reports').send(body);
+      const four = await t.http().post('/api/public/reports').send(body);
+      expect([three.status, four.status]).toEqual([201, 201]);
+      expect(three.body.code).not.toBe(four.body.code);
+      expect(await ticketsWith(body.content)).toBe(4);
+      for (const code of [one.body.code, two.body.code, three.body.code, four.body.code]) expect(await acks(code)).toHaveLength(1);
+    });
+
+    it('a malformed key: 400 naming the header in Vietnamese, nothing created, no file kept', async () => {
+      const before = await ticketCount();
+      const filesBefore = await filesUnder(uploadDir);
+      for (const bad of ['', 'ngan', 'a'.repeat(129), 'khóa-khách-hàng' /* letters with accents (Latin-1, as HTTP allows) */, 'co khoang trang', 'abc.def/ghi', 'abcdefgh, abcdefgh']) {
+        const res = await t.http().post('/api/public/reports').set('Idempotency-Key', bad).send(report('khóa sai'));
+        expect(res.status).toBe(400);
+        expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', message: 'Tiêu đề Idempotency-Key không hợp lệ.' });
+        expect(res.body.errors).toEqual([{ field: 'Idempotency-Key', reason: 'phải gồm 8 đến 128 ký tự chữ (không dấu), số, "_" hoặc "-"' }]);
+      }
+      const withPhoto = await multipart(report('khóa sai, có ảnh')).set('Idempotency-Key', 'ngan')
+        .attach('attachments', jpeg(), { filename: 'a.jpg', contentType: 'image/jpeg' });
+      expect(withPhoto.status).toBe(400);
+      expect(withPhoto.body.errors[0].field).toBe('Idempotency-Key');
+      // the limits are inclusive
+      for (const ok of ['a'.repeat(8), `${'A1_-'.repeat(32)}`]) {
+        const res = await t.http().post('/api/public/reports').set('Idempotency-Key', ok).send(report(`khóa ${ok.length} ký tự`));
+        expect(res.status).toBe(201);
+      }
+      expect(await ticketCount()).toBe(before + 2);
+      expect(await filesUnder(uploadDir)).toEqual(filesBefore);
+    });
+
+    it('is documented in the OpenAPI description', async () => {
+      const doc = await t.http().get('/docs-json');
+      expect(doc.status).toBe(200);
+      const op = doc.body.paths['/api/public/reports'].post;
+      const header = op.parameters.find((p: { in: string; name: string }) => p.in === 'header' && p.name === 'Idempotency-Key');
+      expect(header).toMatchObject({ required: false, schema: { type: 'string', minLength: 8, maxLength: 128 } });
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '201', '400']));
+    });
+  });
+
   describe('GET /api/public/reports/:code', () => {
     let code: string;
     beforeAll(async () => {

@@ -219,6 +219,59 @@ describe('public web form (e2e)', () => {
       expect(row).toEqual({ channel: 'web', area_code: '29236', category_code: null, reporter_email: null });
     });
 
+    describe('the same rendered form sent more than once (double click on "Gửi")', () => {
+      const codeOf = (res: { headers: Record<string, string> }) => new URL(res.headers.location, base).searchParams.get('ma')!;
+      const ticketsWith = async (content: string) =>
+        t.ds.query(`SELECT t.code, (SELECT count(*)::int FROM outbox_messages o WHERE o.ticket_id = t.id) AS acks FROM tickets t WHERE t.content = $1`, [content]);
+
+      it('twice one after the other: one ticket, one acknowledgement, both sent to the same confirmation', async () => {
+        const body = { ...valid, email: 'nam.pham@example.com', content: 'Đèn đường hỏng, gửi hai lần.', ts: formToken(3000) };
+        const first = await post(body);
+        expect(first.status).toBe(303);
+        const second = await post(body);
+        expect(second.status).toBe(303);
+        expect(second.headers.location).toBe(first.headers.location);
+        expect(codeOf(first)).toMatch(CODE);
+        expect(await ticketsWith(body.content)).toEqual([{ code: codeOf(first), acks: 1 }]);
+        const page = await t.http().get(second.headers.location).expect(200);
+        expect(page.text).toContain(codeOf(first));
+      });
+
+      it('twice at the same time: one ticket with the same code for both', async () => {
+        const body = { ...valid, email: 'nam.pham@example.com', content: 'Đèn đường hỏng, bấm gửi hai lần liền.', ts: formToken(3000) };
+        const [a, b] = await Promise.all([post(body), post(body)]);
+        expect([a.status, b.status]).toEqual([303, 303]);
+        expect(b.headers.location).toBe(a.headers.location);
+        expect(await ticketsWith(body.content)).toEqual([{ code: codeOf(a), acks: 1 }]);
+      });
+
+      it('the page as served: after a refused field, the corrected form (same token) makes one ticket however often it is sent', async () => {
+        const form = await t.http().get('/gui-phan-anh').expect(200);
+        const ts = /name="ts" value="([^"]+)"/.exec(form.text)![1];
+        await new Promise((r) => setTimeout(r, 2100));
+        const content = 'Cống thoát nước bị tắc, nước tràn vào nhà dân.';
+        const refused = await post({ ...valid, phone: '0123', content, ts });
+        expect(refused.status).toBe(400);
+        expect(refused.text).toContain(`name="ts" value="${ts}"`);
+        const sent = await Promise.all([0, 1, 2].map(() => post({ ...valid, content, ts })));
+        expect(sent.map((r) => r.status)).toEqual([303, 303, 303]);
+        expect(new Set(sent.map((r) => r.headers.location)).size).toBe(1);
+        expect(await ticketsWith(content)).toEqual([{ code: codeOf(sent[0]), acks: 0 }]);
+      });
+
+      it('two renderings, even in the same millisecond, are two forms: two tickets', async () => {
+        const now = Date.now() - 3000;
+        const [one, two] = [t.app.get(FormTokens).issue(now), t.app.get(FormTokens).issue(now)];
+        expect(one).not.toBe(two);
+        const content = 'Hai người dân cùng phản ánh một việc.';
+        const a = await post({ ...valid, content, ts: one });
+        const b = await post({ ...valid, content, ts: two });
+        expect([a.status, b.status]).toEqual([303, 303]);
+        expect(codeOf(a)).not.toBe(codeOf(b));
+        expect(await ticketsWith(content)).toHaveLength(2);
+      });
+    });
+
     it('bot trap: a filled honeypot or a missing token looks like success but creates nothing', async () => {
       const before = await ticketCount();
       for (const body of [{ ...valid, website: 'http://spam.example', ts: formToken(10_000) }, { ...valid }]) {

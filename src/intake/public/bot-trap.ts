@@ -1,10 +1,10 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Settings } from '../../../config/settings.js';
 
 /** The hidden field people never see or fill; bots that fill every input do. */
 export const HONEYPOT_FIELD = 'website';
-/** The signed time at which the form was rendered. */
+/** The signed time at which the form was rendered, with a random part that makes each rendering's token its own. */
 export const FORM_TOKEN_FIELD = 'ts';
 
 /** Nobody reads the form, types a name, a phone number and a complaint, and sends it in less than this. */
@@ -25,10 +25,14 @@ export const MAX_FORM_AGE_MS = 24 * 3600_000;
 export type TrapVerdict = 'ok' | 'spam' | 'too_fast' | 'invalid' | 'expired';
 
 /**
- * The signed render timestamp of the web form. It measures how long a person spent on the page, so it reads the
- * process's wall clock, not the application Clock (which tests stand still and which stands for business time).
+ * The signed render token of the web form: `<ms>.<nonce>.<signature>`. The time measures how long a person spent on
+ * the page, so it reads the process's wall clock, not the application Clock (which tests stand still and which
+ * stands for business time). The random nonce makes every rendering's token unique (two forms rendered in the same
+ * millisecond differ), so that the token also names one filled-in form: its hash is the submission's idempotency
+ * key (see idempotencyKey), and a double click on "Gửi" makes one ticket.
  * The key derives from JWT_SECRET, so every instance checks the tokens of every other one; without it (development)
- * a key is made per process, and a form rendered before a restart is merely re-rendered (`invalid`).
+ * a key is made per process, and a form rendered before a restart is merely re-rendered (`invalid`), as is one
+ * rendered before the nonce was added.
  */
 @Injectable()
 export class FormTokens {
@@ -40,16 +44,25 @@ export class FormTokens {
   }
 
   issue(now = Date.now()): string {
-    return `${now}.${this.sign(String(now))}`;
+    const signed = `${now}.${randomBytes(12).toString('base64url')}`;
+    return `${signed}.${this.sign(signed)}`;
   }
 
   /** When the token was issued, or null when it is not one of ours. */
   issuedAt(token: string): number | null {
-    const m = /^(\d{10,16})\.([A-Za-z0-9_-]{43})$/.exec(token);
+    const m = /^((\d{10,16})\.[A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return null;
     const expected = Buffer.from(this.sign(m[1]));
-    const given = Buffer.from(m[2]);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? Number(m[1]) : null;
+    const given = Buffer.from(m[3]);
+    return given.length === expected.length && timingSafeEqual(given, expected) ? Number(m[2]) : null;
+  }
+
+  /**
+   * The idempotency key of a submission of the form rendered with this token (which judge() found `ok`): the same
+   * for every submission of that rendering, and nothing an observer of the key could send back as a token.
+   */
+  idempotencyKey(token: string): string {
+    return createHash('sha256').update(`hotline-1022/public-form-submission/v1:${token}`).digest('base64url');
   }
 
   judge(body: Record<string, unknown>, now = Date.now()): TrapVerdict {

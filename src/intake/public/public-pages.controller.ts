@@ -104,14 +104,16 @@ export class PublicPagesController {
     if (!input) return again(400, errors);
     let code: string;
     try {
-      code = await this.reports.create('web', input);
+      // the rendering's token names this filled-in form: a double click, or the same form sent again, makes no second ticket
+      ({ code } = await this.reports.create('web', input, [], this.tokens.idempotencyKey(given)));
     } catch (e) {
       const problems = e instanceof AppError ? (e.details?.errors as Array<{ field: string; reason: string }> | undefined) : undefined;
       if (!problems?.length) throw e;
       const formField = (f: string) => (f === 'reporterPhone' ? 'phone' : f === 'reporterEmail' ? 'email' : f);
       return again(400, Object.fromEntries(problems.map((p) => [formField(p.field), `Không hợp lệ: ${p.reason}.`])));
     }
-    // Post/Redirect/Get: reloading the confirmation does not send the report twice
+    // Post/Redirect/Get: reloading the confirmation does not send the report twice; a repeated submission of the same
+    // rendering is sent to the same confirmation, with the first submission's code
     res.redirect(303, `/gui-phan-anh/da-gui?ma=${encodeURIComponent(code)}`);
   }
 

@@ -17,6 +17,7 @@ import { Ticket, type TicketStatus } from '../../tickets/ticket.entity.js';
 import { Attachment } from '../attachment.entity.js';
 import { CitizenReplyService } from '../citizen-reply.service.js';
 import { IntakeService } from '../intake.service.js';
+import { TicketSource } from '../ticket-source.entity.js';
 import { PHOTO_TYPES, type StoredPhoto } from './photo-storage.js';
 
 /** A report from the citizen app or the web form, already checked field by field. */
@@ -29,6 +30,15 @@ export interface PublicReportInput {
   categoryCode?: string | null;
   content: string;
 }
+
+/** The report's tracking code; created is false when an earlier request with the same idempotency key made it. */
+export interface PublicReportResult {
+  code: string;
+  created: boolean;
+}
+
+/** An idempotency key as the citizen app may send it (`Idempotency-Key`). */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
 export interface PublicTimelineEntry {
   at: string;
@@ -130,8 +140,14 @@ export class PublicReportService {
    * Creates the ticket, moves the photos from UPLOAD_DIR/.incoming into place and records them, and queues the
    * acknowledgement, in one transaction: when anything fails, the files already moved are removed again, so a
    * refused report leaves neither a ticket nor a file.
+   *
+   * With an idempotency key (the app's `Idempotency-Key` header, or the hash of the web form's render token) a
+   * request is made once: the key is recorded as a ticket source (channel, external_id = key) in the ticket's
+   * transaction, under an advisory lock on the key, so a repetition, even one running at the same time, finds it
+   * and gets the first request's code, creating nothing, sending no second acknowledgement and keeping none of
+   * its photos (created: false).
    */
-  async create(channel: 'app' | 'web', input: PublicReportInput, photos: StoredPhoto[] = []): Promise<string> {
+  async create(channel: 'app' | 'web', input: PublicReportInput, photos: StoredPhoto[] = [], idempotencyKey: string | null = null): Promise<PublicReportResult> {
     if (!input.phone && !input.email) {
       throw badRequest([
         { field: 'phone', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
@@ -139,8 +155,18 @@ export class PublicReportService {
       ]);
     }
     const moved: string[] = [];
+    let result: PublicReportResult;
     try {
-      return await this.ds.transaction(async (m) => {
+      result = await this.ds.transaction(async (m) => {
+        if (idempotencyKey) {
+          // one request per key at a time: the repetition waits here for the first one's commit, then finds it
+          await m.query(`SELECT pg_advisory_xact_lock(hashtext('public:' || $1 || ':' || $2))`, [channel, idempotencyKey]);
+          const seen: Array<{ code: string }> = await m.query(
+            `SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`,
+            [channel, idempotencyKey],
+          );
+          if (seen.length) return { code: seen[0].code, created: false };
+        }
         const ticket = await this.intake.createTicket(m, {
           channel,
           reporterName: input.fullName,
@@ -151,6 +177,11 @@ export class PublicReportService {
           categoryCode: input.categoryCode ?? null,
           content: input.content,
         }, { id: null, name: `Người dân qua ${CHANNEL_LABELS[channel]}` });
+        if (idempotencyKey) {
+          await m.insert(TicketSource, {
+            ticketId: ticket.id, channel, externalId: idempotencyKey, senderId: null, recipientId: null, receivedAt: ticket.receivedAt,
+          });
+        }
         if (photos.length) {
           const now = this.clock.now();
           const month = now.toISOString().slice(0, 7).replace('-', '/');
@@ -169,12 +200,15 @@ export class PublicReportService {
           await m.insert(Attachment, rows);
         }
         await this.replies.ack(m, ticket, null);
-        return ticket.code;
+        return { code: ticket.code, created: true };
       });
     } catch (e) {
       await Promise.all(moved.map((p) => rm(p, { force: true }).catch(() => undefined)));
       throw e;
     }
+    // a repetition keeps nothing: its photos are removed before the answer goes out
+    if (!result.created) await Promise.all(photos.map((p) => rm(p.path, { force: true }).catch(() => undefined)));
+    return result;
   }
 
   /** The citizen's view of a ticket, found by code AND phone in one query; anything else is trackingNotFound(). */
