@@ -14,7 +14,7 @@ import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 const vn = (local: string) => new Date(`${local}+07:00`).toISOString();
 
 interface Deadline {
-  code: string; dueAt: string | null; warnAt: string | null; overdue: boolean; overdueAt: string | null; workingMinutesLeft: number | null;
+  code: string; dueAt: string | null; warnAt: string | null; overdue: boolean; overdueAt: string | null; minutesLeft: number | null;
 }
 
 describe('deadlines in working time (e2e)', () => {
@@ -163,15 +163,15 @@ describe('deadlines in working time (e2e)', () => {
         t.clock.set(`${local}+07:00`);
         return deadline(tk.code);
       };
-      expect(await at('2026-03-02T09:00:00')).toMatchObject({ workingMinutesLeft: 1440, overdue: false, overdueAt: null });
+      expect(await at('2026-03-02T09:00:00')).toMatchObject({ minutesLeft: 1440, overdue: false, overdueAt: null });
       // Wednesday 16:00: 60 min on Wednesday + 120 on Thursday morning
-      expect((await at('2026-03-04T16:00:00')).workingMinutesLeft).toBe(180);
+      expect((await at('2026-03-04T16:00:00')).minutesLeft).toBe(180);
       // in the lunch break and at night nothing is consumed
-      expect((await at('2026-03-04T12:00:00')).workingMinutesLeft).toBe(330);
-      expect((await at('2026-03-04T22:00:00')).workingMinutesLeft).toBe(120);
-      expect((await at('2026-03-05T08:59:00')).workingMinutesLeft).toBe(1);
-      expect(await at('2026-03-05T09:00:00')).toMatchObject({ workingMinutesLeft: 0, overdue: false });
-      expect(await at('2026-03-05T10:00:00')).toMatchObject({ workingMinutesLeft: -60, overdue: true });
+      expect((await at('2026-03-04T12:00:00')).minutesLeft).toBe(330);
+      expect((await at('2026-03-04T22:00:00')).minutesLeft).toBe(120);
+      expect((await at('2026-03-05T08:59:00')).minutesLeft).toBe(1);
+      expect(await at('2026-03-05T09:00:00')).toMatchObject({ minutesLeft: 0, overdue: false });
+      expect(await at('2026-03-05T10:00:00')).toMatchObject({ minutesLeft: -60, overdue: true });
       // unit staff of the ticket's unit may ask; staff of another unit do not see the ticket
       expect((await deadline(tk.code, staff)).dueAt).toBe(vn('2026-03-05T09:00:00'));
       await t.http().get(`/api/tickets/${tk.code}/deadline`).set(bearer(staff2)).expect(404);
@@ -272,7 +272,7 @@ describe('deadlines in working time (e2e)', () => {
       // 38 working hours allowed in all; 80 % = 30.4 h → Friday 07:24
       expect(res.body).toMatchObject({
         code: tk.code, dueAt: vn('2026-03-06T17:00:00'), warnAt: vn('2026-03-06T07:24:00'), overdue: false,
-        workingMinutesLeft: 90 + 210 + 480 + 480,
+        minutesLeft: 90 + 210 + 480 + 480,
       });
       const v = await view(tk.code);
       expect(v.dueAt).toBe(vn('2026-03-06T17:00:00'));
@@ -343,7 +343,7 @@ describe('deadlines in working time (e2e)', () => {
       const back = await act(staff2, tk.code, 'return', { reason: 'Không thuộc địa bàn xã' });
       expect(back).toMatchObject({ status: 'received', assignedUnit: null, dueAt: due });
       // the working time left keeps running from the received time: Tue 14–17, Wed, Thu 07–09
-      expect((await deadline(tk.code)).workingMinutesLeft).toBe(180 + 480 + 120);
+      expect((await deadline(tk.code)).minutesLeft).toBe(180 + 480 + 120);
 
       t.clock.set('2026-03-04T08:00:00+07:00');
       const again = await act(coord, tk.code, 'assign', { unitCode: 'UB-29401' });

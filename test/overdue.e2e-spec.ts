@@ -276,7 +276,7 @@ describe('the overdue sweep (one instance)', () => {
       .map((x: { code: string }) => x.code);
     expect(await listed()).toContain(r2.code);
     expect(await listed()).not.toContain(r1.code);
-    expect(await deadline(r1.code)).toMatchObject({ overdue: false, workingMinutesLeft: null });
+    expect(await deadline(r1.code)).toMatchObject({ overdue: false, minutesLeft: null });
 
     t.clock.set(at('2026-03-19T11:00:00'));
     await act(k.hoaLoi, r2.code, 'accept');

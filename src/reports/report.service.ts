@@ -175,6 +175,12 @@ export class ReportService {
   /**
    * Per-unit statistics for tickets received in [from, to): by the unit holding each ticket at `to`: received,
    * handled, handled on time, open, overdue, and the median handling time in hours.
+   *
+   * Everything is as of `to`, from the tickets' history, so a past period gives the same figures later: a ticket
+   * counts as handled when it was resolved or closed at `to`, at the time it last entered 'resolved' or 'closed' up
+   * to `to` (not the ticket's current resolved_at, which a reopening and a later resolution move), on time when that
+   * time was not after the deadline in force at `to`. A close that follows a resolution does not move that time; an
+   * imported ticket's history event (no previous status) does set it, the import event itself does not.
    */
   async unitStatistics(from: Date, to: Date) {
     const rows: Array<{ unit_code: string | null; received: number; handled: number; handled_on_time: number; open: number; overdue: number; median_hours: number | null }> =
@@ -183,12 +189,23 @@ export class ReportService {
          SELECT s.unit_code,
                 count(*)::int AS received,
                 count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
-                count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND t.resolved_at <= s.due_at)::int AS handled_on_time,
+                count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND h.at <= s.due_at)::int AS handled_on_time,
                 count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
                 count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $2)::int AS overdue,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM t.resolved_at - t.received_at) / 3600)
-                  FILTER (WHERE s.status IN ('resolved', 'closed') AND t.resolved_at IS NOT NULL) AS median_hours
-           FROM tickets t JOIN state s ON s.ticket_id = t.id
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - t.received_at) / 3600)
+                  FILTER (WHERE s.status IN ('resolved', 'closed') AND h.at IS NOT NULL) AS median_hours
+           FROM tickets t
+           JOIN state s ON s.ticket_id = t.id
+           LEFT JOIN LATERAL (
+                SELECT e.at
+                  FROM ticket_events e
+                 WHERE e.ticket_id = t.id AND e.at <= $2
+                   AND e.to_status IN ('resolved', 'closed')
+                   AND (e.from_status NOT IN ('resolved', 'closed')
+                        OR (e.from_status IS NULL AND e.type IN ('resolved', 'closed')))
+                 ORDER BY e.at DESC, e.id DESC
+                 LIMIT 1
+           ) h ON s.status IN ('resolved', 'closed')
           WHERE t.received_at >= $1 AND t.received_at < $2
           GROUP BY s.unit_code`,
         [from, to, OPEN_STATUSES],

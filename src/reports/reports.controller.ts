@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, notFound } from '../common/errors.js';
+import { parseTimeBound } from '../common/time-bound.js';
 import { ReportQueryDto, UnitStatisticsQueryDto } from './dto/report.dto.js';
 import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
@@ -23,12 +24,17 @@ const csvCell = (v: unknown) => {
 export class ReportsController {
   constructor(private readonly reports: ReportService, private readonly mailer: ReportMailerService, private readonly clock: Clock) {}
 
-  /** Per-unit statistics for a period: received, handled, handled on time, open, overdue, median handling time. */
+  /**
+   * Per-unit statistics for a period: received, handled, handled on time, open, overdue, median handling time.
+   * `from` and `to` without an offset are Viet Nam time; a bare date is that whole day in Viet Nam (from its 00:00;
+   * to its 24:00), whatever the server's time zone.
+   */
   @Get('unit-statistics')
   @Roles('admin', 'coordinator', 'leader')
   async unitStatistics(@Query() q: UnitStatisticsQueryDto, @Res({ passthrough: true }) res: Response) {
-    const from = new Date(q.from);
-    const to = new Date(q.to);
+    // validated by @IsTimeBound: never null here
+    const from = parseTimeBound(q.from, 'from')!;
+    const to = parseTimeBound(q.to, 'to')!;
     if (to <= from) throw badRequest([{ field: 'to', reason: 'phải sau thời điểm bắt đầu (from)' }]);
     const rows = await this.reports.unitStatistics(from, to);
     if (q.format !== 'csv') return { from: from.toISOString(), to: to.toISOString(), units: rows };

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
+import { parseTimeBound } from '../common/time-bound.js';
 import { formatDateTimeVi } from '../common/vn-time.js';
 import { Category } from '../directory/category.entity.js';
 import { restrictToVisible } from '../tickets/ticket-access.js';
@@ -25,18 +26,30 @@ export class DeadlineExtensionService {
     return t;
   }
 
+  /**
+   * The deadline and the time left, in minutes of the ticket's deadline mode (its category's; working time without a
+   * category): clock minutes for urgent categories, working minutes otherwise; negative once past the deadline.
+   */
   async timeLeft(user: AuthUser, code: string) {
     const t = await this.visible(user, code);
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(t.status);
+    const deadlineMode = await this.deadlineMode(t.categoryCode);
+    const minutesLeft = open && t.dueAt ? this.deadlines.minutesLeft(now, t.dueAt, deadlineMode) : null;
     return {
       code: t.code,
       dueAt: t.dueAt?.toISOString() ?? null,
       warnAt: t.warnAt?.toISOString() ?? null,
       overdue: open && !!t.dueAt && t.dueAt < now,
       overdueAt: t.overdueAt?.toISOString() ?? null,
-      workingMinutesLeft: open && t.dueAt ? this.deadlines.workingMinutesLeft(now, t.dueAt) : null,
+      deadlineMode,
+      minutesLeft,
     };
+  }
+
+  private async deadlineMode(categoryCode: string | null, m = this.ds.manager): Promise<'working' | 'clock'> {
+    const category = categoryCode ? await m.findOneBy(Category, { code: categoryCode }) : null;
+    return category?.deadlineMode ?? 'working';
   }
 
   async extend(user: AuthUser, code: string, dto: ExtendDeadlineDto) {
@@ -49,10 +62,11 @@ export class DeadlineExtensionService {
       if (!OPEN_STATUSES.includes(t.status)) {
         throw conflict('TRANSITION_NOT_ALLOWED', `Không thể gia hạn phản ánh đang ở trạng thái "${STATUS_LABELS[t.status]}" (${t.status}).`, { currentStatus: t.status });
       }
-      const dueAt = new Date(dto.dueAt);
+      // validated by @IsTimeBound('instant'): a date and time, Viet Nam time when it has no offset
+      const dueAt = parseTimeBound(dto.dueAt, 'instant');
+      if (!dueAt) throw badRequest([{ field: 'dueAt', reason: 'phải là thời điểm theo ISO-8601, gồm ngày và giờ (ví dụ 2022-01-12T16:00:00+07:00)' }]);
       if (t.dueAt && dueAt <= t.dueAt) throw badRequest([{ field: 'dueAt', reason: `phải sau hạn hiện tại (${formatDateTimeVi(t.dueAt)})` }]);
-      const category = t.categoryCode ? await m.findOneBy(Category, { code: t.categoryCode }) : null;
-      const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, category?.deadlineMode ?? 'working');
+      const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, await this.deadlineMode(t.categoryCode, m));
       const now = this.clock.now();
       // a ticket flagged overdue is no longer overdue under the new deadline (the sweep flags it again, with its own
       // event and notice, if that one passes too): overdueAt must not go on showing the old deadline

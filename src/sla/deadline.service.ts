@@ -13,7 +13,7 @@ export interface Deadline {
 
 /**
  * The one place that computes deadlines: for new tickets, imports without a due time, a category change, an
- * extension, and "how much working time is left". Working-time categories count office hours on working days
+ * extension, and "how much time is left". Working-time categories count office hours on working days
  * (with the holiday table); clock-time categories (urgent matters) count around the clock.
  */
 @Injectable()
@@ -43,8 +43,20 @@ export class DeadlineService {
     return cal.addWorkingMinutes(receivedAt, allowed * share);
   }
 
-  /** Working minutes left until the deadline (negative when overdue). */
+  /**
+   * Time left until the deadline, in minutes of the ticket's deadline mode (its category's; 'working' without a
+   * category), rounded to the minute; negative once the deadline has passed. Clock mode counts every minute
+   * (an urgent ticket due Saturday 02:00 has 360 left on Friday 20:00); working mode counts office hours on
+   * working days only.
+   */
+  minutesLeft(now: Date, dueAt: Date, mode: 'working' | 'clock'): number {
+    // + 0 turns a rounded -0 into 0
+    if (mode === 'clock') return Math.round((dueAt.getTime() - now.getTime()) / 60_000) + 0;
+    return this.workingMinutesLeft(now, dueAt);
+  }
+
+  /** Working minutes left until the deadline (negative when overdue), whatever the ticket's mode. */
   workingMinutesLeft(now: Date, dueAt: Date): number {
-    return Math.round(this.calendars.current().workingMinutesBetween(now, dueAt));
+    return Math.round(this.calendars.current().workingMinutesBetween(now, dueAt)) + 0;
   }
 }

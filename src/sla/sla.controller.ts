@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock.js';
+import { parseTimeBound } from '../common/time-bound.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineExtensionService } from './deadline-extension.service.js';
 import { CalendarDayDto, CalendarQueryDto, ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
@@ -38,11 +39,14 @@ export class SlaController {
     return this.calendar.remove(date);
   }
 
-  /** The per-unit overdue list at any instant (default: now). */
+  /**
+   * The per-unit overdue list at any instant (default: now). `at` without an offset is Viet Nam time; a bare date is
+   * the end of that day in Viet Nam (24:00), i.e. "overdue on 12/01/2022" as that day ended.
+   */
   @Get('overdue')
   @Roles('admin', 'coordinator', 'leader')
   overdueList(@Query() q: OverdueQueryDto, @CurrentUser() user: AuthUser) {
-    return this.overdue.overdueAt(q.at ? new Date(q.at) : this.clock.now(), user);
+    return this.overdue.overdueAt(q.at ? parseTimeBound(q.at, 'to')! : this.clock.now(), user);
   }
 
   @Get('tickets/:code/deadline')

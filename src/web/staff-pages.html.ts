@@ -312,11 +312,13 @@ function deadlineText(m: TicketPageModel): string {
   const t = m.ticket;
   if (!t.dueAt) return 'Chưa có hạn';
   const due = esc(when(t.dueAt));
-  if (m.workingMinutesLeft === null) return due;
+  if (m.minutesLeft === null) return due;
+  // working-time deadlines count office hours; urgent matters count around the clock
+  const kind = m.deadlineMode === 'clock' ? 'theo giờ liên tục' : 'làm việc';
   if (t.overdue) {
-    return `${due} — ${lateBadge}${m.workingMinutesLeft < 0 ? ` đã quá hạn ${esc(formatMinutes(m.workingMinutesLeft))} làm việc` : ''}`;
+    return `${due} — ${lateBadge}${m.minutesLeft < 0 ? ` đã quá hạn ${esc(formatMinutes(m.minutesLeft))} ${kind}` : ''}`;
   }
-  return `${due} — còn ${esc(formatMinutes(m.workingMinutesLeft))} làm việc`;
+  return `${due} — còn ${esc(formatMinutes(m.minutesLeft))} ${kind}`;
 }
 
 export function ticketPage(ctx: PageContext, m: TicketPageModel): string {

@@ -1,7 +1,9 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
+import { Category } from '../directory/category.entity.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
@@ -29,8 +31,13 @@ export function availableActions(user: AuthUser, status: TicketStatus): TicketAc
 export interface TicketPage {
   ticket: TicketDetail;
   now: Date;
-  /** Working minutes to the deadline (negative past it); null when closed or without a deadline. */
-  workingMinutesLeft: number | null;
+  /** The ticket's deadline mode: its category's, working time without a category. */
+  deadlineMode: 'working' | 'clock';
+  /**
+   * Minutes to the deadline in that mode (clock minutes for urgent categories, working minutes otherwise; negative
+   * past it); null when closed or without a deadline.
+   */
+  minutesLeft: number | null;
   actions: TicketAction[];
   /** Active units, for the assignment form (only when the user may assign). */
   units: UnitChoice[];
@@ -48,6 +55,7 @@ export class StaffPagesService {
     private readonly overdue: OverdueService,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly ds: DataSource,
   ) {}
 
   list(user: AuthUser, filter: ListFilter): Promise<TicketList> {
@@ -60,10 +68,14 @@ export class StaffPagesService {
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(ticket.status);
     const actions = availableActions(user, ticket.status);
+    const category = ticket.category ? await this.ds.manager.findOneBy(Category, { code: ticket.category.code }) : null;
+    const deadlineMode = category?.deadlineMode ?? 'working';
+    const minutesLeft = open && ticket.dueAt ? this.deadlines.minutesLeft(now, new Date(ticket.dueAt), deadlineMode) : null;
     return {
       ticket,
       now,
-      workingMinutesLeft: open && ticket.dueAt ? this.deadlines.workingMinutesLeft(now, new Date(ticket.dueAt)) : null,
+      deadlineMode,
+      minutesLeft,
       actions,
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],
     };

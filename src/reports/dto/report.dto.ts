@@ -1,5 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, Matches, ValidateBy } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional, Matches, ValidateBy } from 'class-validator';
+import { IsTimeBound } from '../../common/time-bound.js';
 
 /**
  * A YYYY-MM-DD date that exists on the calendar: 2024-02-29 does, 2022-02-30 does not (Date would roll it over to
@@ -24,10 +25,19 @@ export class ReportQueryDto {
 }
 
 export class UnitStatisticsQueryDto {
-  @ApiPropertyOptional({ description: 'từ thời điểm (ISO-8601)' }) @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'từ thời điểm (gồm cả), ISO-8601; không ghi múi giờ là giờ Việt Nam; chỉ ghi ngày (2022-01-01) là từ 00:00 ngày đó giờ Việt Nam',
+    example: '2022-01-01',
+  })
+  @IsTimeBound('from')
   from: string;
 
-  @ApiPropertyOptional({ description: 'đến thời điểm (ISO-8601, không gồm)' }) @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'đến trước thời điểm này (không gồm), ISO-8601; không ghi múi giờ là giờ Việt Nam; chỉ ghi ngày (2022-01-31) là gồm cả ngày đó '
+      + '(đến 24:00 giờ Việt Nam); số liệu là tình trạng tại thời điểm này',
+    example: '2022-01-31',
+  })
+  @IsTimeBound('to')
   to: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv'])

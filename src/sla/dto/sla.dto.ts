@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsTimeBound } from '../../common/time-bound.js';
 import { toInt, trim } from '../../common/validators.js';
 
 export class CalendarQueryDto {
@@ -17,12 +18,22 @@ export class CalendarDayDto {
 }
 
 export class OverdueQueryDto {
-  @ApiPropertyOptional({ description: 'thời điểm ISO-8601; mặc định: hiện tại' }) @IsOptional() @IsISO8601({ strict: true })
+  @ApiPropertyOptional({
+    description: 'thời điểm xem danh sách, ISO-8601 (ví dụ 2022-01-12T16:00:00+07:00); không ghi múi giờ là giờ Việt Nam; '
+      + 'chỉ ghi ngày (2022-01-12) là cuối ngày đó (24:00 giờ Việt Nam, tức 00:00 ngày hôm sau); mặc định: hiện tại',
+    example: '2022-01-12T16:00:00+07:00',
+  })
+  @IsOptional() @IsTimeBound('to')
   at?: string;
 }
 
 export class ExtendDeadlineDto {
-  @ApiProperty({ description: 'hạn mới, ISO-8601' }) @IsISO8601({ strict: true })
+  @ApiProperty({
+    description: 'hạn mới: ngày và giờ theo ISO-8601 (ví dụ 2022-01-12T16:00:00+07:00); không ghi múi giờ là giờ Việt Nam; '
+      + 'chỉ ghi ngày (không có giờ) không được chấp nhận',
+    example: '2022-01-12T16:00:00+07:00',
+  })
+  @IsTimeBound('instant')
   dueAt: string;
 
   @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000)

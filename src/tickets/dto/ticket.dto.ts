@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
-  IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min, registerDecorator,
+  IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min,
 } from 'class-validator';
+import { IsTimeBound } from '../../common/time-bound.js';
 import { IsVietnamesePhone, toInt, trim } from '../../common/validators.js';
 import { CHANNELS, REJECT_REASONS, STATUSES, type Channel, type RejectReason } from '../ticket.entity.js';
 
@@ -35,36 +36,8 @@ export class CreateTicketDto {
   urgent?: boolean;
 }
 
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/**
- * A bound of a time filter as an instant. An ISO-8601 date and time; without an offset it is Viet Nam time (UTC+7),
- * never the server's own zone. A bare date is that day in Viet Nam: its start for a lower bound, and for an upper
- * bound (exclusive) the start of the next day, so that "to 2022-01-12" includes the 12th. Null when not such a value.
- */
-export function parseTimeBound(value: string, bound: 'from' | 'to'): Date | null {
-  const m = INSTANT.exec(value);
-  if (!m) return null;
-  const [, y, mo, d, hh, mi, ss, zone] = m;
-  const day = new Date(Date.UTC(+y, +mo - 1, +d));
-  if (day.getUTCFullYear() !== +y || day.getUTCMonth() !== +mo - 1 || day.getUTCDate() !== +d) return null;
-  if (hh === undefined) return new Date(Date.parse(`${y}-${mo}-${d}T00:00:00+07:00`) + (bound === 'to' ? 86_400_000 : 0));
-  if (+hh > 23 || +mi > 59 || (ss !== undefined && +ss > 59)) return null;
-  const offset = !zone ? '+07:00' : /^z$/i.test(zone) ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
-  const at = new Date(`${value.slice(0, value.length - (zone?.length ?? 0))}${offset}`);
-  return Number.isNaN(at.getTime()) ? null : at;
-}
-
-function IsTimeBound() {
-  return (object: object, propertyName: string) =>
-    registerDecorator({
-      name: 'isTimeBound',
-      target: object.constructor,
-      propertyName,
-      options: { message: 'phải là ngày hoặc thời điểm theo ISO-8601 (ví dụ 2022-01-12 hoặc 2022-01-12T16:00:00+07:00)' },
-      validator: { validate: (v: unknown) => typeof v === 'string' && parseTimeBound(v, 'from') !== null },
-    });
-}
+// the time-bound reading moved to common/time-bound.ts; re-exported for the modules that import it from here
+export { parseTimeBound } from '../../common/time-bound.js';
 
 /** "a,b" and repeated parameters (?status=a&status=b) alike become a list. */
 const commaList = ({ value }: { value: unknown }) => {
@@ -94,11 +67,11 @@ export class TicketQueryDto {
   overdue?: 'true' | 'false';
 
   @ApiPropertyOptional({ description: 'từ thời điểm (gồm cả); một ngày là từ đầu ngày đó; không ghi múi giờ là giờ Việt Nam' })
-  @IsOptional() @IsTimeBound()
+  @IsOptional() @IsTimeBound('from')
   receivedFrom?: string;
 
   @ApiPropertyOptional({ description: 'đến trước thời điểm này; một ngày là gồm cả ngày đó; không ghi múi giờ là giờ Việt Nam' })
-  @IsOptional() @IsTimeBound()
+  @IsOptional() @IsTimeBound('to')
   receivedTo?: string;
 
   @ApiPropertyOptional({ description: 'tìm trong mã, người phản ánh, địa chỉ, nội dung; không phân biệt dấu' })
