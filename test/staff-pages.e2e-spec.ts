@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { launchChromium } from './support/browser.js';
 
 /**
  * The staff pages (src/web/): sign-in with a session cookie, the ticket list, one ticket with the forms of the
@@ -12,7 +13,6 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
 const BASE = '2026-03-02T09:00:00+07:00'; // a Monday, 09:00 in Viet Nam
 const CODE = /PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/g;
 const COOKIE = 'tongdai1022_phien';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PHONE_SCREEN = { width: 390, height: 844 };
 
 /** The same page twice, whatever the nonce and the codes in it. */
@@ -487,7 +487,7 @@ describe('staff pages in headless Chromium on a phone screen, without JavaScript
     t = await startTestApp({ now: BASE, env: { PUBLIC_URL } });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' });
     page = await context.newPage();
   }, 60_000);

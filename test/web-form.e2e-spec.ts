@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { launchChromium } from './support/browser.js';
 
 /**
  * The public web form (channel `web`) and the tracking page: in real headless Chromium against the application on a
@@ -10,7 +11,6 @@ import { startTestApp, type TestApp } from './support/test-app.js';
  */
 
 const CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PHONE_SCREEN = { width: 390, height: 844 };
 const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
@@ -30,7 +30,7 @@ describe('public web form (e2e)', () => {
   describe('in headless Chromium on a phone screen', () => {
     let browser: Browser;
     beforeAll(async () => {
-      browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+      browser = await launchChromium();
     }, 60_000);
     afterAll(() => browser?.close());
 
