@@ -48,7 +48,7 @@ export class RoutingService {
       unitCode = input.areaCode ? await this.communeCommittee(m, input.areaCode) : null;
       if (!unitCode) return { unitCode: null, ruleId: rule.id, reason: 'Chưa xác định được xã, phường: chờ điều phối viên.' };
     }
-    const active = unitCode ? await this.activeSuccessor(m, unitCode) : null;
+    const active = unitCode ? await this.lockActive(m, unitCode) : null;
     if (!active) return { unitCode: null, ruleId: rule.id, reason: 'Đơn vị theo quy tắc không còn hoạt động: chờ điều phối viên.' };
     return { unitCode: active, ruleId: rule.id, reason: 'Phân công tự động theo quy tắc.' };
   }
@@ -62,16 +62,21 @@ export class RoutingService {
     return rows[0]?.code ?? null;
   }
 
-  /** The unit itself when active, else the end of its merged-into chain when that is active, else null. */
-  async activeSuccessor(m: EntityManager, unitCode: string): Promise<string | null> {
-    const rows: Array<{ code: string }> = await m.query(
-      `WITH RECURSIVE chain AS (
-         SELECT code, merged_into_code, active, 0 AS depth FROM units WHERE code = $1
-         UNION ALL
-         SELECT u.code, u.merged_into_code, u.active, c.depth + 1 FROM units u JOIN chain c ON u.code = c.merged_into_code
-          WHERE c.depth < 20)
-       SELECT code FROM chain WHERE active ORDER BY depth LIMIT 1`, [unitCode]);
-    return rows[0]?.code ?? null;
+  /**
+   * The unit to give a ticket to: the unit itself when active, else its successor after a merge; null when none.
+   * The row is locked (FOR SHARE) until the caller's transaction ends, so a merge cannot deactivate it between this
+   * choice and the ticket's insert: a concurrent merge either finishes first (and is followed here) or waits.
+   */
+  async lockActive(m: EntityManager, unitCode: string): Promise<string | null> {
+    let code: string | null = unitCode;
+    for (let hops = 0; code && hops < 20; hops++) {
+      const rows: Array<{ active: boolean; merged_into_code: string | null }> = await m.query(
+        `SELECT active, merged_into_code FROM units WHERE code = $1 FOR SHARE`, [code]);
+      if (!rows.length) return null;
+      if (rows[0].active) return code;
+      code = rows[0].merged_into_code;
+    }
+    return null;
   }
 
   listRules() {

@@ -200,6 +200,10 @@ export class TicketsService {
           if (!decision.unitCode) throw unprocessable('NO_UNIT', `Chưa xác định được đơn vị xử lý: ${decision.reason} Hãy chọn đơn vị.`);
           unitCode = decision.unitCode;
           note = note ?? decision.reason;
+        } else {
+          // held until commit, so that a merge cannot deactivate the unit under this assignment
+          const held = await this.routing.lockActive(m, unitCode);
+          if (held !== unitCode) throw badRequest([{ field: 'unitCode', reason: `đơn vị "${unitCode}" vừa ngừng hoạt động hoặc được sáp nhập` }]);
         }
         if (unitCode === t.assignedUnitCode && t.status !== 'received' && !category && !area) {
           throw conflict('ALREADY_ASSIGNED', 'Phản ánh đã được giao cho đơn vị này.', { currentStatus: t.status });
@@ -248,7 +252,7 @@ export class TicketsService {
         };
       }
       case 'reopen': {
-        const unit = t.assignedUnitCode ? await this.routing.activeSuccessor(m, t.assignedUnitCode) : null;
+        const unit = t.assignedUnitCode ? await this.routing.lockActive(m, t.assignedUnitCode) : null;
         return {
           status: unit ? 'assigned' : 'received',
           set: { assignedUnitCode: unit, resolvedAt: null, closedAt: null, rejectedAt: null, rejectReason: null, duplicateOfId: null, resolution: null, overdueAt: null, overdueForDueAt: null },
