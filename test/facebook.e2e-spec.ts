@@ -1,10 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { signFacebookBody } from '../src/intake/channels/facebook-signature.js';
 import { CitizenReplyService } from '../src/intake/citizen-reply.service.js';
 import { IntakeService } from '../src/intake/intake.service.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
+import { appHeaders, FakePlatform, type Answer, type Seen } from './support/fake-platform.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -19,53 +18,9 @@ const PAGE_A = '106000000000001';
 const PAGE_B = '106000000000002';
 
 // ---------- a recording fake Graph API ----------
-interface Seen {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Answer = { status: number; json: unknown };
-
-/** Headers any HTTP client adds; what remains is what the app chose to send. */
-const TRANSPORT = new Set(['host', 'connection', 'content-length', 'user-agent', 'accept', 'accept-language', 'accept-encoding', 'sec-fetch-mode']);
-const appHeaders = (h: IncomingHttpHeaders) => Object.fromEntries(Object.entries(h).filter(([k]) => !TRANSPORT.has(k)));
-
-class FakeGraph {
-  readonly requests: Seen[] = [];
-  handler: (r: Seen) => Answer = (r) => ({ status: 200, json: { recipient_id: JSON.parse(r.body).recipient.id, message_id: `m_out_${this.requests.length}` } });
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const u = new URL(req.url ?? '/', 'http://fake');
-        const seen: Seen = { method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.requests.push(seen);
-        const a = this.handler(seen);
-        res.writeHead(a.status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(a.json));
-      });
-    });
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  /** Stops listening (the app then finds nobody at the Graph URL). */
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((done) => this.server.close(() => done()));
-  }
-
-  /** Listens again on the same port. */
-  restart(): Promise<void> {
-    return new Promise((done) => this.server.listen(Number(new URL(this.url).port), '127.0.0.1', done));
-  }
+/** graph.facebook.com, whose Send API by default accepts every message. */
+class FakeGraph extends FakePlatform {
+  override handler = (r: Seen): Answer | Promise<Answer> => ({ status: 200, json: { recipient_id: JSON.parse(r.body).recipient.id, message_id: `m_out_${this.requests.length}` } });
 }
 
 /** Meta's serialisation of a webhook body: non-ASCII as \uXXXX escapes and "/" as "\/" (what it signs). */

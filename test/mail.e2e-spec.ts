@@ -2,10 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
+import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 const HOTLINE = 'tongdai1022@travinh.gov.vn';
@@ -30,32 +30,6 @@ const portAccepts = (port: number) =>
     s.once('error', () => done(false));
   });
 
-/** The organisation's outgoing relay, standing in as a real SMTP server that keeps what the app sends. */
-class Relay {
-  readonly received: Array<{ rcptTo: string[]; mail: ParsedMail }> = [];
-  private readonly server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    disableReverseLookup: true,
-    onData: (stream, session, callback) => {
-      simpleParser(stream).then((mail) => {
-        this.received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-
-  async start(): Promise<number> {
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    return (this.server.server.address() as AddressInfo).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise((done) => this.server.close(() => done()));
-  }
-}
-
 /** The SMTP error a send was refused with (nodemailer rejects with the server's reply code). */
 async function refusal(p: Promise<unknown>): Promise<{ responseCode?: number; response?: string }> {
   try {
@@ -68,7 +42,7 @@ async function refusal(p: Promise<unknown>): Promise<{ responseCode?: number; re
 
 describe('mail intake over SMTP', () => {
   let t: TestApp;
-  let relay: Relay;
+  let relay: SmtpRelay;
   let sender: Transporter;
   let uploadDir: string;
   let mailPort: number;
@@ -87,8 +61,7 @@ describe('mail intake over SMTP', () => {
   }
 
   beforeAll(async () => {
-    relay = new Relay();
-    const relayPort = await relay.start();
+    relay = await new SmtpRelay().start();
     mailPort = await freePort();
     uploadDir = await mkdtemp(join(tmpdir(), 'hotline-mail-'));
     t = await startTestApp({
@@ -97,7 +70,7 @@ describe('mail intake over SMTP', () => {
         MAIL_INBOUND_HOST: '127.0.0.1',
         MAIL_INBOUND_ADDRESSES: `${HOTLINE}, phananh@travinh.gov.vn`,
         MAIL_FROM: `"Tổng đài 1022" <${HOTLINE}>`,
-        SMTP_URL: `smtp://127.0.0.1:${relayPort}`,
+        SMTP_URL: relay.url,
         SMTP_IGNORE_TLS: 'true',
         UPLOAD_DIR: uploadDir,
         UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),

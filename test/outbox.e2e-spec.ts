@@ -1,24 +1,7 @@
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
+import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
-
-/** An SMTP server standing in for the organisation's relay: keeps every message it is given. */
-async function startRelay(): Promise<{ port: number; mails: ParsedMail[]; close: () => Promise<void> }> {
-  const mails: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      simpleParser(stream).then((m) => { mails.push(m); done(); }, done);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 /** Runs the outbox the way the workers do: relay the due rows, deliver each. */
 async function drain(t: TestApp): Promise<number> {
@@ -29,13 +12,13 @@ async function drain(t: TestApp): Promise<number> {
 }
 
 describe('nothing lost, nothing doubled: the outbox across a Redis outage and a second instance', () => {
-  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let relay: SmtpRelay;
   let down: TestApp; // an instance whose Redis does not answer
   let up: TestApp; // a healthy instance on the same database
 
   beforeAll(async () => {
-    relay = await startRelay();
-    const env = { SMTP_URL: `smtp://127.0.0.1:${relay.port}`, SMTP_IGNORE_TLS: 'true', MAIL_ONLY_IN_WORKING_TIME: 'false' };
+    relay = await new SmtpRelay().start();
+    const env = { SMTP_URL: relay.url, SMTP_IGNORE_TLS: 'true', MAIL_ONLY_IN_WORKING_TIME: 'false' };
     down = await startTestApp({ env: { ...env, REDIS_URL: 'redis://127.0.0.1:1' } });
     up = await startTestApp({ env, databaseUrl: down.databaseUrl });
   });

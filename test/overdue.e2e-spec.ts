@@ -1,21 +1,14 @@
-import type { AddressInfo } from 'node:net';
 import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bull';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
 import type { Queue } from 'bull';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { loadSettings } from '../config/settings.js';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
-import { Clock, FixedClock } from '../src/common/clock.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
+import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -49,33 +42,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
   }
 }
 
-/** The organisation's mail relay: a real SMTP server (smtp-server) keeping what arrives, parsed by mailparser. */
-class SmtpSink {
-  readonly received: Array<{ rcptTo: string[]; mail: ParsedMail }> = [];
-  private readonly server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    disableReverseLookup: true,
-    onData: (stream, session, callback) => {
-      simpleParser(stream).then((mail) => {
-        this.received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-  url = '';
-
-  async start(): Promise<this> {
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.url = `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  close(): Promise<void> {
-    return new Promise((done) => this.server.close(() => done()));
-  }
-
+/** The organisation's mail relay, with the notices and digests of this file picked out of what arrived. */
+class SmtpSink extends SmtpRelay {
   /** Mails whose subject is exactly that of the notice of that kind for that ticket. */
   notices(kind: 'due-soon' | 'overdue', code: string) {
     const subject = kind === 'due-soon' ? `[Tổng đài 1022] Sắp đến hạn xử lý: phản ánh ${code}` : `[Tổng đài 1022] Trễ hạn xử lý: phản ánh ${code}`;
@@ -88,34 +56,6 @@ class SmtpSink {
 }
 
 const addresses = (a: ParsedMail['to']) => (a ? (Array.isArray(a) ? a : [a]).flatMap((x) => x.value.map((v) => v.address)) : []);
-
-/** Another instance of the application, against the first one's database and Redis (same QUEUE_PREFIX), with its own clock. */
-interface Instance {
-  app: INestApplication;
-  clock: FixedClock;
-  http: () => ReturnType<typeof request>;
-  close: () => Promise<void>;
-}
-
-async function startSecondInstance(first: TestApp, now: string, env: Record<string, string>): Promise<Instance> {
-  const settings = loadSettings({
-    NODE_ENV: 'test',
-    JWT_SECRET: first.settings.JWT_SECRET!,
-    QUEUE_PREFIX: first.settings.QUEUE_PREFIX,
-    REDIS_URL: first.settings.REDIS_URL,
-    OUTBOX_POLL_MS: '200',
-    ...env,
-  });
-  const clock = new FixedClock(new Date(now));
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ settings, databaseUrl: first.databaseUrl })] })
-    .overrideProvider(Clock).useValue(clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: ['error'] });
-  configureApp(app);
-  await app.init();
-  const server = app.getHttpServer();
-  return { app, clock, http: () => request(server), close: () => app.close() };
-}
 
 /** Relays due outbox messages to the mail queue and delivers what it queued (the queue workers are off). */
 async function pump(app: INestApplication): Promise<{ relayed: number; results: string[] }> {
@@ -174,6 +114,15 @@ function ticketMaker(http: () => ReturnType<typeof request>, token: () => string
   };
 }
 
+/** A ticket action (accept, resolve, reopen …) as that user, on the app `app()` gives; anything but 200 throws. */
+function actor(app: () => TestApp) {
+  return async (token: string, code: string, action: string, body: Record<string, unknown> = {}) => {
+    const res = await app().http().post(`/api/tickets/${code}/${action}`).set(bearer(token)).send(body);
+    if (res.status !== 200) throw new Error(`${action} ${code}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+}
+
 describe('the overdue sweep (one instance)', () => {
   let t: TestApp;
   let sink: SmtpSink;
@@ -193,11 +142,7 @@ describe('the overdue sweep (one instance)', () => {
     await t?.close();
     await sink?.close();
   });
-  const act = async (token: string, code: string, action: string, body: Record<string, unknown> = {}) => {
-    const res = await t.http().post(`/api/tickets/${code}/${action}`).set(bearer(token)).send(body);
-    if (res.status !== 200) throw new Error(`${action} ${code}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const act = actor(() => t);
   const deadline = async (code: string) => (await t.http().get(`/api/tickets/${code}/deadline`).set(bearer(k.coord)).expect(200)).body;
 
   it('flags a ticket once, just after its deadline, with the deadline as the overdue time; repeated and concurrent sweeps change nothing', async () => {
@@ -366,11 +311,7 @@ describe('warnings, notices and the morning digest at a real SMTP server, only i
     await t?.close();
     await sink?.close();
   });
-  const act = async (token: string, code: string, action: string, body: Record<string, unknown> = {}) => {
-    const res = await t.http().post(`/api/tickets/${code}/${action}`).set(bearer(token)).send(body);
-    if (res.status !== 200) throw new Error(`${action} ${code}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const act = actor(() => t);
   const retire = async (...codes: string[]) => {
     for (const code of codes) await act(k.coord, code, 'reject', { reason: 'out_of_scope' });
   };
@@ -540,11 +481,7 @@ describe('GET /api/overdue?at= — the per-unit overdue list at past instants', 
   });
   afterAll(() => t?.close());
 
-  const act = async (token: string, code: string, action: string, body: Record<string, unknown> = {}) => {
-    const res = await t.http().post(`/api/tickets/${code}/${action}`).set(bearer(token)).send(body);
-    if (res.status !== 200) throw new Error(`${action} ${code}: ${res.status} ${JSON.stringify(res.body)}`);
-    return res.body;
-  };
+  const act = actor(() => t);
   interface OverdueList { at: string; total: number; units: Array<{ unit: { code: string; name: string } | null; count: number; tickets: Array<{ code: string; dueAt: string; status: string; daysLate: number }> }> }
   const list = async (local: string, token = k.coord): Promise<OverdueList> => {
     const res = await t.http().get(`/api/overdue?at=${encodeURIComponent(`${local}+07:00`)}`).set(bearer(token));
@@ -678,7 +615,7 @@ describe('GET /api/overdue?at= — the per-unit overdue list at past instants', 
 
 describe('two instances against one database and one Redis', () => {
   let a: TestApp;
-  let b: Instance;
+  let b: TestApp;
   let sink: SmtpSink;
   let k: Tokens;
   const env = (sinkUrl: string) => ({
@@ -693,7 +630,7 @@ describe('two instances against one database and one Redis', () => {
     sink = await new SmtpSink().start();
     a = await startTestApp({ now: '2026-03-02T09:00:00+07:00', env: env(sink.url) });
     k = await makeTokens(a, '2026-03-02T09:00:00');
-    b = await startSecondInstance(a, '2026-03-02T09:00:00+07:00', env(sink.url));
+    b = await startTestApp({ alongside: a, now: '2026-03-02T09:00:00+07:00', env: env(sink.url) });
     await setAddresses(a.http, k.admin);
   });
   afterAll(async () => {
@@ -787,7 +724,7 @@ describe('two instances against one database and one Redis', () => {
 
 describe('restart after downtime', () => {
   let t: TestApp;
-  let restarted: Instance | undefined;
+  let restarted: TestApp | undefined;
   let sink: SmtpSink;
 
   beforeAll(async () => {
@@ -810,8 +747,9 @@ describe('restart after downtime', () => {
     const t4 = await create('2026-03-03T10:00:00', 'KHAC'); // due Tue 17/03 10:00
 
     // no worker ran until Friday 12:00, when an instance with the workers starts (its schedule hourly: only the boot tick)
-    restarted = await startSecondInstance(t, '2026-03-06T12:00:00+07:00', {
-      WORKERS_ENABLED: 'true', OVERDUE_SWEEP_SECONDS: '3600', SMTP_URL: sink.url, SMTP_IGNORE_TLS: 'true',
+    restarted = await startTestApp({
+      alongside: t, now: '2026-03-06T12:00:00+07:00',
+      env: { WORKERS_ENABLED: 'true', OVERDUE_SWEEP_SECONDS: '3600', SMTP_URL: sink.url, SMTP_IGNORE_TLS: 'true' },
     });
     await waitFor('the boot sweep', async () => (await flags(t.ds, t3.code)).overdue_at, 10_000, 50);
     for (const [tk, due] of [[t1, '2026-03-05T09:00:00'], [t2, '2026-03-03T09:00:00'], [t3, '2026-03-06T10:00:00']] as const) {

@@ -1,20 +1,12 @@
 import 'reflect-metadata';
-import { inflateRawSync } from 'node:zlib';
-import type { AddressInfo } from 'node:net';
-import type { INestApplication } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import ExcelJS from 'exceljs';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
-import type { Settings } from '../config/settings.js';
-import { AppModule } from '../src/app.module.js';
-import { configureApp } from '../src/app.setup.js';
-import { Clock } from '../src/common/clock.js';
+import type { ParsedMail } from 'mailparser';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { ReportMailerService } from '../src/reports/report-mailer.service.js';
+import { dataRows, docxParagraphs, loadWorkbook } from './support/office.js';
+import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { unzip } from './support/zip.js';
 
 /**
  * The daily (and weekly) report e-mailed to leadership at the cut-off (issue 5 §4): once per report and day with two
@@ -32,101 +24,18 @@ const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 const vn = (local: string) => new Date(`${local.replace(' ', 'T')}:00+07:00`);
 
-/** The organisation's outgoing relay: a real SMTP server that keeps every message it accepts. */
-class Relay {
-  readonly received: Array<{ rcptTo: string[]; mail: ParsedMail }> = [];
-  private readonly server = new SMTPServer({
-    disabledCommands: ['STARTTLS'],
-    authOptional: true,
-    logger: false,
-    disableReverseLookup: true,
-    onData: (stream, session, callback) => {
-      simpleParser(stream).then((mail) => {
-        this.received.push({ rcptTo: session.envelope.rcptTo.map((r) => r.address), mail });
-        callback();
-      }, callback);
-    },
-  });
-
-  async start(): Promise<number> {
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    return (this.server.server.address() as AddressInfo).port;
-  }
-
-  close(): Promise<void> {
-    return new Promise((done) => this.server.close(() => done()));
-  }
-}
-
-/**
- * Another instance of the application on the same database, Redis prefix and clock, booted the way
- * test/support/test-app.ts boots the first one (as a second process of the same deployment would be).
- */
-async function bootInstance(t: TestApp, overrides: Partial<Settings> = {}): Promise<INestApplication> {
-  const settings = Object.assign(Object.create(Object.getPrototypeOf(t.settings)), t.settings, overrides) as Settings;
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ settings, databaseUrl: t.databaseUrl })] })
-    .overrideProvider(Clock).useValue(t.clock)
-    .compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ rawBody: true, logger: ['error'] });
-  configureApp(app);
-  await app.init();
-  return app;
-}
-
-/** The files of a zip archive, read through its central directory (stored or deflated entries). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  let end = zip.length - 22;
-  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  if (end < 0) throw new Error('not a zip archive');
-  const entries = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const localHeader = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
-    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return files;
-}
-
-const unescapeXml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-const docxParagraphs = (xml: string) =>
-  [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) => unescapeXml([...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map(([, s]) => s).join('')));
-
-async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as Parameters<typeof workbook.xlsx.load>[0]);
-  return workbook;
-}
-const dataRows = (sheet: ExcelJS.Worksheet) => {
-  const rows: ExcelJS.CellValue[][] = [];
-  sheet.eachRow((row, n) => {
-    if (n > 1) rows.push((row.values as ExcelJS.CellValue[]).slice(1));
-  });
-  return rows;
-};
-
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 describe('the report e-mailed to leadership', () => {
-  let relay: Relay;
+  let relay: SmtpRelay;
   let t: TestApp;
-  let second: INestApplication;
+  /** Another instance of the application on the same database, Redis prefix and clock (a second process of the deployment). */
+  let second: TestApp;
   let admin: string;
   let leader: string;
   let firstDaily: ParsedMail;
 
-  const mailers = () => [t.app.get(ReportMailerService), second.get(ReportMailerService)];
+  const mailers = () => [t.app.get(ReportMailerService), second.app.get(ReportMailerService)];
   /** Both instances ticking at once, `rounds` times each; the number of reports they queued. */
   const tickBoth = async (rounds = 3) => {
     const [a, b] = mailers();
@@ -139,10 +48,10 @@ describe('the report e-mailed to leadership', () => {
    */
   const relayAndDeliver = async () => {
     const before = relay.received.length;
-    await Promise.all([t.app.get(OutboxService).relay(), second.get(OutboxService).relay()]);
+    await Promise.all([t.app.get(OutboxService).relay(), second.app.get(OutboxService).relay()]);
     const pending: Array<{ id: string }> = await t.ds.query(`SELECT id FROM outbox_messages WHERE status = 'pending' ORDER BY created_at, id`);
     for (const { id } of pending) {
-      const outcomes = await Promise.all([t.app.get(DeliveryService).deliver(id), second.get(DeliveryService).deliver(id)]);
+      const outcomes = await Promise.all([t.app.get(DeliveryService).deliver(id), second.app.get(DeliveryService).deliver(id)]);
       expect(outcomes.sort()).toEqual(['sent', 'skipped']);
     }
     return relay.received.slice(before);
@@ -153,19 +62,18 @@ describe('the report e-mailed to leadership', () => {
     (await t.http().get(`/api/reports/${kind}`).query({ date, format: 'txt' }).set(bearer(leader)).expect(200)).text;
 
   beforeAll(async () => {
-    relay = new Relay();
-    const port = await relay.start();
+    relay = await new SmtpRelay().start();
     t = await startTestApp({
       now: '2022-03-01T15:00:00+07:00',
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        SMTP_URL: relay.url,
         SMTP_IGNORE_TLS: 'true',
         MAIL_FROM: `"Tổng đài 1022" <${FROM}>`,
         REPORT_WEEKLY_WEEKDAY: '3', // Wednesday
         TOKEN_TTL_HOURS: '720',
       },
     });
-    second = await bootInstance(t);
+    second = await startTestApp({ alongside: t, clock: t.clock });
     admin = await t.userToken('admin');
     leader = await t.userToken('leader');
 
@@ -264,7 +172,7 @@ describe('the report e-mailed to leadership', () => {
   it('down at the cut-off: one tick the next morning sends the missed report, once', async () => {
     // the process was down from before 16:00 03/03 (a Thursday) until 08:00 04/03
     t.clock.set(vn('2022-03-04 08:00'));
-    expect(await second.get(ReportMailerService).tick()).toBe(1);
+    expect(await second.app.get(ReportMailerService).tick()).toBe(1);
     expect(await tickBoth()).toBe(0);
     const mails = await relayAndDeliver();
     expect(mails.map((m) => m.mail.subject)).toEqual([DAILY_SUBJECT('03/03/2022')]);
@@ -325,7 +233,7 @@ describe('the report e-mailed to leadership', () => {
     // down over 16:00 04/03; the process that starts at 08:00 05/03 runs the schedulers and queue workers
     t.clock.set(vn('2022-03-05 08:00'));
     const before = relay.received.length;
-    const worker = await bootInstance(t, { WORKERS_ENABLED: true });
+    const worker = await startTestApp({ alongside: t, clock: t.clock, env: { WORKERS_ENABLED: 'true' } });
     try {
       const subject = DAILY_SUBJECT('04/03/2022');
       const deadline = Date.now() + 20_000;

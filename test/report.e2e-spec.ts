@@ -1,7 +1,8 @@
-import { inflateRawSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
 import type request from 'supertest';
+import { PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
+import { dataRows, docxParagraphs, loadWorkbook } from './support/office.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { unzip } from './support/zip.js';
 
 /**
  * The official report (issue 5) through the API, against a real database: figures as of a cut-off computed from the
@@ -69,107 +70,13 @@ const binary = (res: request.Response, done: (err: Error | null, body: Buffer) =
   stream.on('end', () => done(null, Buffer.concat(chunks)));
 };
 
-/** The files of a zip archive, read through its central directory (stored or deflated entries). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  let end = zip.length - 22;
-  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  if (end < 0) throw new Error('not a zip archive');
-  const entries = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const localHeader = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
-    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return files;
-}
-
-const unescapeXml = (s: string) =>
-  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, '&');
-
-/** The text of each paragraph of a WordprocessingML part. */
-const docxParagraphs = (xml: string) =>
-  [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) => unescapeXml([...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map(([, s]) => s).join('')));
-
-async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as Parameters<typeof workbook.xlsx.load>[0]);
-  return workbook;
-}
-
-/** Rows 2.. of a sheet as arrays of values (column A first). */
-const dataRows = (sheet: ExcelJS.Worksheet) => {
-  const rows: ExcelJS.CellValue[][] = [];
-  sheet.eachRow((row, n) => {
-    if (n > 1) rows.push((row.values as ExcelJS.CellValue[]).slice(1));
-  });
-  return rows;
-};
-
 // ---------------------------------------------------------------------------------------------------------------
 // 1. The January 2022 report, reproduced
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The hotline section of the January 2022 monthly report as printed (shared/reference/1022-report.md). */
-const PRINTED = `- App công dân 1022 Trà Vinh:
-+ App android: 256 lượt cài đặt (tăng 52 lượt);
-+ App IOS: 167 lượt cài đặt (tăng 16 lượt).
-- Tổng số phản ánh đã tiếp nhận trong ngày: 1.
-+ Qua tổng đài 1022: 0;
-+ Trực tiếp: 1;
-+ Qua app: 0;
-+ Qua web: 0;
-+ Qua mail: 0;
-+ Zalo: 0;
-+ Facebook: 0.
-- Từ 16 giờ ngày 13/12/2021 đến 16 giờ ngày 12/01/2022 tiếp nhận: 145 (tăng 98 lượt tiếp nhận).
-- Kết quả giải quyết:
-+ Đã xử lý: 42 phản ánh (tăng 35 lượt xử lý);
-+ Đang xử lý: 103 (trong đó: 102 phiếu trễ hạn (tăng 75 phiếu trễ hạn)).
-- Các đơn vị đang xử lý trễ hạn:
-+ Văn phòng UBND tỉnh: 2;
-+ Sở Y tế: 61;
-+ Phòng Y tế huyện Cầu Ngang: 1;
-+ UBND Phường 3: 3;
-+ UBND xã Dân Thành: 2;
-+ UBND xã Đôn Xuân: 2;
-+ UBND xã Hòa Lợi: 2;
-+ UBND xã Song Lộc: 1;
-+ UBND xã Long Đức: 2;
-+ UBND Phường 6: 3;
-+ UBND xã Long Hữu: 1;
-+ UBND Phường 8: 1;
-+ UBND Phường 9: 2;
-+ UBND xã Thanh Mỹ: 1;
-+ UBND Phường 4: 1;
-+ UBND xã Tân Sơn: 1;
-+ Văn phòng HĐND và UBND huyện Duyên Hải: 1;
-+ UBND Thị trấn Châu Thành: 3;
-+ Phòng Y tế huyện Châu Thành: 1;
-+ UBND xã Tân Bình: 1;
-+ UBND Phường 1: 1;
-+ UBND xã Long Sơn: 1;
-+ UBND xã Long Hiệp: 1;
-+ UBND xã Đa Lộc: 2;
-+ UBND xã Đại An: 1;
-+ UBND xã Tập Sơn: 1;
-+ UBND xã Nguyệt Hóa: 2;
-+ UBND xã Đông Hải: 1.
-`;
-// (The printed section goes on with "- Thực hiện báo cáo hàng ngày …", the department's next item, not a figure.)
-
-const printedLines = PRINTED.trimEnd().split('\n');
-const UNITS_HEADER = '- Các đơn vị đang xử lý trễ hạn:';
+// The printed section (test/fixtures/january-2022.ts) goes on with "- Thực hiện báo cáo hàng ngày …", the department's
+// next item, not a figure.
+const printedLines = PRINTED_JANUARY_2022.trimEnd().split('\n');
 const printedUnitLines = printedLines.slice(printedLines.indexOf(UNITS_HEADER) + 1);
 /** "+ UBND Phường 3: 3;" → ["UBND Phường 3", 3], in the printed order. */
 const printedUnits = printedUnitLines.map((line) => {

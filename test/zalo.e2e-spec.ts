@@ -1,9 +1,8 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { CitizenReplyService } from '../src/intake/citizen-reply.service.js';
 import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
+import { appHeaders, FakePlatform } from './support/fake-platform.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -19,54 +18,7 @@ const ACCESS_1 = 'OA_ACCESS_TOKEN_1';
 const REFRESH_1 = 'OA_REFRESH_TOKEN_1';
 const MINUTE = 60_000;
 
-// ---------- a recording fake platform ----------
-interface Seen {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-type Answer = { status: number; json: unknown };
-
-/** Headers any HTTP client adds; what remains is what the app chose to send. */
-const TRANSPORT = new Set(['host', 'connection', 'content-length', 'user-agent', 'accept', 'accept-language', 'accept-encoding', 'sec-fetch-mode']);
-const appHeaders = (h: IncomingHttpHeaders) => Object.fromEntries(Object.entries(h).filter(([k]) => !TRANSPORT.has(k)));
-
-class FakePlatform {
-  readonly requests: Seen[] = [];
-  handler: (r: Seen) => Answer | Promise<Answer> = () => ({ status: 200, json: {} });
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
-        const u = new URL(req.url ?? '/', 'http://fake');
-        const seen: Seen = { method: req.method ?? '', path: u.pathname, query: Object.fromEntries(u.searchParams), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
-        this.requests.push(seen);
-        const a = await this.handler(seen);
-        res.writeHead(a.status, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(a.json));
-      });
-    });
-    await new Promise<void>((done) => this.server.listen(0, '127.0.0.1', done));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  clear(): void {
-    this.requests.length = 0;
-  }
-
-  stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((done) => this.server.close(() => done()));
-  }
-}
-
+/** The OA message API's answer to a message it accepts. */
 const ZALO_OK = { status: 200, json: { error: 0, message: 'Success', data: { message_id: 'oa-msg-1', user_id: 'x' } } };
 
 // ---------- Zalo events ----------

@@ -1,78 +1,14 @@
-import { inflateRawSync } from 'node:zlib';
-import ExcelJS from 'exceljs';
-import type { OverdueTicketLine, OverdueUnitLine, ReportDocument, ReportFigures } from './report-figures.js';
+import type ExcelJS from 'exceljs';
+import { at16h, JANUARY_UNITS, januaryFigures } from '../../test/fixtures/january-2022.js';
+import { dataRows, docxParagraphs, loadWorkbook } from '../../test/support/office.js';
+import { unzip } from '../../test/support/zip.js';
+import type { OverdueTicketLine, ReportDocument, ReportFigures } from './report-figures.js';
 import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
 import { displayUnitName, renderReportText, sortOverdueUnits } from './report-text.js';
 import { renderReportXlsx } from './report-xlsx.js';
 
-/**
- * The 28 units of the January 2022 report (shared/reference/1022-report.md) in the printed order, with their
- * level and district (Trà Vinh, 2021 boundaries): the same figures as report-text.spec.ts.
- */
-const JANUARY_UNITS: [name: string, count: number, level: OverdueUnitLine['level'], district: string | null][] = [
-  ['Văn phòng UBND tỉnh', 2, 'province', null],
-  ['Sở Y tế', 61, 'province', null],
-  ['Phòng Y tế huyện Cầu Ngang', 1, 'district', 'Huyện Cầu Ngang'],
-  ['UBND Phường 3', 3, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND xã Dân Thành', 2, 'commune', 'Thị xã Duyên Hải'],
-  ['UBND xã Đôn Xuân', 2, 'commune', 'Huyện Trà Cú'],
-  ['UBND xã Hòa Lợi', 2, 'commune', 'Huyện Châu Thành'],
-  ['UBND xã Song Lộc', 1, 'commune', 'Huyện Châu Thành'],
-  ['UBND xã Long Đức', 2, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND Phường 6', 3, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND xã Long Hữu', 1, 'commune', 'Thị xã Duyên Hải'],
-  ['UBND Phường 8', 1, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND Phường 9', 2, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND xã Thanh Mỹ', 1, 'commune', 'Huyện Châu Thành'],
-  ['UBND Phường 4', 1, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND xã Tân Sơn', 1, 'commune', 'Huyện Trà Cú'],
-  ['Văn phòng HĐND và UBND huyện Duyên Hải', 1, 'district', 'Huyện Duyên Hải'],
-  ['UBND Thị trấn Châu Thành', 3, 'commune', 'Huyện Châu Thành'],
-  ['Phòng Y tế huyện Châu Thành', 1, 'district', 'Huyện Châu Thành'],
-  ['UBND xã Tân Bình', 1, 'commune', 'Huyện Càng Long'],
-  ['UBND Phường 1', 1, 'commune', 'Thành phố Trà Vinh'],
-  ['UBND xã Long Sơn', 1, 'commune', 'Huyện Cầu Ngang'],
-  ['UBND xã Long Hiệp', 1, 'commune', 'Huyện Trà Cú'],
-  ['UBND xã Đa Lộc', 2, 'commune', 'Huyện Châu Thành'],
-  ['UBND xã Đại An', 1, 'commune', 'Huyện Trà Cú'],
-  ['UBND xã Tập Sơn', 1, 'commune', 'Huyện Trà Cú'],
-  ['UBND xã Nguyệt Hóa', 2, 'commune', 'Huyện Châu Thành'],
-  ['UBND xã Đông Hải', 1, 'commune', 'Huyện Duyên Hải'],
-];
-
-const januaryUnits = (): OverdueUnitLine[] =>
-  JANUARY_UNITS.map(([unitName, count, level, districtName], i) => ({
-    unitCode: `TV-${String(i + 1).padStart(3, '0')}`,
-    unitName,
-    level,
-    districtName,
-    count,
-  }));
-
-/** 16:00 in Viet Nam (UTC+7) is 09:00 UTC. */
-const at16h = (isoDate: string) => new Date(`${isoDate}T09:00:00Z`);
 const TITLE = 'Báo cáo tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 ngày 12/01/2022';
-
-function januaryFigures(): ReportFigures {
-  return {
-    kind: 'monthly',
-    provinceName: 'Trà Vinh',
-    cutoff: at16h('2022-01-12'),
-    previousCutoff: at16h('2021-12-29'),
-    operationStart: at16h('2021-12-13'),
-    cutoffHour: 16,
-    appInstalls: { android: { current: 256, previous: 204 }, ios: { current: 167, previous: 151 } },
-    receivedInDay: { hotline: 0, walk_in: 1, app: 0, web: 0, email: 0, zalo: 0, facebook: 0 },
-    receivedTotal: { current: 145, previous: 47 },
-    handled: { current: 42, previous: 7 },
-    open: 103,
-    overdue: { current: 102, previous: 27 },
-    rejected: 0,
-    merged: 0,
-    overdueUnits: januaryUnits(),
-  };
-}
 
 /**
  * One overdue ticket per overdue count: ticket k of the report received k hours after 2021-12-14T18:30:00Z
@@ -216,21 +152,6 @@ describe('renderReportHtml', () => {
 
 // --- xlsx -----------------------------------------------------------------------------------------------------
 
-async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(buffer as unknown as Parameters<typeof workbook.xlsx.load>[0]);
-  return workbook;
-}
-
-/** Rows 2.. of a sheet as arrays of values (column A first). */
-const dataRows = (sheet: ExcelJS.Worksheet) => {
-  const rows: ExcelJS.CellValue[][] = [];
-  sheet.eachRow((row, rowNumber) => {
-    if (rowNumber > 1) rows.push((row.values as ExcelJS.CellValue[]).slice(1));
-  });
-  return rows;
-};
-
 describe('renderReportXlsx', () => {
   let workbook: ExcelJS.Workbook;
   const doc = januaryDocument();
@@ -333,37 +254,6 @@ describe('renderReportXlsx', () => {
 });
 
 // --- docx -----------------------------------------------------------------------------------------------------
-
-/** The files of a zip archive, read through its central directory (stored or deflated entries). */
-function unzip(zip: Buffer): Map<string, Buffer> {
-  let end = zip.length - 22;
-  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
-  if (end < 0) throw new Error('not a zip archive');
-  const entries = zip.readUInt16LE(end + 10);
-  let at = zip.readUInt32LE(end + 16);
-  const files = new Map<string, Buffer>();
-  for (let i = 0; i < entries; i++) {
-    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error('bad central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const compressedSize = zip.readUInt32LE(at + 20);
-    const nameLength = zip.readUInt16LE(at + 28);
-    const extraLength = zip.readUInt16LE(at + 30);
-    const commentLength = zip.readUInt16LE(at + 32);
-    const localHeader = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    const dataStart = localHeader + 30 + zip.readUInt16LE(localHeader + 26) + zip.readUInt16LE(localHeader + 28);
-    const data = zip.subarray(dataStart, dataStart + compressedSize);
-    files.set(name, method === 8 ? inflateRawSync(data) : Buffer.from(data));
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return files;
-}
-
-/** The text of each paragraph of a WordprocessingML part. */
-const docxParagraphs = (xml: string) =>
-  [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) =>
-    unescapeEntities([...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map(([, t]) => t).join('')),
-  );
 
 describe('renderReportDocx', () => {
   const doc = januaryDocument();

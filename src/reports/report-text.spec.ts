@@ -1,59 +1,15 @@
 import { jest } from '@jest/globals';
 import { formatDateVi, formatNumberVi, changePhrase } from './report-format.js';
-import type { OverdueUnitLine, ReportFigures } from './report-figures.js';
+import { januaryFigures, januaryUnits as januaryUnitLines, PRINTED_JANUARY_2022 as PRINTED_SECTION, UNITS_HEADER } from '../../test/fixtures/january-2022.js';
+import type { OverdueUnitLine } from './report-figures.js';
 import { displayUnitName, renderReportText, sortOverdueUnits } from './report-text.js';
 
-/** The hotline section of the January 2022 monthly report, as printed (shared/reference/1022-report.md). */
+/** The printed section with the lines around it in the printed report: a heading before it, the department's next item after it. */
 const PRINTED_JANUARY_2022 = `* Hệ thống tổng đài hỗ trợ phòng, chống Covid-19 tỉnh:
-- App công dân 1022 Trà Vinh:
-+ App android: 256 lượt cài đặt (tăng 52 lượt);
-+ App IOS: 167 lượt cài đặt (tăng 16 lượt).
-- Tổng số phản ánh đã tiếp nhận trong ngày: 1.
-+ Qua tổng đài 1022: 0;
-+ Trực tiếp: 1;
-+ Qua app: 0;
-+ Qua web: 0;
-+ Qua mail: 0;
-+ Zalo: 0;
-+ Facebook: 0.
-- Từ 16 giờ ngày 13/12/2021 đến 16 giờ ngày 12/01/2022 tiếp nhận: 145 (tăng 98 lượt tiếp nhận).
-- Kết quả giải quyết:
-+ Đã xử lý: 42 phản ánh (tăng 35 lượt xử lý);
-+ Đang xử lý: 103 (trong đó: 102 phiếu trễ hạn (tăng 75 phiếu trễ hạn)).
-- Các đơn vị đang xử lý trễ hạn:
-+ Văn phòng UBND tỉnh: 2;
-+ Sở Y tế: 61;
-+ Phòng Y tế huyện Cầu Ngang: 1;
-+ UBND Phường 3: 3;
-+ UBND xã Dân Thành: 2;
-+ UBND xã Đôn Xuân: 2;
-+ UBND xã Hòa Lợi: 2;
-+ UBND xã Song Lộc: 1;
-+ UBND xã Long Đức: 2;
-+ UBND Phường 6: 3;
-+ UBND xã Long Hữu: 1;
-+ UBND Phường 8: 1;
-+ UBND Phường 9: 2;
-+ UBND xã Thanh Mỹ: 1;
-+ UBND Phường 4: 1;
-+ UBND xã Tân Sơn: 1;
-+ Văn phòng HĐND và UBND huyện Duyên Hải: 1;
-+ UBND Thị trấn Châu Thành: 3;
-+ Phòng Y tế huyện Châu Thành: 1;
-+ UBND xã Tân Bình: 1;
-+ UBND Phường 1: 1;
-+ UBND xã Long Sơn: 1;
-+ UBND xã Long Hiệp: 1;
-+ UBND xã Đa Lộc: 2;
-+ UBND xã Đại An: 1;
-+ UBND xã Tập Sơn: 1;
-+ UBND xã Nguyệt Hóa: 2;
-+ UBND xã Đông Hải: 1.
-- Thực hiện báo cáo hàng ngày về tình hình thực hiện các nhiệm vụ liên quan phòng, chống dịch Covid-19 trên địa bàn tỉnh.
+${PRINTED_SECTION}- Thực hiện báo cáo hàng ngày về tình hình thực hiện các nhiệm vụ liên quan phòng, chống dịch Covid-19 trên địa bàn tỉnh.
 `;
 
 const printedLines = PRINTED_JANUARY_2022.split('\n');
-const UNITS_HEADER = '- Các đơn vị đang xử lý trễ hạn:';
 const unitsStart = printedLines.indexOf(UNITS_HEADER) + 1;
 const unitsEnd = printedLines.findIndex((line, i) => i >= unitsStart && !line.startsWith('+ '));
 /** "+ UBND Phường 3: 3;" → { name, count }, in the printed order. */
@@ -71,66 +27,8 @@ function levelFromName(name: string): OverdueUnitLine['level'] {
   throw new Error(`no level for ${name}`);
 }
 
-/** Districts of Trà Vinh province (2021 boundaries) for the communes of the list; the list has no duplicate names. */
-const DISTRICT_OF: Record<string, string> = {
-  'Phòng Y tế huyện Cầu Ngang': 'Huyện Cầu Ngang',
-  'Phòng Y tế huyện Châu Thành': 'Huyện Châu Thành',
-  'Văn phòng HĐND và UBND huyện Duyên Hải': 'Huyện Duyên Hải',
-  'UBND Phường 1': 'Thành phố Trà Vinh',
-  'UBND Phường 3': 'Thành phố Trà Vinh',
-  'UBND Phường 4': 'Thành phố Trà Vinh',
-  'UBND Phường 6': 'Thành phố Trà Vinh',
-  'UBND Phường 8': 'Thành phố Trà Vinh',
-  'UBND Phường 9': 'Thành phố Trà Vinh',
-  'UBND xã Long Đức': 'Thành phố Trà Vinh',
-  'UBND xã Dân Thành': 'Thị xã Duyên Hải',
-  'UBND xã Long Hữu': 'Thị xã Duyên Hải',
-  'UBND xã Đông Hải': 'Huyện Duyên Hải',
-  'UBND xã Long Sơn': 'Huyện Cầu Ngang',
-  'UBND xã Tân Bình': 'Huyện Càng Long',
-  'UBND Thị trấn Châu Thành': 'Huyện Châu Thành',
-  'UBND xã Hòa Lợi': 'Huyện Châu Thành',
-  'UBND xã Song Lộc': 'Huyện Châu Thành',
-  'UBND xã Thanh Mỹ': 'Huyện Châu Thành',
-  'UBND xã Đa Lộc': 'Huyện Châu Thành',
-  'UBND xã Nguyệt Hóa': 'Huyện Châu Thành',
-  'UBND xã Đôn Xuân': 'Huyện Trà Cú',
-  'UBND xã Tân Sơn': 'Huyện Trà Cú',
-  'UBND xã Long Hiệp': 'Huyện Trà Cú',
-  'UBND xã Đại An': 'Huyện Trà Cú',
-  'UBND xã Tập Sơn': 'Huyện Trà Cú',
-};
-
-const januaryUnits: OverdueUnitLine[] = printedUnits.map(({ name, count }, i) => ({
-  unitCode: `TV-${String(i + 1).padStart(3, '0')}`,
-  unitName: name,
-  level: levelFromName(name),
-  districtName: DISTRICT_OF[name] ?? null,
-  count,
-}));
-
-/** 16:00 in Viet Nam (UTC+7) is 09:00 UTC. */
-const at16h = (isoDate: string) => new Date(`${isoDate}T09:00:00Z`);
-
-function januaryFigures(): ReportFigures {
-  return {
-    kind: 'monthly',
-    provinceName: 'Trà Vinh',
-    cutoff: at16h('2022-01-12'),
-    previousCutoff: at16h('2021-12-29'), // not printed
-    operationStart: at16h('2021-12-13'),
-    cutoffHour: 16,
-    appInstalls: { android: { current: 256, previous: 204 }, ios: { current: 167, previous: 151 } },
-    receivedInDay: { hotline: 0, walk_in: 1, app: 0, web: 0, email: 0, zalo: 0, facebook: 0 },
-    receivedTotal: { current: 145, previous: 47 },
-    handled: { current: 42, previous: 7 },
-    open: 103,
-    overdue: { current: 102, previous: 27 },
-    rejected: 0,
-    merged: 0,
-    overdueUnits: januaryUnits,
-  };
-}
+/** The units of the report's figures; the one list every figures object below is compared against for its order. */
+const januaryUnits: OverdueUnitLine[] = januaryUnitLines();
 
 const linesOf = (text: string) => {
   expect(text.endsWith('\n')).toBe(true);

@@ -24,6 +24,8 @@ export interface TestApp {
   clock: FixedClock;
   ds: DataSource;
   settings: Settings;
+  /** The variables its settings were read from. */
+  env: Record<string, string>;
   databaseUrl: string;
   /** Creates a user with that role (and unit) and returns a bearer token for it. */
   userToken: (role: Role, unitCode?: string | null, username?: string) => Promise<string>;
@@ -36,10 +38,23 @@ let counter = 0;
  * Boots the whole application against a database of its own (cloned from the migrated template), the real Redis
  * (with a queue prefix of its own) and a clock the test controls.
  */
-export async function startTestApp(opts: { now?: string; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: {
+  now?: string;
+  env?: Record<string, string>;
+  databaseUrl?: string;
+  /**
+   * Boots another instance of that application's deployment, as a second process would be: on its database, with its
+   * settings (JWT secret, Redis, queue prefix …) and `env` on top. Closing it leaves what it shares in place.
+   */
+  alongside?: TestApp;
+  /** A clock to share (another instance's) instead of one of its own set to `now`. */
+  clock?: FixedClock;
+} = {}): Promise<TestApp> {
+  const { alongside } = opts;
   // a second instance of the application may share another one's database (it then leaves it in place)
-  const db = opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const settings = loadSettings({
+  const databaseUrl = alongside?.databaseUrl ?? opts.databaseUrl;
+  const db = databaseUrl ? { url: databaseUrl, drop: async () => undefined } : await createTestDatabase();
+  const env: Record<string, string> = alongside ? { ...alongside.env, ...opts.env } : {
     NODE_ENV: 'test',
     JWT_SECRET: randomBytes(32).toString('hex'),
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
@@ -48,8 +63,9 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
     WORKERS_ENABLED: 'false',
     OUTBOX_POLL_MS: '200',
     ...opts.env,
-  });
-  const clock = new FixedClock(new Date(opts.now ?? '2026-03-02T09:00:00+07:00'));
+  };
+  const settings = loadSettings(env);
+  const clock = opts.clock ?? new FixedClock(new Date(opts.now ?? '2026-03-02T09:00:00+07:00'));
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ settings, databaseUrl: db.url })] })
     .overrideProvider(Clock).useValue(clock)
     .compile();
@@ -64,6 +80,7 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
     clock,
     ds,
     settings,
+    env,
     databaseUrl: db.url,
     async userToken(role, unitCode = null, username) {
       const name = username ?? `${role.replace('_', '')}${++counter}${randomBytes(2).toString('hex')}`;
@@ -72,6 +89,8 @@ export async function startTestApp(opts: { now?: string; env?: Record<string, st
       return res.body.accessToken as string;
     },
     async close() {
+      // the queues (and the database) of a deployment belong to its first instance
+      if (alongside) return app.close();
       for (const name of ['outbox', 'sla', 'reports', 'intake']) {
         try {
           const queue = app.get<Queue>(getQueueToken(name), { strict: false });
