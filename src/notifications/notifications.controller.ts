@@ -7,7 +7,7 @@ import { OutboxService } from './outbox.service.js';
 import { RecipientListsService } from './recipient-lists.service.js';
 
 class OutboxQueryDto {
-  @ApiPropertyOptional({ enum: ['pending', 'sending', 'sent', 'failed'] }) @IsOptional() @IsIn(['pending', 'sending', 'sent', 'failed'])
+  @ApiPropertyOptional({ enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] }) @IsOptional() @IsIn(['pending', 'sending', 'sent', 'failed', 'cancelled'])
   status?: string;
 }
 

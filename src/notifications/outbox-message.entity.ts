@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const OUTBOX_CHANNELS = ['email', 'zalo', 'facebook'] as const;
 export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** cancelled: made pointless by a later message (a due-soon warning overtaken by the overdue notice). */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelled';
 
 /**
  * A message to deliver (an e-mail, a Zalo or Facebook reply), written in the same transaction as its cause and

@@ -75,6 +75,14 @@ export class OverdueService {
            FROM flagged f LEFT JOIN units u ON u.code = f.assigned_unit_code LEFT JOIN categories c ON c.code = f.category_code`,
         [now, OPEN_STATUSES],
       );
+      // a due-soon warning still waiting for working time would now arrive after (or with) the overdue notice
+      if (rows.length) {
+        await m.query(
+          `UPDATE outbox_messages SET status = 'cancelled', last_error = 'superseded by the overdue notice'
+            WHERE status = 'pending' AND ticket_id = ANY($1) AND dedupe_key LIKE 'due-soon:%'`,
+          [rows.map((r) => r.id)],
+        );
+      }
       await this.notify(m, rows, now, (r, ticket, coordinators) => {
         // to the unit, copied to the coordinators; to the coordinators when the unit has no address
         const unitEmails = r.emails ?? [];
