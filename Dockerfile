@@ -1,5 +1,8 @@
 # The application image: built with the project's own TypeScript, run with plain Node.
 FROM node:20-bookworm-slim AS build
+# npm 11 honours package.json "allowScripts" (only the reviewed install scripts run)
+RUN npm install -g npm@11
+ENV SCARF_ANALYTICS=false
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
