@@ -321,7 +321,7 @@ describe('staff pages over HTTP (e2e)', () => {
       const tk = await create({ categoryCode: 'KHAC' });
       expect(tk.assignedUnit).toBeNull();
       const page = await get(cookie, `/tickets/${tk.code}`).expect(200);
-      expect(formsOn(page.text)).toEqual(['assign', 'reject', 'comment']);
+      expect(formsOn(page.text)).toEqual(['assign', 'reject', 'extend', 'comment']);
       const select = /<select id="assign-unitCode" name="unitCode">([\s\S]*?)<\/select>/.exec(page.text)![1];
       const unitRows: Array<{ n: number }> = await t.ds.query('SELECT count(*)::int AS n FROM units WHERE active');
       expect([...select.matchAll(/<option value="([^"]+)"/g)]).toHaveLength(unitRows[0].n);
@@ -334,7 +334,7 @@ describe('staff pages over HTTP (e2e)', () => {
       expect(await lastEvent(tk.code)).toMatchObject({ type: 'assigned', to_unit_code: 'UB-29401', note: 'Giao xã xác minh.', actor_name: users.coord });
       const now = await get(cookie, assigned.headers.location);
       expect(textOf(now.text, 'thong-bao')).toBe('Đã phân công phản ánh.');
-      expect(formsOn(now.text)).toEqual(['assign', 'reject', 'comment']);
+      expect(formsOn(now.text)).toEqual(['assign', 'reject', 'extend', 'comment']);
       expect(now.text).toContain('<h3>Chuyển đơn vị xử lý</h3>');
 
       const staff = await login(users.hoaLoi);
@@ -378,6 +378,107 @@ describe('staff pages over HTTP (e2e)', () => {
       // an action that does not exist is no page at all
       const unknown = await t.http().post(`/tickets/${tk.code}/delete`).set('Cookie', cookie).type('form').send({ _csrf: valueOf(page.text, '_csrf') });
       expect(unknown.status).toBe(404);
+    });
+  });
+
+  describe('extending a deadline', () => {
+    let coord: string;
+    let staff: string;
+    const dueAtOf = async (code: string) => ((await t.ds.query('SELECT due_at FROM tickets WHERE code = $1', [code]))[0].due_at as Date).toISOString();
+    const extensions = async (code: string) => (await t.ds.query(
+      `SELECT count(*)::int AS n FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.code = $1 AND e.type = 'deadline_extended'`, [code]))[0].n as number;
+
+    beforeAll(async () => {
+      t.clock.set(BASE);
+      [coord, staff] = await Promise.all([login(users.coord), login(users.hoaLoi)]);
+    });
+
+    it('offers coordinators the form on open tickets only, prefilled with the deadline in Vietnam time; never unit staff', async () => {
+      const tk = await create({ categoryCode: 'AN-SINH', areaCode: '29401' });
+      const page = await get(coord, `/tickets/${tk.code}`).expect(200);
+      expect(formsOn(page.text)).toContain('extend');
+      const form = formOf(page.text, 'extend')!;
+      expect(form).toContain(`action="/tickets/${tk.code}/extend"`);
+      expect(form).toContain('<h3>Gia hạn xử lý</h3>');
+      // AN-SINH: due Thursday 09:00 in Viet Nam
+      expect(form).toContain('<input type="datetime-local" id="extend-dueAt" name="dueAt" value="2026-03-05T09:00" required>');
+      expect(form).toContain('<label for="extend-reason">Lý do gia hạn</label>');
+      expect(form).toMatch(/<textarea id="extend-reason" name="reason" rows="3" maxlength="2000" required><\/textarea>/);
+      expect(valueOf(form, 'version')).toBe(String((await snapshot(tk.code)).version));
+
+      expect(formsOn((await get(staff, `/tickets/${tk.code}`).expect(200)).text)).toEqual(['accept', 'return', 'comment']);
+      expect((await submit(staff, tk.code, 'accept')).status).toBe(303);
+      expect(formsOn((await get(coord, `/tickets/${tk.code}`)).text)).toEqual(['assign', 'reject', 'extend', 'comment']);
+      expect((await submit(staff, tk.code, 'resolve', { resolution: 'Đã xử lý.' })).status).toBe(303);
+      const resolved = await get(coord, `/tickets/${tk.code}`).expect(200);
+      expect(formsOn(resolved.text)).toEqual(['close', 'reopen', 'comment']);
+      expect(formOf(resolved.text, 'extend')).toBeNull();
+    });
+
+    it('posted by unit staff anyway: 403 with nothing changed', async () => {
+      const tk = await create({ categoryCode: 'AN-SINH', areaCode: '29401' });
+      const page = await get(staff, `/tickets/${tk.code}`).expect(200);
+      const before = { row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code) };
+      const res = await t.http().post(`/tickets/${tk.code}/extend`).set('Cookie', staff).type('form')
+        .send({ _csrf: valueOf(page.text, '_csrf'), version: String(before.row.version), dueAt: '2026-03-10T09:00', reason: 'Xin thêm thời gian.' });
+      expect(res.status).toBe(403);
+      expect(textOf(res.text, 'loi')).toBe('Chỉ điều phối viên được gia hạn xử lý phản ánh.');
+      expect(formsOn(res.text)).not.toContain('extend');
+      expect({ row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code) }).toEqual(before);
+    });
+
+    it('a later deadline in Vietnam time moves the deadline and writes "deadline_extended" with the reason (Post/Redirect/Get)', async () => {
+      const tk = await create({ categoryCode: 'AN-SINH', areaCode: '29401' });
+      const reason = 'Cần xác minh thêm danh sách hộ nghèo <ấp Sóc Ruộng>.';
+      const res = await submit(coord, tk.code, 'extend', { dueAt: '2026-03-06T16:30', reason });
+      expect(res.status).toBe(303);
+      expect(res.headers.location).toBe(`/tickets/${tk.code}?da=extend`);
+      const token = coord.slice(COOKIE.length + 1);
+      const deadline = await t.http().get(`/api/tickets/${tk.code}/deadline`).set(bearer(token)).expect(200);
+      expect(deadline.body.dueAt).toBe('2026-03-06T09:30:00.000Z');
+      expect(await dueAtOf(tk.code)).toBe('2026-03-06T09:30:00.000Z');
+      expect(await lastEvent(tk.code)).toMatchObject({ type: 'deadline_extended', actor_name: users.coord, note: reason, from_status: 'assigned', to_status: 'assigned' });
+
+      const after = await get(coord, res.headers.location).expect(200);
+      expect(textOf(after.text, 'thong-bao')).toBe('Đã gia hạn xử lý phản ánh.');
+      expect(textOf(after.text, 'han-xu-ly')).toMatch(/^16:30 06\/03\/2026 — còn /);
+      expect(valueOf(formOf(after.text, 'extend')!, 'dueAt')).toBe('2026-03-06T16:30');
+      expect(after.text).toContain('<strong>Gia hạn xử lý đến 16:30 06/03/2026</strong>');
+      expect(after.text).toContain('Cần xác minh thêm danh sách hộ nghèo &lt;ấp Sóc Ruộng&gt;.');
+    });
+
+    it('a deadline not after the current one: the service\'s reason next to the field, the values kept, nothing changed', async () => {
+      const tk = await create({ categoryCode: 'AN-SINH', areaCode: '29401' });
+      const before = { row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code), n: await extensions(tk.code) };
+      for (const dueAt of ['2026-03-04T16:00', '2026-03-05T09:00']) {
+        const res = await submit(coord, tk.code, 'extend', { dueAt, reason: 'Chờ ý kiến của huyện.' });
+        expect(res.status).toBe(400);
+        expect(textOf(res.text, 'loi')).toBe('Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.');
+        expect(res.text).toContain('<li>Hạn xử lý mới: phải sau hạn hiện tại (09:00 05/03/2026).</li>');
+        const form = formOf(res.text, 'extend')!;
+        expect(form).toContain(`<input type="datetime-local" id="extend-dueAt" name="dueAt" value="${dueAt}" required aria-invalid="true" aria-describedby="extend-dueAt-loi">`);
+        expect(form).toContain('<p class="error" id="extend-dueAt-loi">Phải sau hạn hiện tại (09:00 05/03/2026).</p>');
+        expect(form).toContain('required>Chờ ý kiến của huyện.</textarea>');
+        expect({ row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code), n: await extensions(tk.code) }).toEqual(before);
+      }
+      // a bare date, and no reason, are refused by ExtendDeadlineDto before the service
+      const bare = await submit(coord, tk.code, 'extend', { dueAt: '2026-03-10', reason: '  ' });
+      expect(bare.status).toBe(400);
+      expect(bare.text).toContain('<li>Hạn xử lý mới: phải là thời điểm theo ISO-8601, gồm ngày và giờ');
+      expect(bare.text).toContain('<li>Lý do: không được để trống.</li>');
+      expect(bare.text).toContain('<p class="error" id="extend-reason-loi">Không được để trống.</p>');
+      expect({ row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code), n: await extensions(tk.code) }).toEqual(before);
+    });
+
+    it('refuses a wrong CSRF token with 403 and changes nothing', async () => {
+      const tk = await create({ categoryCode: 'AN-SINH', areaCode: '29401' });
+      const before = { row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code), n: await extensions(tk.code) };
+      for (const csrf of ['sai-ma', '']) {
+        const res = await submit(coord, tk.code, 'extend', { dueAt: '2026-03-10T09:00', reason: 'Xin thêm thời gian.' }, { _csrf: csrf });
+        expect(res.status).toBe(403);
+        expect(res.text).toContain('<h1>Biểu mẫu không hợp lệ</h1>');
+        expect({ row: await snapshot(tk.code), dueAt: await dueAtOf(tk.code), n: await extensions(tk.code) }).toEqual(before);
+      }
     });
   });
 

@@ -17,7 +17,7 @@ export class SlaModule {
       imports: [BullModule.registerQueue({ name: SLA_QUEUE })],
       controllers: [SlaController],
       providers: [CalendarService, DeadlineService, OverdueService, DeadlineExtensionService, ...(opts.workers ? [SlaProcessor, SlaScheduler] : [])],
-      exports: [CalendarService, DeadlineService, OverdueService],
+      exports: [CalendarService, DeadlineService, OverdueService, DeadlineExtensionService],
     };
   }
 }

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { badRequest } from '../common/errors.js';
 import { flattenValidationErrors } from '../common/validation.js';
+import { ExtendDeadlineDto } from '../sla/dto/sla.dto.js';
 import { formValue } from '../intake/public/web-form.js';
 import {
   AssignDto, CommentDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
@@ -9,8 +10,8 @@ import {
 import { TICKET_ACTIONS, type TicketAction } from '../tickets/ticket-state.js';
 import { STATUSES, type TicketStatus } from '../tickets/ticket.entity.js';
 
-/** What the forms of the ticket page send: a lifecycle action, or a comment. */
-export const PAGE_ACTIONS = [...TICKET_ACTIONS, 'comment'] as const;
+/** What the forms of the ticket page send: a lifecycle action, a deadline extension, or a comment. */
+export const PAGE_ACTIONS = [...TICKET_ACTIONS, 'extend', 'comment'] as const;
 export type PageAction = (typeof PAGE_ACTIONS)[number];
 export const isPageAction = (a: string): a is PageAction => (PAGE_ACTIONS as readonly string[]).includes(a);
 
@@ -23,6 +24,7 @@ export const ACTION_FIELDS: Record<PageAction, readonly string[]> = {
   close: ['note'],
   reject: ['reason', 'duplicateOf', 'note'],
   reopen: ['reason'],
+  extend: ['dueAt', 'reason'],
   comment: ['text', 'public'],
 };
 
@@ -35,13 +37,14 @@ export const FIELD_LABELS: Record<string, string> = {
   reason: 'Lý do',
   resolution: 'Kết quả xử lý',
   duplicateOf: 'Mã phản ánh trùng',
+  dueAt: 'Hạn xử lý mới',
   text: 'Nội dung ý kiến',
   version: 'Phiên bản',
 };
 
 const DTO_OF = {
   assign: AssignDto, accept: NoteDto, return: ReasonDto, resolve: ResolveDto, close: NoteDto, reject: RejectDto, reopen: ReasonDto,
-  comment: CommentDto,
+  extend: ExtendDeadlineDto, comment: CommentDto,
 } as const;
 
 export type FormValues = Record<string, string>;
@@ -53,6 +56,7 @@ export function actionFormValues(action: PageAction, body: Record<string, unknow
 
 export type ActionSubmission =
   | { action: TicketAction; dto: AssignDto | NoteDto | ReasonDto | ResolveDto | RejectDto }
+  | { action: 'extend'; dto: ExtendDeadlineDto }
   | { action: 'comment'; dto: CommentDto };
 
 /**
@@ -67,7 +71,7 @@ export async function actionDto(action: PageAction, body: Record<string, unknown
     plain.text = values.text;
     plain.internal = values.public !== 'on';
   } else {
-    for (const [k, v] of Object.entries(values)) if (v.trim() !== '' || ['reason', 'resolution'].includes(k)) plain[k] = v;
+    for (const [k, v] of Object.entries(values)) if (v.trim() !== '' || ['reason', 'resolution', 'dueAt'].includes(k)) plain[k] = v;
     const version = formValue(body, 'version');
     if (/^\d{1,9}$/.test(version)) plain.version = Number(version);
   }

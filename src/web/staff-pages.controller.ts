@@ -22,12 +22,18 @@ const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext):
 const nav = (s: StaffSession): NavModel => ({ user: s.user, csrf: s.csrf });
 const ticketPath = (code: string) => `/tickets/${encodeURIComponent(code)}`;
 
-/** What a refused form says above the forms, for a person rather than a program. */
-function refusal(e: AppError): { message: string; problems: string[] } {
-  const problems = ((e.details?.errors as FieldProblem[] | undefined) ?? []).map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
-  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems };
-  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems };
-  return { message: e.message, problems };
+/**
+ * What a refused form says above the forms, for a person rather than a program, and the reason per field (shown
+ * next to the field too).
+ */
+function refusal(e: AppError): { message: string; problems: string[]; fields: Record<string, string> } {
+  const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
+  const problems = list.map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
+  const fields: Record<string, string> = {};
+  for (const p of list) fields[p.field] ??= `${p.reason.charAt(0).toUpperCase()}${p.reason.slice(1)}.`;
+  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems, fields };
+  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems, fields };
+  return { message: e.message, problems, fields };
 }
 
 /**
@@ -59,7 +65,7 @@ export class StaffPagesController {
   }
 
   /**
-   * One form: applied through TicketsService, then Post/Redirect/Get back to the ticket (or to the list when the
+   * One form: applied through TicketsService (DeadlineExtensionService for "extend"), then Post/Redirect/Get back to the ticket (or to the list when the
    * ticket left this user's sight). A refused one (400, 403, 409, 422) shows the ticket as it is now, with the reason
    * and the typed values kept.
    */

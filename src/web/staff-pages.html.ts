@@ -1,6 +1,6 @@
 import type { AuthUser } from '../auth/auth-user.js';
 import { displayName } from '../auth/auth-user.js';
-import { formatDateTimeVi } from '../common/vn-time.js';
+import { formatDateTimeVi, VIETNAM_OFFSET_MS } from '../common/vn-time.js';
 import { CSS, esc, type PageContext } from '../intake/public/pages.html.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../tickets/ticket-state.js';
 import { REJECT_REASONS, STATUSES, type Channel } from '../tickets/ticket.entity.js';
@@ -25,7 +25,7 @@ main{max-width:56rem}
 header .who{font-size:.9rem;opacity:.95}
 header form{display:inline;margin:0}
 button.link{background:none;border:0;padding:0;width:auto;color:#fff;font-weight:400;text-decoration:underline;font-size:.95rem}
-input[type=password],input[type=search]{width:100%;font:inherit;font-size:16px;padding:.6rem;border:1px solid #8a8f98;border-radius:6px;background:#fff}
+input[type=password],input[type=search],input[type=datetime-local]{width:100%;font:inherit;font-size:16px;padding:.6rem;border:1px solid #8a8f98;border-radius:6px;background:#fff}
 .check label{display:inline;font-weight:400}
 .check input{width:1.2rem;height:1.2rem;vertical-align:middle}
 .badge{display:inline-block;font-size:.8rem;font-weight:700;line-height:1.4;padding:.05rem .45rem;border-radius:4px;background:#e4e7eb;color:#1a1a1a;white-space:nowrap}
@@ -63,6 +63,8 @@ export const ROLE_LABELS: Record<Role, string> = {
 const when = (iso: string | Date | null | undefined) => (iso ? formatDateTimeVi(new Date(iso)) : '');
 const csrfInput = (csrf: string) => `<input type="hidden" name="${CSRF_FIELD}" value="${esc(csrf)}">`;
 const ticketHref = (code: string) => `/tickets/${encodeURIComponent(code)}`;
+/** An instant as the value of an `<input type="datetime-local">` in Viet Nam time: "2026-03-05T09:00". */
+const localInput = (iso: string | Date | null | undefined) => (iso ? new Date(new Date(iso).getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 16) : '');
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function staffLayout(ctx: PageContext, title: string, body: string, nav: NavModel | null): string {
@@ -227,8 +229,11 @@ export function eventLabel(e: EventItem): string {
 export interface TicketPageModel extends TicketPage {
   nav: NavModel;
   flash?: string;
-  /** After a refused form: the sentence, the reasons per field, and the form's values to fill it again. */
-  error?: { message: string; problems: string[]; action: PageAction; values: FormValues };
+  /**
+   * After a refused form: the sentence, the reasons (as a list, and per field to show next to it), and the form's
+   * values to fill it again.
+   */
+  error?: { message: string; problems: string[]; fields?: Record<string, string>; action: PageAction; values: FormValues };
 }
 
 const ACTION_TITLES: Record<PageAction, string> = {
@@ -239,6 +244,7 @@ const ACTION_TITLES: Record<PageAction, string> = {
   close: 'Kết thúc phản ánh',
   reject: 'Từ chối xử lý',
   reopen: 'Mở lại phản ánh',
+  extend: 'Gia hạn xử lý',
   comment: 'Ghi ý kiến',
 };
 
@@ -250,6 +256,7 @@ const ACTION_BUTTONS: Record<PageAction, string> = {
   close: 'Kết thúc',
   reject: 'Từ chối',
   reopen: 'Mở lại',
+  extend: 'Gia hạn',
   comment: 'Ghi ý kiến',
 };
 
@@ -260,9 +267,17 @@ function actionForms(m: TicketPageModel): string {
   const id = (action: PageAction, field: string) => `${action}-${field}`;
   const label = (action: PageAction, field: string, text: string, hint = '') =>
     `<label for="${id(action, field)}">${esc(text)}${hint ? ` <span class="hint">${esc(hint)}</span>` : ''}</label>`;
+  // the reason a refused form gives for this field, right under it and tied to it for screen readers
+  const problem = (action: PageAction, field: string) => (m.error?.action === action ? m.error.fields?.[field] : undefined);
+  const invalid = (action: PageAction, field: string) =>
+    (problem(action, field) ? ` aria-invalid="true" aria-describedby="${id(action, field)}-loi"` : '');
+  const fieldError = (action: PageAction, field: string) => {
+    const p = problem(action, field);
+    return p ? `\n<p class="error" id="${id(action, field)}-loi">${esc(p)}</p>` : '';
+  };
   const textarea = (action: PageAction, field: string, text: string, o: { required?: boolean; hint?: string; max: number; rows?: number }) =>
     `<div class="field">${label(action, field, text, o.hint)}
-<textarea id="${id(action, field)}" name="${field}" rows="${o.rows ?? 3}" maxlength="${o.max}"${o.required ? ' required' : ''}>${esc(kept(action, field))}</textarea></div>`;
+<textarea id="${id(action, field)}"${invalid(action, field)} name="${field}" rows="${o.rows ?? 3}" maxlength="${o.max}"${o.required ? ' required' : ''}>${esc(kept(action, field))}</textarea>${fieldError(action, field)}</div>`;
   const note = (action: PageAction) => textarea(action, 'note', 'Ghi chú', { hint: '(không bắt buộc)', max: 2000, rows: 2 });
 
   const inner: Record<PageAction, () => string> = {
@@ -292,6 +307,10 @@ ${note('assign')}`;
 ${note('reject')}`;
     },
     reopen: () => textarea('reopen', 'reason', 'Lý do mở lại', { required: true, max: 2000 }),
+    // prefilled with the current deadline, in Viet Nam time as the service reads a time without an offset
+    extend: () => `<div class="field">${label('extend', 'dueAt', 'Hạn xử lý mới', '(giờ Việt Nam)')}
+<input type="datetime-local" id="extend-dueAt" name="dueAt" value="${esc(m.error?.action === 'extend' ? kept('extend', 'dueAt') : localInput(t.dueAt))}" required${invalid('extend', 'dueAt')}>${fieldError('extend', 'dueAt')}</div>
+${textarea('extend', 'reason', 'Lý do gia hạn', { required: true, max: 2000 })}`,
     comment: () => `${textarea('comment', 'text', 'Nội dung ý kiến', { required: true, max: 5000 })}
 <div class="field check"><input type="checkbox" id="comment-public" name="public" value="on"${kept('comment', 'public') === 'on' ? ' checked' : ''}> <label for="comment-public">Thông báo cho người dân (hiện trên trang tra cứu); để trống là ý kiến nội bộ</label></div>`,
   };
@@ -305,7 +324,7 @@ ${inner[action]()}
 <button type="submit">${esc(button)}</button>
 </form>`;
   };
-  return [...m.actions, 'comment' as const].map(form).join('\n');
+  return [...m.actions, ...(m.canExtend ? ['extend' as const] : []), 'comment' as const].map(form).join('\n');
 }
 
 function deadlineText(m: TicketPageModel): string {
@@ -411,6 +430,7 @@ export function flashFor(action: string, code?: string): string | undefined {
     close: 'Đã kết thúc phản ánh.',
     reject: 'Đã từ chối phản ánh.',
     reopen: 'Đã mở lại phản ánh.',
+    extend: 'Đã gia hạn xử lý phản ánh.',
     comment: 'Đã ghi ý kiến.',
   };
   return done[action as PageAction];

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
 import { Category } from '../directory/category.entity.js';
 import { DirectoryService } from '../directory/directory.service.js';
+import { DeadlineExtensionService } from '../sla/deadline-extension.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../tickets/ticket-state.js';
@@ -16,6 +17,9 @@ export type TicketDetail = Awaited<ReturnType<TicketsService['get']>>;
 export type TicketList = Awaited<ReturnType<TicketsService['list']>>;
 export type OverdueList = Awaited<ReturnType<OverdueService['overdueAt']>>;
 export type UnitChoice = Awaited<ReturnType<DirectoryService['listUnits']>>[number];
+
+/** Roles that may extend the deadline of an open ticket (as DeadlineExtensionService.extend checks). */
+export const EXTEND_ROLES: readonly AuthUser['role'][] = ['coordinator', 'admin'];
 
 /** Roles that see the per-unit overdue list. */
 export const OVERDUE_PAGE_ROLES: readonly AuthUser['role'][] = ['leader', 'coordinator', 'admin'];
@@ -39,6 +43,8 @@ export interface TicketPage {
    */
   minutesLeft: number | null;
   actions: TicketAction[];
+  /** Whether the deadline extension form is shown: coordinators and admins, on open tickets. */
+  canExtend: boolean;
   /** Active units, for the assignment form (only when the user may assign). */
   units: UnitChoice[];
 }
@@ -54,6 +60,7 @@ export class StaffPagesService {
     private readonly directory: DirectoryService,
     private readonly overdue: OverdueService,
     private readonly deadlines: DeadlineService,
+    private readonly extensions: DeadlineExtensionService,
     private readonly clock: Clock,
     private readonly ds: DataSource,
   ) {}
@@ -77,16 +84,20 @@ export class StaffPagesService {
       deadlineMode,
       minutesLeft,
       actions,
+      canExtend: open && EXTEND_ROLES.includes(user.role),
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],
     };
   }
 
   /**
-   * Applies a form: a lifecycle action (TicketsService.act) or a comment. Answers the ticket's code and whether this
+   * Applies a form: a lifecycle action (TicketsService.act), a deadline extension (DeadlineExtensionService.extend)
+   * or a comment. Answers the ticket's code and whether this
    * user may still read it (a unit returning a ticket to the coordinators no longer can).
    */
   async submit(user: AuthUser, code: string, s: ActionSubmission): Promise<{ code: string; stillVisible: boolean }> {
-    const after = s.action === 'comment' ? await this.tickets.comment(user, code, s.dto) : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
+    const after = s.action === 'comment' ? await this.tickets.comment(user, code, s.dto)
+      : s.action === 'extend' ? await this.extensions.extend(user, code, s.dto)
+        : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
     try {
       await this.tickets.get(user, after.code);
       return { code: after.code, stillVisible: true };
