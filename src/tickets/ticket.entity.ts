@@ -17,7 +17,8 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 @Entity('tickets')
 @Index('idx_tickets_unit_status', ['assignedUnitCode', 'status'])
 @Index('idx_tickets_status_due', ['status', 'dueAt'])
-@Index('idx_tickets_status_warn', ['status', 'warnAt'])
+// the likely-duplicate search: the same commune and category, most recent first
+@Index('idx_tickets_area_category_received', ['areaCode', 'categoryCode', 'receivedAt'])
 export class Ticket {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -79,10 +80,13 @@ export class Ticket {
   @Column({ type: 'timestamptz' })
   receivedAt: Date;
 
+  /** Also the overdue sweep's work list: a partial index of the open tickets not yet flagged for this deadline. */
+  @Index('idx_tickets_overdue_watch', { synchronize: false })
   @Column({ type: 'timestamptz', nullable: true })
   dueAt: Date | null;
 
   /** When the "due soon" warning falls due (a share of the allowed time has passed). */
+  @Index('idx_tickets_due_soon_watch', { synchronize: false })
   @Column({ type: 'timestamptz', nullable: true })
   warnAt: Date | null;
 
