@@ -14,6 +14,7 @@ import { ChatChannelsModule } from './intake/chat/chat.module.js';
 import { MailIntakeModule } from './intake/mail/mail.module.js';
 import { PublicIntakeModule } from './intake/public/public.module.js';
 import { ReportsModule } from './reports/reports.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
 import { WebModule } from './web/web.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         NotificationsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         SlaModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         ReportsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
+        SchedulerModule,
         AuthModule,
         DirectoryModule,
         TicketsModule,

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { DeliveryService } from './delivery.service.js';
 import { MailSender } from './mail.sender.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -14,7 +15,7 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: OUTBOX_QUEUE })],
+      imports: [BullModule.registerQueue({ name: OUTBOX_QUEUE }), SchedulerModule],
       controllers: [NotificationsController],
       providers: [OutboxService, MailSender, DeliveryService, RecipientListsService, ...(opts.workers ? [OutboxProcessor, OutboxScheduler] : [])],
       exports: [OutboxService, DeliveryService, RecipientListsService, MailSender],

@@ -30,6 +30,9 @@ export interface OutboxEntry {
 /** A message taking longer than this in "sending" is considered abandoned (crash) and is tried again. */
 const ABANDONED_MS = 5 * 60_000;
 
+/** Rows per INSERT (8 parameters a row: far below PostgreSQL's 65,535). */
+export const OUTBOX_BATCH = 1000;
+
 /**
  * The outbox: messages are written in the transaction of their cause and delivered afterwards through the queue.
  * A crash or a Redis outage only delays delivery: the relay finds every pending row again. A row is claimed before
@@ -46,19 +49,25 @@ export class OutboxService {
     @InjectQueue(OUTBOX_QUEUE) private readonly queue: Queue,
   ) {}
 
-  /** Writes messages with the caller's transaction; returns how many were new. */
+  /**
+   * Writes messages with the caller's transaction; returns how many were new. Written in batches of OUTBOX_BATCH
+   * rows: one INSERT takes at most 65,535 parameters, and a sweep may write tens of thousands of notices.
+   */
   async add(m: EntityManager, entries: OutboxEntry[]): Promise<number> {
-    if (!entries.length) return 0;
     const now = this.clock.now();
-    const res = await m.createQueryBuilder().insert().into(OutboxMessage)
-      .values(entries.map((e) => ({
-        channel: e.channel, dedupeKey: e.dedupeKey, payload: e.payload as never, ticketId: e.ticketId ?? null,
-        availableAt: e.availableAt ?? now, createdAt: now, status: 'pending' as const, attempts: 0,
-      })))
-      .orIgnore()
-      .returning(['id'])
-      .execute();
-    return res.raw.length;
+    let added = 0;
+    for (let i = 0; i < entries.length; i += OUTBOX_BATCH) {
+      const res = await m.createQueryBuilder().insert().into(OutboxMessage)
+        .values(entries.slice(i, i + OUTBOX_BATCH).map((e) => ({
+          channel: e.channel, dedupeKey: e.dedupeKey, payload: e.payload as never, ticketId: e.ticketId ?? null,
+          availableAt: e.availableAt ?? now, createdAt: now, status: 'pending' as const, attempts: 0,
+        })))
+        .orIgnore()
+        .returning(['id'])
+        .execute();
+      added += res.raw.length;
+    }
+    return added;
   }
 
   /** Finds due messages (and abandoned ones) and queues their delivery. Safe to run anywhere, any number of times. */

@@ -2,17 +2,18 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { ensureRepeatable } from '../notifications/outbox.processor.js';
+import { JobHealthService, REPEATING_JOB_OPTIONS } from '../scheduler/job-health.service.js';
 import { ReportMailerService } from './report-mailer.service.js';
 
 export const REPORTS_QUEUE = 'reports';
 
 @Processor(REPORTS_QUEUE)
 export class ReportsProcessor {
-  constructor(private readonly mailer: ReportMailerService) {}
+  constructor(private readonly mailer: ReportMailerService, private readonly jobs: JobHealthService) {}
 
   @Process('tick')
   tick() {
-    return this.mailer.tick();
+    return this.jobs.run('report-mail', () => this.mailer.tick());
   }
 }
 
@@ -23,6 +24,6 @@ export class ReportsScheduler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await ensureRepeatable(this.queue, 'tick', 60_000);
-    await this.queue.add('tick', {}, { removeOnComplete: true, removeOnFail: true });
+    await this.queue.add('tick', {}, REPEATING_JOB_OPTIONS);
   }
 }

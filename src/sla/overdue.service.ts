@@ -18,6 +18,15 @@ interface FlaggedRow {
   assigned_unit_code: string | null; category_name: string | null; emails: string[] | null;
 }
 
+/** Tickets flagged (or warned) per transaction: bounded statements and memory however many fall due at once. */
+export const SWEEP_BATCH = 1000;
+
+/** Tickets listed in one unit's morning digest (the oldest); the digest says how many there are in all. */
+export const DIGEST_MAX_TICKETS = 200;
+
+/** The open statuses as SQL literals: the sweeps' partial indexes are matched only by a literal predicate. */
+const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+
 /** Subtree of a leader's unit, as SQL over units (used to narrow the overdue list). */
 const SUBTREE = `SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM units WHERE code = $2::varchar
   UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent_code = sub.code) SELECT code FROM sub) s`;
@@ -40,13 +49,28 @@ export class OverdueService {
     private readonly lists: RecipientListsService,
   ) {}
 
-  /** One scheduler tick. Every step is idempotent, so ticks may overlap or repeat. */
+  /**
+   * One scheduler tick. Every step is idempotent, so ticks may overlap or repeat. The steps are independent: one
+   * that fails does not keep the others from running; the tick then fails with every step's error, so that the job
+   * is logged, retried and shown by /health.
+   */
   async tick(): Promise<{ overdue: number; warned: number; digests: number }> {
     const now = this.clock.now();
-    const overdue = await this.sweepOverdue(now);
-    const warned = await this.sweepDueSoon(now);
-    const digests = await this.morningDigest(now);
+    const errors: string[] = [];
+    const step = async (name: string, run: () => Promise<number>): Promise<number> => {
+      try {
+        return await run();
+      } catch (e) {
+        this.logger.error(`${name} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+        errors.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
+        return 0;
+      }
+    };
+    const overdue = await step('overdue sweep', () => this.sweepOverdue(now));
+    const warned = await step('due-soon sweep', () => this.sweepDueSoon(now));
+    const digests = await step('morning digest', () => this.morningDigest(now));
     if (overdue || warned || digests) this.logger.log(`flagged ${overdue} overdue, warned ${warned}, ${digests} digest(s)`);
+    if (errors.length) throw new Error(errors.join('; '));
     return { overdue, warned, digests };
   }
 
@@ -55,16 +79,42 @@ export class OverdueService {
     return this.settings.MAIL_ONLY_IN_WORKING_TIME ? this.calendars.current().nextWorkingStart(now) : now;
   }
 
-  /** Flags every open ticket past its deadline, in one statement; writes one "overdue" event each, and the notices. */
-  async sweepOverdue(now: Date = this.clock.now()): Promise<number> {
-    return this.ds.transaction(async (m) => {
+  /**
+   * Runs `batch` in transactions of its own until it returns fewer than SWEEP_BATCH rows, so that any number of
+   * tickets falling due at once is flagged in bounded statements and bounded memory, and what is done is committed
+   * as it goes. Rows are taken with SKIP LOCKED: two sweeps at once share the work, and a ticket held by a user's
+   * change is taken at the next tick.
+   */
+  private async inBatches(batch: (m: EntityManager) => Promise<number>): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.ds.transaction(batch);
+      total += n;
+      if (n < SWEEP_BATCH) return total;
+    }
+  }
+
+  /**
+   * Flags every open ticket past its deadline, once per ticket and deadline, and writes one "overdue" event and one
+   * notice each. New work is found through the partial index idx_tickets_overdue_watch (open tickets not flagged for
+   * their deadline): when nothing is new, the sweep reads a few index pages whatever the size of the table.
+   */
+  sweepOverdue(now: Date = this.clock.now()): Promise<number> {
+    return this.inBatches(async (m) => {
       const rows: FlaggedRow[] = await m.query(
         // it became overdue at its deadline, or, when it was reopened after the deadline, at the reopening (it was
-        // not open, so not overdue, in between); GREATEST ignores the NULL of a ticket never reopened
-        `WITH flagged AS (
-           UPDATE tickets SET overdue_for_due_at = due_at,
+        // not open, so not overdue, in between); GREATEST ignores the NULL of a ticket never reopened. A ticket
+        // flagged overdue needs no due-soon warning for that deadline any more: it leaves that sweep's index too.
+        `WITH due AS (
+           SELECT id FROM tickets
+            WHERE status IN (${OPEN_SQL}) AND overdue_for_due_at IS DISTINCT FROM due_at AND due_at < $1
+            ORDER BY due_at
+            LIMIT $2
+              FOR UPDATE SKIP LOCKED),
+         flagged AS (
+           UPDATE tickets SET overdue_for_due_at = due_at, warned_for_due_at = due_at,
                   overdue_at = GREATEST(due_at, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'reopened'))
-            WHERE status = ANY($2) AND due_at < $1 AND overdue_for_due_at IS DISTINCT FROM due_at
+            WHERE id IN (SELECT id FROM due)
            RETURNING id, code, content, due_at, overdue_at, received_at, assigned_unit_code, category_code),
          ev AS (
            INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)
@@ -73,7 +123,7 @@ export class OverdueService {
              FROM flagged)
          SELECT f.id, f.code, f.content, f.due_at, f.received_at, f.assigned_unit_code, c.name AS category_name, u.emails
            FROM flagged f LEFT JOIN units u ON u.code = f.assigned_unit_code LEFT JOIN categories c ON c.code = f.category_code`,
-        [now, OPEN_STATUSES],
+        [now, SWEEP_BATCH],
       );
       // a due-soon warning still waiting for working time would now arrive after (or with) the overdue notice
       if (rows.length) {
@@ -93,17 +143,26 @@ export class OverdueService {
     });
   }
 
-  /** Warns the unit once per ticket and deadline when DUE_SOON_PERCENT of the allowed time has passed. */
-  async sweepDueSoon(now: Date = this.clock.now()): Promise<number> {
-    return this.ds.transaction(async (m) => {
+  /**
+   * Warns the unit once per ticket and deadline when DUE_SOON_PERCENT of the allowed time has passed; new work is
+   * found through the partial index idx_tickets_due_soon_watch.
+   */
+  sweepDueSoon(now: Date = this.clock.now()): Promise<number> {
+    return this.inBatches(async (m) => {
       const rows: FlaggedRow[] = await m.query(
-        `WITH warned AS (
+        `WITH due AS (
+           SELECT id FROM tickets
+            WHERE status IN (${OPEN_SQL}) AND warned_for_due_at IS DISTINCT FROM due_at AND warn_at <= $1 AND due_at > $1
+            ORDER BY warn_at
+            LIMIT $2
+              FOR UPDATE SKIP LOCKED),
+         warned AS (
            UPDATE tickets SET warned_for_due_at = due_at
-            WHERE status = ANY($2) AND warn_at <= $1 AND due_at > $1 AND warned_for_due_at IS DISTINCT FROM due_at
+            WHERE id IN (SELECT id FROM due)
            RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code)
          SELECT w.id, w.code, w.content, w.due_at, w.received_at, w.assigned_unit_code, c.name AS category_name, u.emails
            FROM warned w LEFT JOIN units u ON u.code = w.assigned_unit_code LEFT JOIN categories c ON c.code = w.category_code`,
-        [now, OPEN_STATUSES],
+        [now, SWEEP_BATCH],
       );
       await this.notify(m, rows, now, (r, ticket, coordinators) => {
         const to = r.emails?.length ? r.emails : coordinators;
@@ -120,23 +179,29 @@ export class OverdueService {
     if (now < atLocalTime(today, this.settings.DIGEST_TIME)) return 0;
     return this.ds.transaction(async (m) => {
       if (!(await claimRun(m, 'morning-digest', today, now))) return 0;
-      const rows: FlaggedRow[] = await m.query(
-        `SELECT t.id, t.code, t.content, t.due_at, t.received_at, t.assigned_unit_code, c.name AS category_name, u.emails
-           FROM tickets t JOIN units u ON u.code = t.assigned_unit_code LEFT JOIN categories c ON c.code = t.category_code
-          WHERE t.status = ANY($2) AND t.due_at < $1 AND cardinality(u.emails) > 0
-          ORDER BY t.assigned_unit_code, t.due_at, t.code`,
-        [now, OPEN_STATUSES],
+      // one pass over the overdue tickets; each unit's digest lists its DIGEST_MAX_TICKETS oldest and says how many
+      // there are in all, so a unit with thousands late gets a mail one can read (and memory stays bounded)
+      const rows: Array<FlaggedRow & { unit_total: number }> = await m.query(
+        `SELECT * FROM (
+           SELECT t.id, t.code, t.content, t.due_at, t.received_at, t.assigned_unit_code, c.name AS category_name, u.emails,
+                  count(*) OVER (PARTITION BY t.assigned_unit_code)::int AS unit_total,
+                  row_number() OVER (PARTITION BY t.assigned_unit_code ORDER BY t.due_at, t.code) AS rn
+             FROM tickets t JOIN units u ON u.code = t.assigned_unit_code LEFT JOIN categories c ON c.code = t.category_code
+            WHERE t.status IN (${OPEN_SQL}) AND t.due_at < $1 AND cardinality(u.emails) > 0) d
+          WHERE d.rn <= $2
+          ORDER BY d.assigned_unit_code, d.due_at, d.code`,
+        [now, DIGEST_MAX_TICKETS],
       );
       const tickets = await this.noticeTickets(m, rows);
-      const byUnit = new Map<string, { emails: string[]; tickets: NoticeTicket[] }>();
+      const byUnit = new Map<string, { emails: string[]; total: number; tickets: NoticeTicket[] }>();
       rows.forEach((r, i) => {
-        const entry = byUnit.get(r.assigned_unit_code!) ?? { emails: r.emails ?? [], tickets: [] };
+        const entry = byUnit.get(r.assigned_unit_code!) ?? { emails: r.emails ?? [], total: r.unit_total, tickets: [] };
         entry.tickets.push(tickets[i]);
         byUnit.set(r.assigned_unit_code!, entry);
       });
       const entries: OutboxEntry[] = [...byUnit.entries()].map(([unit, e]) => ({
         channel: 'email', dedupeKey: `digest:${unit}:${today}`,
-        payload: digestMail(e.emails, e.tickets[0].unitName ?? unit, now, e.tickets, now, this.settings.PUBLIC_URL) as never,
+        payload: digestMail(e.emails, e.tickets[0].unitName ?? unit, now, e.tickets, now, this.settings.PUBLIC_URL, e.total) as never,
         availableAt: this.mailTime(now),
       }));
       await this.outbox.add(m, entries);

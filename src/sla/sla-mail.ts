@@ -44,7 +44,8 @@ export function overdueMail(to: string[], cc: string[], t: NoticeTicket, publicU
   };
 }
 
-export function digestMail(to: string[], unitName: string, day: Date, tickets: NoticeTicket[], now: Date, publicUrl: string): EmailPayload {
+/** `total`: how many the unit has late in all, when `tickets` lists only the oldest of them. */
+export function digestMail(to: string[], unitName: string, day: Date, tickets: NoticeTicket[], now: Date, publicUrl: string, total = tickets.length): EmailPayload {
   // "trễ 23 giờ" within the first day, "trễ 3 ngày" after
   const late = (t: NoticeTicket) => {
     const hours = Math.max(0, Math.floor((now.getTime() - t.dueAt.getTime()) / 3_600_000));
@@ -54,11 +55,13 @@ export function digestMail(to: string[], unitName: string, day: Date, tickets: N
     `${i + 1}. ${t.code} — hạn ${formatDateTimeVi(t.dueAt)} (trễ ${late(t)}) — ${t.categoryName ?? 'chưa phân loại'}\n   ${excerpt(t.content, 160)}\n   ${link(publicUrl, t.code)}`);
   const rows = tickets.map((t) =>
     `<tr><td><a href="${escapeHtml(link(publicUrl, t.code))}">${escapeHtml(t.code)}</a></td><td>${escapeHtml(formatDateTimeVi(t.dueAt))}</td><td>${late(t)}</td><td>${escapeHtml(t.categoryName ?? 'chưa phân loại')}</td><td>${escapeHtml(excerpt(t.content, 160))}</td></tr>`);
+  const listLink = `${publicUrl.replace(/\/$/, '')}/tre-han`;
+  const shown = total > tickets.length ? `; dưới đây là ${tickets.length} phản ánh trễ lâu nhất, danh sách đầy đủ tại ${listLink}` : '';
   return {
     to,
-    subject: `[Tổng đài 1022] ${unitName}: ${tickets.length} phản ánh trễ hạn ngày ${formatDateVi(day)}`,
-    text: `Kính gửi ${unitName},\n\nĐơn vị đang có ${tickets.length} phản ánh trễ hạn xử lý (xếp từ cũ nhất):\n\n${lines.join('\n')}\n\nĐề nghị đơn vị khẩn trương xử lý.\n\nTổng đài 1022\n`,
-    html: `<p>Kính gửi ${escapeHtml(unitName)},</p><p>Đơn vị đang có <b>${tickets.length}</b> phản ánh trễ hạn xử lý (xếp từ cũ nhất):</p>`
+    subject: `[Tổng đài 1022] ${unitName}: ${total} phản ánh trễ hạn ngày ${formatDateVi(day)}`,
+    text: `Kính gửi ${unitName},\n\nĐơn vị đang có ${total} phản ánh trễ hạn xử lý (xếp từ cũ nhất)${shown}:\n\n${lines.join('\n')}\n\nĐề nghị đơn vị khẩn trương xử lý.\n\nTổng đài 1022\n`,
+    html: `<p>Kính gửi ${escapeHtml(unitName)},</p><p>Đơn vị đang có <b>${total}</b> phản ánh trễ hạn xử lý (xếp từ cũ nhất)${escapeHtml(shown)}:</p>`
       + `<table border="1" cellpadding="4" cellspacing="0"><thead><tr><th>Mã phản ánh</th><th>Hạn xử lý</th><th>Trễ</th><th>Lĩnh vực</th><th>Nội dung</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
       + `<p>Đề nghị đơn vị khẩn trương xử lý.</p><p>Tổng đài 1022</p>`,
   };

@@ -1,5 +1,6 @@
 import { BullModule } from '@nestjs/bull';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { CalendarService } from './calendar.service.js';
 import { DeadlineExtensionService } from './deadline-extension.service.js';
 import { DeadlineService } from './deadline.service.js';
@@ -14,7 +15,7 @@ export class SlaModule {
     return {
       module: SlaModule,
       global: true,
-      imports: [BullModule.registerQueue({ name: SLA_QUEUE })],
+      imports: [BullModule.registerQueue({ name: SLA_QUEUE }), SchedulerModule],
       controllers: [SlaController],
       providers: [CalendarService, DeadlineService, OverdueService, DeadlineExtensionService, ...(opts.workers ? [SlaProcessor, SlaScheduler] : [])],
       exports: [CalendarService, DeadlineService, OverdueService, DeadlineExtensionService],
