@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
  * The deadline watch at scale and under failure (issue 8): any number of tickets falling due at once is flagged,
@@ -85,6 +85,40 @@ describe('the deadline watch at scale', () => {
     const [{ n }] = await t.ds.query(`SELECT count(*)::int AS n FROM ticket_events WHERE type = 'overdue'`);
     expect(n).toBe(20_000);
   }, 180_000);
+
+  it('lists them a page at a time, with exact counts, in the API and on the staff page', async () => {
+    const coord = await t.userToken('coordinator');
+    const first = (await t.http().get('/api/overdue').set(bearer(coord)).expect(200)).body;
+    expect(first).toMatchObject({ total: 20_000, page: 1, pageSize: 50 });
+    expect(first.units).toHaveLength(1);
+    expect(first.units[0]).toMatchObject({ unit: { code: 'UB-29401' }, count: 20_000 });
+    expect(first.units[0].tickets).toHaveLength(50);
+    // one unit's third page of 200, following on from the second in the same order (deadline, then code)
+    const p2 = (await t.http().get('/api/overdue?unit=UB-29401&page=2&pageSize=200').set(bearer(coord)).expect(200)).body;
+    const p3 = (await t.http().get('/api/overdue?unit=UB-29401&page=3&pageSize=200').set(bearer(coord)).expect(200)).body;
+    const codes = [...p2.units[0].tickets, ...p3.units[0].tickets].map((x: { code: string }) => x.code);
+    expect(codes).toHaveLength(400);
+    expect(new Set(codes).size).toBe(400);
+    expect([...codes].sort()).toEqual(codes);
+    expect(p3.units[0].count).toBe(20_000);
+    await t.http().get('/api/overdue?pageSize=201').set(bearer(coord)).expect(400);
+    await t.http().get('/api/overdue?page=0').set(bearer(coord)).expect(400);
+    const none = (await t.http().get('/api/overdue?unit=none').set(bearer(coord)).expect(200)).body;
+    expect(none).toMatchObject({ total: 0, units: [] });
+
+    await t.userToken('coordinator', null, 'dieuphoi.trehan');
+    const login = await t.http().post('/dang-nhap').type('form').send({ username: 'dieuphoi.trehan', password: TEST_PASSWORD });
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const page = await t.http().get('/tre-han').set('Cookie', cookie).expect(200);
+    expect(page.text.match(/<li class="late">/g)).toHaveLength(50);
+    expect(page.text).toContain('Xem tiếp 19950 phản ánh trễ hạn khác của đơn vị');
+    expect(page.text).toContain('href="/tre-han?don-vi=UB-29401&amp;trang=2"');
+    const next = await t.http().get('/tre-han?don-vi=UB-29401&trang=2').set('Cookie', cookie).expect(200);
+    expect(next.text.match(/<li class="late">/g)).toHaveLength(50);
+    expect(next.text).toContain('Trang 2/400');
+    expect(next.text).toContain('id="trang-sau"');
+    for (const bad of ['?trang=abc', '?trang=-1', '?don-vi=' + 'X'.repeat(200)]) await t.http().get(`/tre-han${bad}`).set('Cookie', cookie).expect(200);
+  }, 60_000);
 
   it('finds new work through the partial index, not by reading the table', async () => {
     const plan: Array<{ 'QUERY PLAN': string }> = await t.ds.query(

@@ -24,6 +24,13 @@ export const SWEEP_BATCH = 1000;
 /** Tickets listed in one unit's morning digest (the oldest); the digest says how many there are in all. */
 export const DIGEST_MAX_TICKETS = 200;
 
+/** Tickets of one unit in one page of the overdue list. */
+export const OVERDUE_PAGE_SIZE = 50;
+
+export interface OverdueListTicket {
+  code: string; status: string; categoryCode: string | null; receivedAt: string; dueAt: string; daysLate: number;
+}
+
 /** The open statuses as SQL literals: the sweeps' partial indexes are matched only by a literal predicate. */
 const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -239,40 +246,52 @@ export class OverdueService {
   }
 
   /**
-   * Every unit with at least one ticket open and past its deadline at `at`, with the tickets. Reconstructed from
-   * the events (status, unit and deadline in force at that instant), so a past instant gives the same answer later.
-   * A leader bound to a unit sees that unit's subtree.
+   * Every unit with at least one ticket open and past its deadline at `at`, with how many, and one page of its
+   * tickets (oldest deadline first; `pageSize` a page, `page` 1 by default), or only the unit `unit` ('' for the
+   * tickets with no unit). Reconstructed from the ticket history (status, unit and deadline in force at that
+   * instant), so a past instant gives the same answer later. A leader bound to a unit sees that unit's subtree.
+   * The counts are exact; only one page of tickets per unit leaves the database, whatever the number late.
    */
-  async overdueAt(at: Date, user?: AuthUser) {
+  async overdueAt(at: Date, user?: AuthUser, opts: { unit?: string; page?: number; pageSize?: number } = {}) {
     const scoped = user?.role === 'leader' && user.unitCode;
-    const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string }> =
+    const page = opts.page ?? 1;
+    const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
+    const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string; unit_count: number; in_page: boolean }> =
       await this.ds.query(
-        `WITH state AS (${stateAtSql('$1')})
-         SELECT s.unit_code, t.code, t.received_at, s.due_at, t.category_code, s.status
-           FROM state s JOIN tickets t ON t.id = s.ticket_id
-          WHERE s.status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
-            AND ($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))
-          ORDER BY s.due_at, t.code`,
-        [at, scoped ? user.unitCode : null, OPEN_STATUSES],
+        `WITH state AS (${stateAtSql('$1')}),
+         late AS (
+           SELECT s.unit_code, t.code, t.received_at, s.due_at, t.category_code, s.status,
+                  row_number() OVER (PARTITION BY s.unit_code ORDER BY s.due_at, t.code) AS rn,
+                  count(*) OVER (PARTITION BY s.unit_code)::int AS unit_count
+             FROM state s JOIN tickets t ON t.id = s.ticket_id
+            WHERE s.status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
+              AND ($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))
+              AND ($4::varchar IS NULL OR coalesce(s.unit_code, '') = $4))
+         SELECT unit_code, code, received_at, due_at, category_code, status, unit_count, (rn > $5 AND rn <= $6) AS in_page
+           FROM late
+          WHERE (rn > $5 AND rn <= $6) OR rn = 1
+          ORDER BY unit_code, rn`,
+        [at, scoped ? user.unitCode : null, OPEN_STATUSES, opts.unit ?? null, (page - 1) * pageSize, page * pageSize],
       );
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
-    const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: unknown[] }>();
+    const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: OverdueListTicket[] }>();
     for (const r of rows) {
       const key = r.unit_code ?? '';
       const u = r.unit_code ? units.get(r.unit_code) : undefined;
       const g = groups.get(key) ?? {
         unit: r.unit_code ? { code: r.unit_code, name: u?.displayName ?? r.unit_code, level: u?.level ?? '' } : null,
-        count: 0, tickets: [],
+        count: r.unit_count, tickets: [],
       };
-      g.count++;
-      g.tickets.push({
-        code: r.code, status: r.status, categoryCode: r.category_code,
-        receivedAt: new Date(r.received_at).toISOString(), dueAt: new Date(r.due_at).toISOString(),
-        daysLate: Math.floor((at.getTime() - new Date(r.due_at).getTime()) / 86_400_000),
-      });
+      if (r.in_page) {
+        g.tickets.push({
+          code: r.code, status: r.status, categoryCode: r.category_code,
+          receivedAt: new Date(r.received_at).toISOString(), dueAt: new Date(r.due_at).toISOString(),
+          daysLate: Math.floor((at.getTime() - new Date(r.due_at).getTime()) / 86_400_000),
+        });
+      }
       groups.set(key, g);
     }
     const list = [...groups.values()].sort((a, b) => b.count - a.count || (a.unit?.name ?? '').localeCompare(b.unit?.name ?? '', 'vi'));
-    return { at: at.toISOString(), total: rows.length, units: list };
+    return { at: at.toISOString(), total: list.reduce((n, g) => n + g.count, 0), page, pageSize, units: list };
   }
 }

@@ -41,12 +41,15 @@ export class SlaController {
 
   /**
    * The per-unit overdue list at any instant (default: now). `at` without an offset is Viet Nam time; a bare date is
-   * the end of that day in Viet Nam (24:00), i.e. "overdue on 12/01/2022" as that day ended.
+   * the end of that day in Viet Nam (24:00), i.e. "overdue on 12/01/2022" as that day ended. Each unit lists one
+   * page of its tickets (`page`, `pageSize`); `unit` narrows the list to one unit, to page through its tickets.
    */
   @Get('overdue')
   @Roles('admin', 'coordinator', 'leader')
   overdueList(@Query() q: OverdueQueryDto, @CurrentUser() user: AuthUser) {
-    return this.overdue.overdueAt(q.at ? parseTimeBound(q.at, 'to')! : this.clock.now(), user);
+    return this.overdue.overdueAt(q.at ? parseTimeBound(q.at, 'to')! : this.clock.now(), user, {
+      unit: q.unit === 'none' ? '' : q.unit, page: q.page, pageSize: q.pageSize,
+    });
   }
 
   @Get('tickets/:code/deadline')

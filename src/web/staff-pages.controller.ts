@@ -90,8 +90,11 @@ export class StaffPagesController {
 
   /** Leaders, coordinators and admins: every unit with tickets past their deadline now (a leader's subtree only). */
   @Get('tre-han')
-  async overdue(@CurrentSession() s: StaffSession, @Res() res: Response): Promise<void> {
-    const list = await this.pages.overdueNow(s.user);
-    sendPage(res, this.settings, 200, (ctx) => overduePage(ctx, nav(s), list));
+  async overdue(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    // one unit's tickets, a page at a time (?don-vi=UB-29401&trang=2); a bad page number is the first page
+    const unit = formValue(query, 'don-vi').slice(0, 32);
+    const page = Number(formValue(query, 'trang'));
+    const list = await this.pages.overdueNow(s.user, { unit: unit || undefined, page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1 });
+    sendPage(res, this.settings, 200, (ctx) => overduePage(ctx, nav(s), list, unit || undefined));
   }
 }

@@ -400,21 +400,44 @@ ${events}
 
 // ——— overdue, per unit ———
 
-export function overduePage(ctx: PageContext, nav: NavModel, list: OverdueList): string {
+/** `unit`: the list narrowed to that unit (?don-vi=), paged through with a pager. */
+export function overduePage(ctx: PageContext, nav: NavModel, list: OverdueList, unit?: string): string {
+  const unitHref = (code: string, page: number) => `/tre-han?don-vi=${encodeURIComponent(code || 'none')}&trang=${page}`;
+  const single = unit !== undefined && list.units.length === 1 ? list.units[0] : null;
   const sections = list.units.map((g) => {
-    const items = (g.tickets as Array<{ code: string; status: string; receivedAt: string; dueAt: string; daysLate: number }>).map((tk) =>
+    const items = g.tickets.map((tk) =>
       `<li class="late"><a class="tcode" href="${ticketHref(tk.code)}">${esc(tk.code)}</a> <span class="badge">${esc(STATUS_LABELS[tk.status as keyof typeof STATUS_LABELS] ?? tk.status)}</span>
 <div class="meta">Tiếp nhận ${esc(when(tk.receivedAt))} · Hạn ${esc(when(tk.dueAt))} · ${tk.daysLate >= 1 ? `trễ ${tk.daysLate} ngày` : 'trễ dưới 1 ngày'}</div></li>`).join('\n');
-    return `<section class="card unit" data-unit="${esc(g.unit?.code ?? '')}">
+    // a unit with more late tickets than a page shows its oldest and a link to page through the rest
+    const code = g.unit?.code ?? '';
+    const first = (list.page - 1) * list.pageSize;
+    const more = !single && g.count > first + g.tickets.length
+      ? `<p class="more"><a href="${esc(unitHref(code, list.page + 1))}">Xem tiếp ${g.count - first - g.tickets.length} phản ánh trễ hạn khác của đơn vị</a></p>` : '';
+    return `<section class="card unit" data-unit="${esc(code)}">
 <h2>${g.unit ? esc(g.unit.name) : 'Chưa phân công đơn vị'} <span class="badge late">${g.count}</span></h2>
 <ul class="tickets">
 ${items}
 </ul>
-</section>`;
+${more}</section>`;
   }).join('\n');
+  let pager = '';
+  if (unit !== undefined) {
+    pager = '<p><a href="/tre-han">← Tất cả đơn vị</a></p>';
+  }
+  if (single) {
+    const pages = Math.max(1, Math.ceil(single.count / list.pageSize));
+    const code = single.unit?.code ?? '';
+    pager = `<nav class="pager" aria-label="Phân trang">
+<span>${list.page > 1 ? `<a href="${esc(unitHref(code, Math.min(list.page - 1, pages)))}" rel="prev" id="trang-truoc">← Trang trước</a>` : ''}</span>
+<span id="so-trang">Trang ${list.page}/${pages}</span>
+<span>${list.page < pages ? `<a href="${esc(unitHref(code, list.page + 1))}" rel="next" id="trang-sau">Trang sau →</a>` : ''}</span>
+</nav>
+<p><a href="/tre-han">← Tất cả đơn vị</a></p>`;
+  }
   const body = `<h1>Phản ánh trễ hạn theo đơn vị</h1>
 <p id="tong-so">Tính đến ${esc(when(list.at))}: ${list.total ? `${list.total} phản ánh trễ hạn ở ${list.units.length} đơn vị.` : 'không có phản ánh nào trễ hạn.'}</p>
-${sections}`;
+${sections}
+${pager}`;
   return staffLayout(ctx, 'Phản ánh trễ hạn', body, nav);
 }
 

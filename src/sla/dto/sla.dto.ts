@@ -25,6 +25,18 @@ export class OverdueQueryDto {
   })
   @IsOptional() @IsTimeBound('to')
   at?: string;
+
+  @ApiPropertyOptional({ description: 'chỉ một đơn vị (mã đơn vị; "none": phản ánh chưa có đơn vị)' })
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(32)
+  unit?: string;
+
+  @ApiPropertyOptional({ description: 'trang danh sách phản ánh của mỗi đơn vị (từ 1)', default: 1 })
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  page?: number;
+
+  @ApiPropertyOptional({ description: 'số phản ánh mỗi trang của mỗi đơn vị (1–200)', default: 50 })
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
+  pageSize?: number;
 }
 
 export class ExtendDeadlineDto {
