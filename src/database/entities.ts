@@ -4,6 +4,7 @@ import { Unit } from '../directory/unit.entity.js';
 import { RoutingRule } from '../routing/routing-rule.entity.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
+import { TicketStateSpan } from '../tickets/ticket-state-span.entity.js';
 import { User } from '../users/user.entity.js';
 import { JobHealth } from '../scheduler/job-health.entity.js';
 import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';
@@ -18,4 +19,4 @@ import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken, JobHealth];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken, JobHealth, TicketStateSpan];

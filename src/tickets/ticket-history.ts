@@ -1,13 +1,35 @@
 /**
  * Each ticket's state at an instant — status, unit and deadline in force — from its last state event at or before
- * that instant (every change writes one, carrying the deadline). The overdue list and the official report read
- * the past through this one definition, so a past instant gives the same answer later.
+ * that instant in (at, id) order (every change writes one, carrying the deadline). The overdue list and the official
+ * report read the past through this one definition, so a past instant gives the same answer later.
  *
- * `instant` is the SQL placeholder of the instant, e.g. '$1'. Columns: ticket_id, status, unit_code, due_at, data.
+ * It reads ticket_state_spans (ticket-state-span.entity.ts), which PostgreSQL keeps from the events: the state at T is
+ * the span with valid_from <= T < valid_to (valid_to null: still in force). For the open and rejected states a GiST
+ * index on the span's range finds them, so a query that asks only for those (status = ANY(open statuses), known when
+ * it is planned) reads the tickets that matter rather than every ticket's history.
+ *
+ * `instant` is the SQL placeholder of the instant, e.g. '$1'. Columns: ticket_id, status, unit_code, due_at,
+ * received_at (the ticket's), reject_reason (of the last rejection at or before the instant), handled_at (when the
+ * ticket last entered resolved or closed, at or before the instant).
  */
 export function stateAtSql(instant: string): string {
-  return `SELECT DISTINCT ON (e.ticket_id) e.ticket_id, e.to_status AS status, e.to_unit_code AS unit_code, e.due_at, e.data
-            FROM ticket_events e
-           WHERE e.at <= ${instant} AND e.to_status IS NOT NULL
-           ORDER BY e.ticket_id, e.at DESC, e.id DESC`;
+  return `SELECT s.ticket_id, s.status, s.unit_code, s.due_at, s.received_at, s.reject_reason, s.handled_at
+            FROM ticket_state_spans s
+           WHERE ${spanContainsSql('s', instant)}`;
 }
+
+/**
+ * The condition "span `alias` was in force at `instant`", valid_from <= T AND (valid_to IS NULL OR valid_to > T),
+ * written as the range expression that the span indexes hold.
+ */
+export function spanContainsSql(alias: string, instant: string): string {
+  return `${spanRangeSql(alias)} @> (${instant})::timestamptz`;
+}
+
+/** The span's interval [valid_from, valid_to) as a range, exactly as idx_ticket_state_spans_unhandled_during has it. */
+export function spanRangeSql(alias: string): string {
+  return `tstzrange(${alias}.valid_from, ${alias}.valid_to, '[)')`;
+}
+
+/** The statuses that do not count as handled; the GiST index of spans holds only these (its partial predicate). */
+export const UNHANDLED_SPAN_PREDICATE = `status NOT IN ('resolved', 'closed')`;
