@@ -69,12 +69,37 @@ export interface OverdueTicketLine {
 }
 
 /**
+ * The overdue tickets behind `figures.overdue`: an array, or batches read from the database as they are consumed (at
+ * a million tickets the list holds hundreds of thousands), which can be read only while the report's transaction is
+ * open (ReportService.build). Batches come in report order (`sortOverdueTickets`); an array may come in any order.
+ */
+export type OverdueTicketList = readonly OverdueTicketLine[] | AsyncIterable<readonly OverdueTicketLine[]>;
+
+/**
  * Everything the HTML, xlsx and docx renderings (report-html.ts, report-xlsx.ts, report-docx.ts) need: the figures,
  * the overdue tickets behind `figures.overdue`, and the title
  * ("Báo cáo tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 ngày 12/01/2022").
  */
 export interface ReportDocument {
   figures: ReportFigures;
-  overdueTickets: OverdueTicketLine[];
+  overdueTickets: OverdueTicketList;
   title: string;
 }
+
+/** Report order: the most days late first, then the earliest deadline, then the code. Returns a new array. */
+export function sortOverdueTickets(tickets: readonly OverdueTicketLine[]): OverdueTicketLine[] {
+  return [...tickets].sort(
+    (a, b) => b.daysLate - a.daysLate || a.dueAt.getTime() - b.dueAt.getTime() || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+}
+
+/** The list in batches, in report order (an array is sorted; batches read from the database come sorted). */
+export async function* overdueTicketBatches(list: OverdueTicketList): AsyncGenerator<readonly OverdueTicketLine[]> {
+  if (isAsyncIterable(list)) {
+    for await (const batch of list) if (batch.length) yield batch;
+  } else if (list.length) {
+    yield sortOverdueTickets(list);
+  }
+}
+
+const isAsyncIterable = (list: OverdueTicketList): list is AsyncIterable<readonly OverdueTicketLine[]> => Symbol.asyncIterator in list;

@@ -84,15 +84,16 @@ export class ReportMailerService {
     const recipients = await this.lists.emails('leadership');
     if (!recipients.length) return false;
     if (await this.ds.query(`SELECT 1 FROM scheduled_runs WHERE name = $1 AND period = $2`, [`${kind}-report`, date]).then((r) => r.length)) return false;
-    const doc = await this.reports.build(kind, date);
-    const payload = await this.email(doc, kind, date, recipients);
+    // the attachments are written while the report's snapshot is open: the xlsx reads the overdue tickets as it goes
+    const { figures, payload } = await this.reports.build(kind, date, async (doc) =>
+      ({ figures: doc.figures, payload: await this.email(doc, kind, date, recipients) }));
     const now = this.clock.now();
     return this.ds.transaction(async (m) => {
       if (!(await claimRun(m, `${kind}-report`, date, now))) return false;
       const key = `report:${kind}:${date}`;
       await m.insert(SentReport, {
-        kind, reportDate: date, cutoff: doc.figures.cutoff, figures: JSON.parse(JSON.stringify(doc.figures)),
-        text: renderReportText(doc.figures), recipients, outboxKeys: [key], createdAt: now,
+        kind, reportDate: date, cutoff: figures.cutoff, figures: JSON.parse(JSON.stringify(figures)),
+        text: renderReportText(figures), recipients, outboxKeys: [key], createdAt: now,
       });
       await this.outbox.add(m, [{ channel: 'email', dedupeKey: key, payload: payload as never }]);
       this.logger.log(`${kind} report for ${date} queued to ${recipients.length} recipient(s)`);
@@ -123,8 +124,7 @@ export class ReportMailerService {
     const r = await this.getSent(id);
     const recipients = await this.lists.emails('leadership');
     if (!recipients.length) throw notFound('Danh sách lãnh đạo nhận báo cáo đang trống.');
-    const doc = await this.reports.build(r.kind, r.reportDate);
-    const payload = await this.email(doc, r.kind, r.reportDate, recipients);
+    const payload = await this.reports.build(r.kind, r.reportDate, (doc) => this.email(doc, r.kind, r.reportDate, recipients));
     const key = `report:${r.kind}:${r.reportDate}:resend:${r.outboxKeys.length}:${localDate(this.clock.now())}`;
     await this.ds.transaction(async (m) => {
       await this.outbox.add(m, [{ channel: 'email', dedupeKey: key, payload: payload as never }]);

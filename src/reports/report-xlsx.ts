@@ -3,11 +3,17 @@
  * the previous report), "Đơn vị trễ hạn" (the per-unit overdue list in report order, with a total row) and
  * "Phiếu trễ hạn" (the overdue tickets). Dates are real Excel dates holding the Viet Nam wall time (Excel has no
  * time zones), shown dd/mm/yyyy hh:mm. Pure: no database, no clock.
+ *
+ * Written as a stream (exceljs's WorkbookWriter, strings inline): the overdue tickets, hundreds of thousands at a
+ * million tickets, go out batch by batch as they are read, and the writer waits for the output to drain between
+ * batches, so that neither the rows nor the file are held whole.
  */
+import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { VIETNAM_OFFSET_MS } from '../common/vn-time.js';
-import { REPORT_CHANNELS, type Change, type OverdueTicketLine, type OverdueUnitLine, type ReportDocument } from './report-figures.js';
+import { overdueTicketBatches, REPORT_CHANNELS, type Change, type OverdueTicketLine, type OverdueUnitLine, type ReportDocument } from './report-figures.js';
 import { REPORT_CHANNEL_LABELS, displayUnitName, sortOverdueUnits } from './report-text.js';
+import { collect, drained, unlessClosed } from './report-stream.js';
 
 export const XLSX_SHEET_NAMES = { summary: 'Tổng hợp', units: 'Đơn vị trễ hạn', tickets: 'Phiếu trễ hạn' } as const;
 
@@ -36,10 +42,25 @@ export function toExcelLocalDate(instant: Date): Date {
 
 type SummaryValue = string | number | Date | null;
 
-/** Sheets in this order: "Tổng hợp", "Đơn vị trễ hạn", "Phiếu trễ hạn". */
+/** Sheets in this order: "Tổng hợp", "Đơn vị trễ hạn", "Phiếu trễ hạn". The whole file in memory (e-mail attachments). */
 export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
+  return collect((out) => writeReportXlsx(doc, out));
+}
+
+type Sheet = ExcelJS.Worksheet;
+
+/**
+ * Writes the workbook to `out` and ends it; resolves once all of it is written. The tickets are read from
+ * `doc.overdueTickets` one batch at a time; the column widths of their sheet fit the first batch. Rejects, leaving
+ * `out` as it is, when `out` is closed before the end (a client that went away).
+ */
+export async function writeReportXlsx(doc: ReportDocument, out: Writable): Promise<void> {
   const f = doc.figures;
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream: out,
+    useStyles: true,
+    useSharedStrings: false,
+  });
   workbook.creator = 'Tổng đài 1022';
   workbook.title = doc.title;
   // The cut-off rather than "now", so that the same report gives the same workbook content (document properties
@@ -48,7 +69,7 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
   workbook.modified = f.cutoff;
 
   // 1. Summary: label, value, change since the previous report (empty for a first report or a figure without one).
-  const summary = workbook.addWorksheet(XLSX_SHEET_NAMES.summary, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const summary: Sheet = workbook.addWorksheet(XLSX_SHEET_NAMES.summary, { views: [{ state: 'frozen', ySplit: 1 }] });
   summary.columns = [
     { header: 'Chỉ tiêu', key: 'label' },
     { header: 'Giá trị', key: 'value' },
@@ -85,9 +106,10 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
   summary.getColumn('label').width = 56;
   summary.getColumn('value').width = 18;
   summary.getColumn('change').width = 24;
+  summary.commit();
 
   // 2. Units with overdue tickets, in report order, and the total.
-  const unitsSheet = workbook.addWorksheet(XLSX_SHEET_NAMES.units, { views: [{ state: 'frozen', ySplit: 1 }] });
+  const unitsSheet: Sheet = workbook.addWorksheet(XLSX_SHEET_NAMES.units, { views: [{ state: 'frozen', ySplit: 1 }] });
   unitsSheet.columns = [
     { header: 'STT', key: 'index' },
     { header: 'Đơn vị', key: 'unit' },
@@ -103,9 +125,12 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
   styleHeader(unitsSheet);
   unitsSheet.getColumn('index').alignment = { horizontal: 'center' };
   fitWidths(unitsSheet, { index: [6, 6], unit: [24, 60], level: [8, 8], count: [18, 18] });
+  unitsSheet.commit();
+  await drained(out);
 
-  // 3. The overdue tickets: the latest first (most days late), then by deadline and code.
-  const ticketsSheet = workbook.addWorksheet(XLSX_SHEET_NAMES.tickets, { views: [{ state: 'frozen', ySplit: 1 }] });
+  // 3. The overdue tickets: the latest first (most days late), then by deadline and code, as they are read. The rows
+  // of the first batch stay in the sheet until the column widths are fitted to them; then every row goes out at once.
+  const ticketsSheet: Sheet = workbook.addWorksheet(XLSX_SHEET_NAMES.tickets, { views: [{ state: 'frozen', ySplit: 1 }] });
   ticketsSheet.columns = [
     { header: 'Mã phản ánh', key: 'code' },
     { header: 'Đơn vị', key: 'unit' },
@@ -114,31 +139,40 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
     { header: 'Hạn xử lý', key: 'dueAt', style: { numFmt: DATE_TIME_FORMAT } },
     { header: 'Số ngày trễ', key: 'daysLate', style: { numFmt: INTEGER_FORMAT } },
   ];
-  for (const ticket of sortOverdueTickets(doc.overdueTickets)) {
-    ticketsSheet.addRow({
-      code: ticket.code,
-      unit: ticket.unitName,
-      category: ticket.categoryName ?? null,
-      receivedAt: toExcelLocalDate(ticket.receivedAt),
-      dueAt: toExcelLocalDate(ticket.dueAt),
-      daysLate: ticket.daysLate,
-    });
-  }
   styleHeader(ticketsSheet);
-  fitWidths(ticketsSheet, { code: [14, 24], unit: [24, 50], category: [16, 40], receivedAt: [17, 17], dueAt: [17, 17], daysLate: [12, 12] });
-  if (doc.overdueTickets.length > 0) {
-    ticketsSheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1 + doc.overdueTickets.length, column: 6 } };
+  let count = 0;
+  let fitted = false;
+  const fit = () => {
+    fitWidths(ticketsSheet, { code: [14, 24], unit: [24, 50], category: [16, 40], receivedAt: [17, 17], dueAt: [17, 17], daysLate: [12, 12] });
+    fitted = true;
+    // committing the last row writes out every row before it
+    ticketsSheet.lastRow?.commit();
+  };
+  for await (const batch of overdueTicketBatches(doc.overdueTickets)) {
+    for (const ticket of batch) {
+      const row = ticketsSheet.addRow(ticketRow(ticket));
+      if (fitted) row.commit();
+    }
+    count += batch.length;
+    if (!fitted) fit();
+    await drained(out);
   }
-
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  if (!fitted) fit();
+  if (count > 0) {
+    ticketsSheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1 + count, column: 6 } };
+  }
+  ticketsSheet.commit();
+  await unlessClosed(out, workbook.commit());
 }
 
-/** Most days late first, then the earliest deadline, then the code. Returns a new array. */
-function sortOverdueTickets(tickets: readonly OverdueTicketLine[]): OverdueTicketLine[] {
-  return [...tickets].sort(
-    (a, b) => b.daysLate - a.daysLate || a.dueAt.getTime() - b.dueAt.getTime() || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
-  );
-}
+const ticketRow = (ticket: OverdueTicketLine) => ({
+  code: ticket.code,
+  unit: ticket.unitName,
+  category: ticket.categoryName ?? null,
+  receivedAt: toExcelLocalDate(ticket.receivedAt),
+  dueAt: toExcelLocalDate(ticket.dueAt),
+  daysLate: ticket.daysLate,
+});
 
 function styleHeader(sheet: ExcelJS.Worksheet): void {
   const header = sheet.getRow(1);

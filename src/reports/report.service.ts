@@ -3,9 +3,17 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { addDays, atLocalTime, formatDateVi, localDate } from '../common/vn-time.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
-import { stateAtSql } from '../tickets/ticket-history.js';
+import { spanContainsSql, spanRangeSql, UNHANDLED_SPAN_PREDICATE } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
-import { REPORT_CHANNELS, type OverdueUnitLine, type ReportChannel, type ReportDocument, type ReportFigures } from './report-figures.js';
+import {
+  overdueTicketBatches,
+  REPORT_CHANNELS,
+  type OverdueTicketLine,
+  type OverdueUnitLine,
+  type ReportChannel,
+  type ReportDocument,
+  type ReportFigures,
+} from './report-figures.js';
 
 export type ReportKind = 'daily' | 'weekly' | 'monthly';
 export const REPORT_KINDS: ReportKind[] = ['daily', 'weekly', 'monthly'];
@@ -19,6 +27,9 @@ interface Snapshot {
   rejected: number;
   merged: number;
 }
+
+/** Rows of the overdue ticket list read at a time (a cursor): the list may hold hundreds of thousands. */
+export const OVERDUE_TICKETS_BATCH = 5000;
 
 /** The report's cut-off T for a local date, and its comparison instant T0 (previous report of the same kind). */
 export function cutoffOf(date: string, hour: number): Date {
@@ -41,12 +52,24 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
   monthly: 'Báo cáo tháng tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 đến ngày',
 };
 
+/** A unit's line of the one pass over the open and rejected tickets at T and T0 (ReportService.snapshots). */
+interface UnhandledRow {
+  unit_code: string | null;
+  unhandled_now: number; open_now: number; overdue_now: number; rejected_now: number; merged_now: number; first_due_now: Date | null;
+  unhandled_before: number; open_before: number; overdue_before: number; rejected_before: number; merged_before: number;
+}
+
 /**
  * The figures of the official report as of any instant, computed from the tickets' and installations' timestamps
- * and the ticket events (see ticket-history.ts): the report for a past date comes out the same today and tomorrow.
+ * and the tickets' state spans (see ticket-history.ts): the report for a past date comes out the same today and
+ * tomorrow. What it reads grows with the open and rejected tickets at the two instants, and with the number of
+ * tickets only through one index-only count: a handled ticket is counted as one that had a state and was neither
+ * open nor rejected.
  */
 @Injectable()
 export class ReportService {
+  private cursors = 0;
+
   constructor(private readonly ds: DataSource, private readonly settings: Settings) {}
 
   /**
@@ -63,107 +86,182 @@ export class ReportService {
     return sameDay < firstAt ? sameDay : cutoffOf(addDays(day, -1), this.settings.REPORT_CUTOFF_HOUR);
   }
 
-  private async snapshot(m: EntityManager, at: Date, since: Date): Promise<Snapshot> {
-    // the reason of a rejection is on the "rejected" event itself: later events that carry the state (a comment)
-    // have data of their own, so the reason is read from the ticket's last rejection at or before the instant
-    const [row] = await m.query(
-      `WITH state AS (${stateAtSql('$1')})
-       SELECT count(*)::int AS received_total,
-              count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
-              count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
-              count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $1)::int AS overdue,
-              count(*) FILTER (WHERE s.status = 'rejected' AND coalesce(r.reason, '') <> 'duplicate')::int AS rejected,
-              count(*) FILTER (WHERE s.status = 'rejected' AND r.reason = 'duplicate')::int AS merged
-         FROM tickets t JOIN state s ON s.ticket_id = t.id
-         LEFT JOIN LATERAL (
-              SELECT e.data->>'reason' AS reason
-                FROM ticket_events e
-               WHERE s.status = 'rejected' AND e.ticket_id = t.id AND e.type = 'rejected' AND e.at <= $1
-               ORDER BY e.at DESC, e.id DESC
-               LIMIT 1) r ON true
-        WHERE t.received_at <= $1 AND t.received_at >= $2`,
-      [at, since, OPEN_STATUSES],
+  /**
+   * The snapshots at `at` and at `previous` (null: none) of the tickets received since `since`, and the units with
+   * overdue tickets at `at`, in two passes: the open and rejected spans that meet [previous, at] (a GiST index of the
+   * unhandled spans), per unit; and the tickets that had a state at each instant (their first spans, index-only).
+   * A ticket with a state that is neither open nor rejected is handled (resolved or closed).
+   */
+  private async snapshots(m: EntityManager, at: Date, previous: Date | null, since: Date) {
+    const before = previous ?? at;
+    const inForce = (instant: string) => `s.valid_from <= ${instant} AND (s.valid_to IS NULL OR s.valid_to > ${instant}) AND s.received_at <= ${instant}`;
+    const figures = (when: 'now' | 'before', instant: string) => `
+              count(*) FILTER (WHERE ${inForce(instant)})::int AS unhandled_${when},
+              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = ANY($4))::int AS open_${when},
+              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = ANY($4) AND s.due_at < ${instant})::int AS overdue_${when},
+              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = 'rejected' AND coalesce(s.reject_reason, '') <> 'duplicate')::int AS rejected_${when},
+              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = 'rejected' AND s.reject_reason = 'duplicate')::int AS merged_${when}`;
+    const units: UnhandledRow[] = await m.query(
+      `SELECT s.unit_code, ${figures('now', '$1')}, ${figures('before', '$2')},
+              min(s.due_at) FILTER (WHERE ${inForce('$1')} AND s.status = ANY($4) AND s.due_at < $1) AS first_due_now
+         FROM ticket_state_spans s
+        WHERE ${spanRangeSql('s')} && tstzrange($2, $1, '[]') AND s.${UNHANDLED_SPAN_PREDICATE}
+          AND s.received_at >= $3 AND s.received_at <= $1
+        GROUP BY s.unit_code`,
+      [at, before, since, OPEN_STATUSES],
     );
-    const installs: Array<{ platform: 'android' | 'ios'; n: number }> = await m.query(
-      `SELECT platform, count(*)::int AS n FROM app_installs WHERE created_at <= $1 GROUP BY platform`, [at]);
+    const [had] = await m.query(
+      `SELECT count(*) FILTER (WHERE s.valid_from <= $1)::int AS now,
+              count(*) FILTER (WHERE s.valid_from <= $2 AND s.received_at <= $2)::int AS before
+         FROM ticket_state_spans s
+        WHERE s.is_first AND s.received_at >= $3 AND s.received_at <= $1`,
+      [at, before, since],
+    );
+    const installs: Array<{ n_now: number; n_before: number; platform: 'android' | 'ios' }> = await m.query(
+      `SELECT platform, count(*)::int AS n_now, count(*) FILTER (WHERE created_at <= $2)::int AS n_before
+         FROM app_installs WHERE created_at <= $1 GROUP BY platform`, [at, before]);
+    const snapshot = (when: 'now' | 'before'): Snapshot => {
+      const sum = (pick: (r: UnhandledRow) => number) => units.reduce((n, r) => n + pick(r), 0);
+      const unhandled = sum((r) => (when === 'now' ? r.unhandled_now : r.unhandled_before));
+      const installed = (platform: 'android' | 'ios') => {
+        const row = installs.find((i) => i.platform === platform);
+        return row ? (when === 'now' ? row.n_now : row.n_before) : 0;
+      };
+      return {
+        installs: { android: installed('android'), ios: installed('ios') },
+        receivedTotal: had[when],
+        handled: had[when] - unhandled,
+        open: sum((r) => (when === 'now' ? r.open_now : r.open_before)),
+        overdue: sum((r) => (when === 'now' ? r.overdue_now : r.overdue_before)),
+        rejected: sum((r) => (when === 'now' ? r.rejected_now : r.rejected_before)),
+        merged: sum((r) => (when === 'now' ? r.merged_now : r.merged_before)),
+      };
+    };
+    // the units in the order of their earliest overdue deadline (the order of the ticket list), then by code
+    const overdue = units
+      .filter((r) => r.overdue_now > 0)
+      .sort((a, b) => new Date(a.first_due_now!).getTime() - new Date(b.first_due_now!).getTime() || (a.unit_code ?? '').localeCompare(b.unit_code ?? ''));
+    return { now: snapshot('now'), before: previous ? snapshot('before') : null, overdue };
+  }
+
+  /**
+   * The overdue open tickets at `at` in report order (the most days late first, then the deadline, then the code),
+   * read through a cursor in batches of OVERDUE_TICKETS_BATCH: it can be read, as often as wanted, while the
+   * transaction of `m` is open.
+   */
+  private overdueTickets(m: EntityManager, at: Date, since: Date, unitNames: Map<string, string>, isOpen: () => boolean): AsyncIterable<OverdueTicketLine[]> {
+    const cursors = () => `overdue_tickets_${++this.cursors}`;
     return {
-      installs: { android: installs.find((i) => i.platform === 'android')?.n ?? 0, ios: installs.find((i) => i.platform === 'ios')?.n ?? 0 },
-      receivedTotal: row.received_total, handled: row.handled, open: row.open, overdue: row.overdue, rejected: row.rejected, merged: row.merged,
+      [Symbol.asyncIterator]: async function* () {
+        if (!isOpen()) throw new Error('The overdue tickets of a report are read within ReportService.build');
+        const cursor = cursors();
+        // instants as epoch milliseconds: parsing a timestamptz text costs as much as the rest of the row
+        await m.query(
+          `DECLARE ${cursor} NO SCROLL CURSOR FOR
+           SELECT t.code, s.unit_code, c.name AS category_name,
+                  (extract(epoch FROM s.received_at) * 1000)::float8 AS received_ms, (extract(epoch FROM s.due_at) * 1000)::float8 AS due_ms
+             FROM ticket_state_spans s JOIN tickets t ON t.id = s.ticket_id LEFT JOIN categories c ON c.code = t.category_code
+            WHERE ${spanContainsSql('s', '$1')} AND s.${UNHANDLED_SPAN_PREDICATE} AND s.status = ANY($3) AND s.due_at < $1
+              AND s.received_at <= $1 AND s.received_at >= $2
+            ORDER BY s.due_at, t.code COLLATE "C"`,
+          [at, since, OPEN_STATUSES],
+        );
+        try {
+          for (;;) {
+            const rows: Array<{ unit_code: string | null; code: string; category_name: string | null; received_ms: number; due_ms: number }> =
+              await m.query(`FETCH FORWARD ${OVERDUE_TICKETS_BATCH} FROM ${cursor}`);
+            if (rows.length) {
+              yield rows.map((r) => {
+                const dueAt = new Date(r.due_ms);
+                return {
+                  code: r.code,
+                  unitName: r.unit_code ? unitNames.get(r.unit_code) ?? r.unit_code : UNASSIGNED,
+                  categoryName: r.category_name,
+                  receivedAt: new Date(r.received_ms),
+                  dueAt,
+                  daysLate: Math.floor((at.getTime() - dueAt.getTime()) / 86_400_000),
+                };
+              });
+            }
+            if (rows.length < OVERDUE_TICKETS_BATCH) break;
+          }
+        } finally {
+          // a reader that stops early leaves the cursor open; a failed transaction has dropped it already
+          if (isOpen()) await m.query(`CLOSE ${cursor}`).catch(() => undefined);
+        }
+      },
     };
   }
 
-  /** Units with overdue open tickets at `at`, and those tickets, oldest deadline first. */
-  private async overdueAt(m: EntityManager, at: Date, since: Date) {
-    const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_name: string | null }> = await m.query(
-      `WITH state AS (${stateAtSql('$1')})
-       SELECT s.unit_code, t.code, t.received_at, s.due_at, c.name AS category_name
-         FROM tickets t JOIN state s ON s.ticket_id = t.id LEFT JOIN categories c ON c.code = t.category_code
-        WHERE t.received_at <= $1 AND t.received_at >= $2 AND s.status = ANY($3) AND s.due_at < $1
-        ORDER BY s.due_at, t.code`,
-      [at, since, OPEN_STATUSES],
-    );
-    const refs = await loadUnitRefs(m, rows.map((r) => r.unit_code));
-    const lines = new Map<string, OverdueUnitLine>();
-    for (const r of rows) {
-      const key = r.unit_code ?? '';
-      const ref = r.unit_code ? refs.get(r.unit_code) : undefined;
-      const line = lines.get(key) ?? {
-        unitCode: key,
-        unitName: ref?.name ?? 'Chưa phân công đơn vị',
-        level: (ref?.level ?? 'province') as OverdueUnitLine['level'],
-        districtName: ref?.districtName ?? null,
-        count: 0,
-      };
-      line.count++;
-      lines.set(key, line);
+  /**
+   * The report of `kind` for the local date `date` (cut-off at REPORT_CUTOFF_HOUR of that date), handed to `use`
+   * within the REPEATABLE READ transaction that counted it: `doc.overdueTickets` then reads the overdue tickets of
+   * that same snapshot through a cursor, batch by batch, while `use` writes them out (an xlsx, a JSON body).
+   * Without `use`, the document with every overdue ticket in an array (small data sets, tools).
+   */
+  async build(kind: ReportKind, date: string): Promise<ReportDocument>;
+  async build<T>(kind: ReportKind, date: string, use: (doc: ReportDocument) => Promise<T>): Promise<T>;
+  async build<T>(kind: ReportKind, date: string, use?: (doc: ReportDocument) => Promise<T>): Promise<T | ReportDocument> {
+    if (!use) {
+      return this.build(kind, date, async (doc) => {
+        const tickets: OverdueTicketLine[] = [];
+        for await (const batch of overdueTicketBatches(doc.overdueTickets)) tickets.push(...batch);
+        return { ...doc, overdueTickets: tickets };
+      });
     }
-    const tickets = rows.map((r) => ({
-      code: r.code,
-      unitName: r.unit_code ? refs.get(r.unit_code)?.displayName ?? r.unit_code : 'Chưa phân công đơn vị',
-      categoryName: r.category_name,
-      receivedAt: new Date(r.received_at),
-      dueAt: new Date(r.due_at),
-      daysLate: Math.floor((at.getTime() - new Date(r.due_at).getTime()) / 86_400_000),
-    }));
-    return { units: [...lines.values()], tickets };
-  }
-
-  /** The report of `kind` for the local date `date` (cut-off at REPORT_CUTOFF_HOUR of that date). */
-  async build(kind: ReportKind, date: string): Promise<ReportDocument> {
     const hour = this.settings.REPORT_CUTOFF_HOUR;
     const cutoff = cutoffOf(date, hour);
     const previous = cutoffOf(previousReportDate(kind, date), hour);
-    return this.ds.transaction('REPEATABLE READ', async (m) => {
-      const since = await this.operationStart(m, cutoff);
-      const now = await this.snapshot(m, cutoff, since);
-      // a previous report needs a period before it: the report whose T0 is the start of operation is the first one
-      const hasPrevious = previous > since;
-      const before = hasPrevious ? await this.snapshot(m, previous, since) : null;
-      const dayStart = new Date(cutoff.getTime() - 86_400_000);
-      const perChannel: Array<{ channel: ReportChannel; n: number }> = await m.query(
-        `SELECT channel, count(*)::int AS n FROM tickets WHERE received_at > $1 AND received_at <= $2 GROUP BY channel`, [dayStart, cutoff]);
-      const receivedInDay = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, perChannel.find((p) => p.channel === c)?.n ?? 0])) as Record<ReportChannel, number>;
-      const overdue = await this.overdueAt(m, cutoff, since);
-      const change = (pick: (s: Snapshot) => number) => ({ current: pick(now), previous: before ? pick(before) : null });
-      const figures: ReportFigures = {
-        kind,
-        provinceName: this.settings.REPORT_PROVINCE_NAME,
-        cutoff,
-        previousCutoff: hasPrevious ? previous : null,
-        operationStart: since,
-        cutoffHour: hour,
-        appInstalls: { android: change((s) => s.installs.android), ios: change((s) => s.installs.ios) },
-        receivedInDay,
-        receivedTotal: change((s) => s.receivedTotal),
-        handled: change((s) => s.handled),
-        open: now.open,
-        overdue: change((s) => s.overdue),
-        rejected: now.rejected,
-        merged: now.merged,
-        overdueUnits: overdue.units,
-      };
-      return { figures, overdueTickets: overdue.tickets, title: `${REPORT_TITLES[kind]} ${formatDateVi(cutoff)}` };
-    });
+    let open = true;
+    try {
+      return await this.ds.transaction('REPEATABLE READ', async (m) => {
+        const since = await this.operationStart(m, cutoff);
+        // a previous report needs a period before it: the report whose T0 is the start of operation is the first one
+        const hasPrevious = previous > since;
+        const { now, before, overdue } = await this.snapshots(m, cutoff, hasPrevious ? previous : null, since);
+        const dayStart = new Date(cutoff.getTime() - 86_400_000);
+        const perChannel: Array<{ channel: ReportChannel; n: number }> = await m.query(
+          `SELECT channel, count(*)::int AS n FROM tickets WHERE received_at > $1 AND received_at <= $2 GROUP BY channel`, [dayStart, cutoff]);
+        const receivedInDay = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, perChannel.find((p) => p.channel === c)?.n ?? 0])) as Record<ReportChannel, number>;
+        const refs = await loadUnitRefs(m, overdue.map((r) => r.unit_code));
+        const overdueUnits: OverdueUnitLine[] = overdue.map((r) => {
+          const ref = r.unit_code ? refs.get(r.unit_code) : undefined;
+          return {
+            unitCode: r.unit_code ?? '',
+            unitName: ref?.name ?? UNASSIGNED,
+            level: (ref?.level ?? 'province') as OverdueUnitLine['level'],
+            districtName: ref?.districtName ?? null,
+            count: r.overdue_now,
+          };
+        });
+        const unitNames = new Map([...refs.values()].map((ref) => [ref.code, ref.displayName]));
+        const change = (pick: (s: Snapshot) => number) => ({ current: pick(now), previous: before ? pick(before) : null });
+        const figures: ReportFigures = {
+          kind,
+          provinceName: this.settings.REPORT_PROVINCE_NAME,
+          cutoff,
+          previousCutoff: hasPrevious ? previous : null,
+          operationStart: since,
+          cutoffHour: hour,
+          appInstalls: { android: change((s) => s.installs.android), ios: change((s) => s.installs.ios) },
+          receivedInDay,
+          receivedTotal: change((s) => s.receivedTotal),
+          handled: change((s) => s.handled),
+          open: now.open,
+          overdue: change((s) => s.overdue),
+          rejected: now.rejected,
+          merged: now.merged,
+          overdueUnits,
+        };
+        return use({
+          figures,
+          overdueTickets: this.overdueTickets(m, cutoff, since, unitNames, () => open),
+          title: `${REPORT_TITLES[kind]} ${formatDateVi(cutoff)}`,
+        });
+      });
+    } finally {
+      open = false;
+    }
   }
 
   /** The local date of the most recent cut-off at or before `now`. */
@@ -181,32 +279,23 @@ export class ReportService {
    * to `to` (not the ticket's current resolved_at, which a reopening and a later resolution move), on time when that
    * time was not after the deadline in force at `to`. A close that follows a resolution does not move that time; an
    * imported ticket's history event (no previous status) does set it, the import event itself does not.
+   *
+   * The tickets received in the period are found by their first spans (by reception), then each one's span at `to`.
    */
   async unitStatistics(from: Date, to: Date) {
     const rows: Array<{ unit_code: string | null; received: number; handled: number; handled_on_time: number; open: number; overdue: number; median_hours: number | null }> =
       await this.ds.query(
-        `WITH state AS (${stateAtSql('$2')})
-         SELECT s.unit_code,
+        `SELECT s.unit_code,
                 count(*)::int AS received,
                 count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
-                count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND h.at <= s.due_at)::int AS handled_on_time,
+                count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at <= s.due_at)::int AS handled_on_time,
                 count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
                 count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $2)::int AS overdue,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM h.at - t.received_at) / 3600)
-                  FILTER (WHERE s.status IN ('resolved', 'closed') AND h.at IS NOT NULL) AS median_hours
-           FROM tickets t
-           JOIN state s ON s.ticket_id = t.id
-           LEFT JOIN LATERAL (
-                SELECT e.at
-                  FROM ticket_events e
-                 WHERE e.ticket_id = t.id AND e.at <= $2
-                   AND e.to_status IN ('resolved', 'closed')
-                   AND (e.from_status NOT IN ('resolved', 'closed')
-                        OR (e.from_status IS NULL AND e.type IN ('resolved', 'closed')))
-                 ORDER BY e.at DESC, e.id DESC
-                 LIMIT 1
-           ) h ON s.status IN ('resolved', 'closed')
-          WHERE t.received_at >= $1 AND t.received_at < $2
+                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.handled_at - s.received_at) / 3600)
+                  FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at IS NOT NULL) AS median_hours
+           FROM ticket_state_spans f
+           JOIN ticket_state_spans s ON s.ticket_id = f.ticket_id AND ${spanContainsSql('s', '$2')}
+          WHERE f.is_first AND f.received_at >= $1 AND f.received_at < $2
           GROUP BY s.unit_code`,
         [from, to, OPEN_STATUSES],
       );
@@ -214,7 +303,7 @@ export class ReportService {
     return rows
       .map((r) => ({
         unitCode: r.unit_code,
-        unitName: r.unit_code ? refs.get(r.unit_code)?.displayName ?? r.unit_code : 'Chưa phân công đơn vị',
+        unitName: r.unit_code ? refs.get(r.unit_code)?.displayName ?? r.unit_code : UNASSIGNED,
         received: r.received,
         handled: r.handled,
         handledOnTime: r.handled_on_time,
@@ -225,3 +314,5 @@ export class ReportService {
       .sort((a, b) => b.received - a.received || a.unitName.localeCompare(b.unitName, 'vi'));
   }
 }
+
+const UNASSIGNED = 'Chưa phân công đơn vị';

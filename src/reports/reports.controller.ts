@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Readable } from 'node:stream';
 import type { Response } from 'express';
 import { Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock.js';
@@ -10,7 +11,10 @@ import { renderReportDocx } from './report-docx.js';
 import { renderReportHtml } from './report-html.js';
 import { reportFileName, ReportMailerService } from './report-mailer.service.js';
 import { renderReportText } from './report-text.js';
-import { renderReportXlsx } from './report-xlsx.js';
+import type { ReportDocument } from './report-figures.js';
+import { writeReportJson } from './report-json.js';
+import { readableOf } from './report-stream.js';
+import { writeReportXlsx } from './report-xlsx.js';
 import { REPORT_KINDS, ReportService, type ReportKind } from './report.service.js';
 
 const csvCell = (v: unknown) => {
@@ -59,43 +63,54 @@ export class ReportsController {
     return this.mailer.resend(id);
   }
 
-  /** The official report of a kind for a date, as JSON (every figure and the text), txt, html, xlsx or docx. */
+  /**
+   * The official report of a kind for a date, as JSON (every figure, the overdue tickets and the text), txt, html,
+   * xlsx or docx. The JSON and the xlsx list every overdue ticket: they are streamed as they are read, the headers
+   * going out with the first bytes (an error before them is still answered as one).
+   */
   @Get(':kind')
   @Roles('admin', 'coordinator', 'leader')
   async report(@Param('kind') kind: string, @Query() q: ReportQueryDto, @Res({ passthrough: true }) res: Response) {
     if (!REPORT_KINDS.includes(kind as ReportKind)) throw notFound(`Không có loại báo cáo "${kind}" (daily, weekly, monthly).`);
     const date = q.date ?? this.reports.latestReportDate(this.clock.now());
-    const doc = await this.reports.build(kind as ReportKind, date);
-    const format = q.format ?? 'json';
+    const build = <T>(use: (doc: ReportDocument) => Promise<T>) => this.reports.build(kind as ReportKind, date, use);
     const file = (ext: string, type: string, body: Buffer | string) => {
       res.setHeader('Content-Type', type);
       if (ext === 'xlsx' || ext === 'docx') res.setHeader('Content-Disposition', `attachment; filename="${reportFileName(kind as ReportKind, date, ext)}"`);
       res.send(body);
     };
-    switch (format) {
+    switch (q.format ?? 'json') {
       case 'txt':
-        return file('txt', 'text/plain; charset=utf-8', renderReportText(doc.figures));
+        return file('txt', 'text/plain; charset=utf-8', await build(async (doc) => renderReportText(doc.figures)));
       case 'html':
-        return file('html', 'text/html; charset=utf-8', renderReportHtml(doc));
-      case 'xlsx':
-        return file('xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', await renderReportXlsx(doc));
+        return file('html', 'text/html; charset=utf-8', await build(async (doc) => renderReportHtml(doc)));
       case 'docx':
-        return file('docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', await renderReportDocx(doc));
-      default: {
-        const f = doc.figures;
-        return {
-          kind, date, title: doc.title, cutoff: f.cutoff.toISOString(), previousCutoff: f.previousCutoff?.toISOString() ?? null,
-          operationStart: f.operationStart.toISOString(),
-          figures: {
-            appInstalls: f.appInstalls, receivedInDay: f.receivedInDay, receivedTotal: f.receivedTotal, handled: f.handled,
-            open: f.open, overdue: f.overdue, rejected: f.rejected, merged: f.merged,
-            explained: { received: f.receivedTotal.current, handled: f.handled.current, open: f.open, rejected: f.rejected, merged: f.merged },
-          },
-          overdueUnits: f.overdueUnits,
-          overdueTickets: doc.overdueTickets,
-          text: renderReportText(f),
-        };
-      }
+        return file('docx', DOCX_TYPE, await build((doc) => renderReportDocx(doc)));
+      case 'xlsx':
+        return streamed(res, XLSX_TYPE, reportFileName(kind as ReportKind, date, 'xlsx'),
+          readableOf((out) => build((doc) => writeReportXlsx(doc, out))));
+      default:
+        return streamed(res, 'application/json; charset=utf-8', null,
+          readableOf((out) => build((doc) => writeReportJson(kind, date, doc, out))));
     }
+  }
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/**
+ * The body for Nest to send as it comes, with these headers set when the first chunk is there: an error before it is
+ * answered by the exception filters, as JSON. A client that goes away stops the reading (and the writer behind it).
+ */
+async function* streamed(res: Response, type: string, fileName: string | null, body: Readable): AsyncGenerator<Buffer> {
+  let first = true;
+  for await (const chunk of body as AsyncIterable<Buffer | string>) {
+    if (first) {
+      res.setHeader('Content-Type', type);
+      if (fileName) res.setHeader('Content-Disposition', `attachment; filename="${fileName}"`);
+      first = false;
+    }
+    yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   }
 }
