@@ -1,110 +1,192 @@
 /**
- * `npm run bench`: times the queries that grow with the data (overdue sweep, the official report as of an instant,
- * the overdue list, text search) on a scratch database of BENCH_TICKETS tickets, and prints each as a ratio to a
- * baseline measured in the same run (a sequential count over the tickets table), so results compare across
- * machines. Nothing here asserts a time.
+ * `npm run bench`: how the application's speed and memory grow with the data. For every size of BENCH_SCALE
+ * (default 10k,1M) it builds a scratch database (migrated as the application migrates, the reference data, then
+ * a generated data set: two years of tickets with their events, about 30 % open; see generate.ts), starts the
+ * application on it as its own process (`node dist/src/main.js`, workers off) and a process holding its services
+ * (service-host.ts: the sweeps and the report), and measures (measures.ts): ticket creation over HTTP against the same
+ * rows written with pg, a crisis, the sweeps, the report and its spreadsheet, the overdue list, the ticket list,
+ * the memory of the processes, and `npm start` when nothing changed. Every figure at every scale, in interleaved
+ * rounds (median), with the ratio of the largest scale to the smallest. The scratch databases are dropped at the
+ * end, also on failure or Ctrl-C (BENCH_KEEP=1 keeps them). Nothing here asserts a time.
+ *
+ *   BENCH_SCALE=10k,1M  BENCH_ROUNDS=5  BENCH_HEAVY_ROUNDS=3  BENCH_CREATE=2000  BENCH_CONCURRENCY=32  BENCH_KEEP=0
  */
 import 'reflect-metadata';
-import { performance } from 'node:perf_hooks';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadSettings } from '../config/settings.js';
-import { FixedClock } from '../src/common/clock.js';
-import { createDataSource } from '../src/database/data-source.js';
-import { resolveScratchServer, withDatabaseName } from '../src/database/database-url.js';
-import { seedReferenceData } from '../src/directory/reference-data.seeder.js';
-import { ReportService } from '../src/reports/report.service.js';
-import { OutboxService } from '../src/notifications/outbox.service.js';
-import { RecipientListsService } from '../src/notifications/recipient-lists.service.js';
-import { CalendarService } from '../src/sla/calendar.service.js';
-import { OverdueService } from '../src/sla/overdue.service.js';
-import { OPEN_STATUSES } from '../src/tickets/ticket.entity.js';
-import { stateAtSql } from '../src/tickets/ticket-history.js';
+import { addDays, localDate } from '../src/common/vn-time.js';
+import { cutoffOf } from '../src/reports/report.service.js';
+import { readConfig, scaleLabel, type BenchConfig } from './config.js';
+import { generateData } from './generate.js';
+import { HttpClient } from './http.js';
+import { measureCreation, measureLateSweeps, measureLists, measureQuietSweeps, measureReads, sessionCookie, type Scale } from './measures.js';
+import { AppProcess, freePort, ServiceHost, timeToServing, type AppEnv } from './processes.js';
+import { BENCH_PASSWORD, prepareBenchDatabase, ScratchServer } from './scratch.js';
+import { median } from './stats.js';
+import { Results, type Cell } from './table.js';
 
-const N = Number(process.env.BENCH_TICKETS ?? 20000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const log = (m: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${m}`);
 
-async function timeIt(fn: () => Promise<unknown>, before?: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    if (before) await before();
-    const t0 = performance.now();
-    await fn();
-    samples.push(performance.now() - t0);
+/** Everything started, to be stopped and dropped whatever happens. */
+class Cleanup {
+  private readonly steps: Array<() => Promise<unknown>> = [];
+  private running: Promise<void> | null = null;
+
+  add(step: () => Promise<unknown>): void {
+    this.steps.unshift(step);
   }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)];
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      for (const step of this.steps) await step().catch((e) => log(`cleanup: ${e instanceof Error ? e.message : e}`));
+    })();
+    return this.running;
+  }
 }
 
-async function main() {
-  const { adminUrl, server } = await resolveScratchServer();
-  const name = `hotline_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const ds = createDataSource(withDatabaseName(adminUrl, name));
+async function login(http: HttpClient, username: string): Promise<string> {
+  const res = await http.json<{ accessToken: string }>('POST', '/api/auth/login', { json: { username, password: BENCH_PASSWORD } });
+  return res.accessToken;
+}
+
+/** Removes the keys the bench's application processes left in Redis (their queue prefix). */
+async function clearRedis(prefixes: string[]): Promise<void> {
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
   try {
-    await ds.initialize();
-    await ds.runMigrations({ transaction: 'each' });
-    await seedReferenceData(ds);
-    const now = new Date('2022-01-12T09:00:00Z');
-    // N tickets over 60 days across communes and categories; a third resolved, the rest open with varied deadlines
-    await ds.query(
-      `INSERT INTO tickets (code, channel, status, reporter_name, reporter_phone, area_code, category_code, content, assigned_unit_code,
-                            received_at, due_at, resolved_at, resolution, search_text)
-       SELECT 'B-' || g, (ARRAY['hotline','walk_in','app','web','email','zalo','facebook'])[1 + g % 7],
-              CASE WHEN g % 3 = 0 THEN 'resolved' ELSE 'in_progress' END,
-              'Người dân ' || g, '+8491' || lpad((g % 10000000)::text, 7, '0'), a.code, (ARRAY['Y-TE','AN-SINH','TIEM-CHUNG','KHAC'])[1 + g % 4],
-              'Nội dung phản ánh số ' || g, 'UB-' || a.code,
-              $1::timestamptz - (g % 1440) * interval '1 hour', $1::timestamptz - (g % 1440) * interval '1 hour' + interval '72 hours',
-              CASE WHEN g % 3 = 0 THEN $1::timestamptz - (g % 1440) * interval '1 hour' + interval '24 hours' END,
-              CASE WHEN g % 3 = 0 THEN 'Đã xử lý' END,
-              'b-' || g || ' nguoi dan ' || g || ' noi dung phan anh so ' || g || ' ' || lower(a.name)
-         FROM generate_series(1, $2) g
-         JOIN LATERAL (SELECT code, name FROM areas WHERE level = 'commune' ORDER BY code OFFSET (g % 106) LIMIT 1) a ON true`,
-      [now, N],
-    );
-    await ds.query(
-      `INSERT INTO ticket_events (ticket_id, type, at, actor_name, to_status, to_unit_code, due_at)
-       SELECT id, 'created', received_at, 'bench', 'assigned', assigned_unit_code, due_at FROM tickets
-       UNION ALL
-       SELECT id, 'resolved', resolved_at, 'bench', 'resolved', assigned_unit_code, due_at FROM tickets WHERE resolved_at IS NOT NULL`,
-    );
-    await ds.query('ANALYZE');
-    const settings = loadSettings({ REPORT_OPERATION_START: '2021-10-01T16:00:00+07:00' });
-    const reports = new ReportService(ds, settings);
-    const clock = new FixedClock(now);
-    const calendars = new CalendarService(ds, settings);
-    await calendars.reload();
-    // the sweep as the application runs it; the outbox's queue is not used to write rows
-    const outbox = new OutboxService(ds, clock, settings, null as never);
-    const overdue = new OverdueService(ds, clock, settings, outbox, calendars, new RecipientListsService(ds));
-
-    const results: Array<[string, number]> = [];
-    const baseline = await timeIt(() => ds.query(`SELECT count(*) FROM tickets WHERE content <> ''`));
-    results.push(['baseline: sequential count over tickets', baseline]);
-    const flagged = await overdue.sweepOverdue(now);
-    results.push([`overdue sweep, ${flagged} tickets falling due at once`, await timeIt(
-      () => overdue.sweepOverdue(now),
-      async () => {
-        await ds.query(`UPDATE tickets SET overdue_at = NULL, overdue_for_due_at = NULL WHERE overdue_for_due_at IS NOT NULL`);
-        await ds.query(`DELETE FROM ticket_events WHERE type = 'overdue'`);
-      },
-    )]);
-    results.push(['overdue sweep with nothing new (the usual minute)', await timeIt(() => overdue.sweepOverdue(now))]);
-    results.push(['state of every ticket at an instant (events)', await timeIt(
-      () => ds.query(`WITH state AS (${stateAtSql('$1')}) SELECT count(*) FROM state WHERE status = ANY($2) AND due_at < $1`, [now, OPEN_STATUSES]),
-    )]);
-    results.push(['official daily report (two instants, per-unit list)', await timeIt(() => reports.build('daily', '2022-01-12'))]);
-    results.push(['text search "hoa loi" (trigram index)', await timeIt(() => ds.query(`SELECT count(*) FROM tickets WHERE search_text LIKE '%hoa loi%'`))]);
-    results.push(['tickets of one phone number', await timeIt(() => ds.query(`SELECT code FROM tickets WHERE reporter_phone = '+84910001234'`))]);
-
-    console.log(`\n${N} tickets, median of ${ROUNDS} rounds; ratio = time / baseline (lower is better)\n`);
-    for (const [label, ms] of results) console.log(`${label.padEnd(55)} ${ms.toFixed(2).padStart(9)} ms   ×${(ms / baseline).toFixed(2)}`);
+    for (const prefix of prefixes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.del(...keys);
+      } while (cursor !== '0');
+    }
   } finally {
-    if (ds.isInitialized) await ds.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-    await server?.stop();
+    redis.disconnect();
+  }
+}
+
+async function buildScale(server: ScratchServer, n: number, now: Date, cleanup: Cleanup, cfg: BenchConfig, prefixes: string[]): Promise<Scale> {
+  const label = scaleLabel(n);
+  const dbName = `hotline_bench_${process.pid}_${label.toLowerCase()}`;
+  log(`${label}: scratch database ${dbName}`);
+  const url = await server.create(dbName);
+  if (!cfg.keep) cleanup.add(() => server.drop(dbName));
+  const users = await prepareBenchDatabase(url);
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  const gen = await generateData(db, n, now, loadSettings(), users, (m) => log(`${label}:${m}`)).finally(() => db.end());
+  log(`${label}: ${gen.tickets.toLocaleString('en-US')} tickets, ${gen.events.toLocaleString('en-US')} events in ${gen.seconds.toFixed(0)} s`);
+
+  const env: AppEnv = {
+    DATABASE_URL: url, QUEUE_PREFIX: `bench-${process.pid}-${label.toLowerCase()}`,
+    JWT_SECRET: randomBytes(32).toString('hex'), PORT: String(await freePort()),
+  };
+  prefixes.push(env.QUEUE_PREFIX);
+  const app = await AppProcess.start(env);
+  cleanup.add(() => app.stop());
+  const idleRss = app.memory()?.rss ?? NaN;
+  const host = await ServiceHost.start({ ...env, PORT: String(await freePort()) });
+  cleanup.add(() => host.stop());
+  const http = new HttpClient(app.port);
+  cleanup.add(async () => http.close());
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  cleanup.add(() => pool.end());
+  const tokens = { operator: await login(http, users.operator.username), coordinator: await login(http, users.coordinator.username) };
+  const settings = loadSettings();
+  const today = localDate(now);
+  const reportDate = now >= cutoffOf(today, settings.REPORT_CUTOFF_HOUR) ? today : addDays(today, -1);
+  return { n, label, dbName, url, users, now, gen, app, idleRss, host, http, tokens, cookie: sessionCookie(tokens.coordinator), pool, reportDate };
+}
+
+/** `npm start` on this built checkout (nothing changed), against `node dist/src/main.js` itself. */
+async function measureStart(s: Scale, cfg: BenchConfig, results: Results): Promise<void> {
+  log('start-up: npm start and node dist/src/main.js');
+  const npm: number[] = [];
+  const node: number[] = [];
+  const rounds = Math.min(cfg.rounds, 3);
+  const env = (): Promise<AppEnv> => freePort().then((port) => ({
+    DATABASE_URL: s.url, QUEUE_PREFIX: `bench-${process.pid}-start`, JWT_SECRET: randomBytes(32).toString('hex'), PORT: String(port),
+  }));
+  let failed: Cell = null;
+  let rebuilt = 0;
+  try {
+    for (let r = 0; r < rounds; r++) {
+      const viaNpm = await timeToServing('npm', ['start', '--silent'], await env());
+      if (viaNpm.rebuilt) rebuilt++;
+      npm.push(viaNpm.seconds);
+      node.push((await timeToServing(process.execPath, ['dist/src/main.js'], await env())).seconds);
+    }
+  } catch (e) {
+    log(`start-up measure failed: ${e instanceof Error ? e.message : e}`);
+    failed = 'failed';
+  }
+  const only = (v: number[]) => new Map<string, Cell>([[s.label, failed ?? median(v)]]);
+  results.add('npm start to "serving", nothing changed since the build', 's', only(npm), { ratio: false });
+  results.add('node dist/src/main.js to "serving" (no build step)', 's', only(node), { ratio: false });
+  results.note(`Start-up times are measured once, on the ${s.label} database (already migrated): median of ${rounds}.`
+    + (rebuilt ? ` In ${rebuilt} of them npm start compiled first: sources changed during the bench.` : ''));
+}
+
+async function main(): Promise<void> {
+  const cfg = readConfig();
+  const cleanup = new Cleanup();
+  const prefixes: string[] = [];
+  const stop = (signal: string) => {
+    log(`${signal}: stopping, dropping the scratch databases`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
+  const server = await ScratchServer.open();
+  cleanup.add(() => server.close());
+  cleanup.add(() => clearRedis(prefixes));
+  const labels = cfg.scales.map(scaleLabel);
+  const results = new Results(labels);
+  try {
+    // one instant for every data set: the sweeps run at it, so each scale starts from the same state
+    const now = new Date(Math.floor(Date.now() / 60_000) * 60_000);
+    log(`scales ${labels.join(', ')}; ${cfg.rounds} rounds (${cfg.heavyRounds} for the long measures); data set as of ${now.toISOString()}`);
+    const scales: Scale[] = [];
+    for (const n of cfg.scales) scales.push(await buildScale(server, n, now, cleanup, cfg, prefixes));
+
+    results.startSection('Data set');
+    const per = (f: (s: Scale) => number | string) => new Map(scales.map((s) => [s.label, f(s)]));
+    results.add('tickets', '', per((s) => s.gen.tickets.toLocaleString('en-US')), { ratio: false });
+    results.add('events per ticket', '', per((s) => (s.gen.events / s.gen.tickets).toFixed(2)), { ratio: false });
+    results.add('open tickets (of which past their deadline)', '', per((s) =>
+      `${(100 * s.gen.open / s.gen.tickets).toFixed(0)} % (${s.gen.overdueOpen.toLocaleString('en-US')})`), { ratio: false });
+    results.add('time to build it (set-based SQL)', 's', per((s) => s.gen.seconds));
+    results.add('app RSS once started (before any request)', 'MB', per((s) => s.idleRss));
+
+    results.startSection('Start-up');
+    await measureStart(scales[0], cfg, results);
+    results.startSection('Queries that grow with the data');
+    await measureReads(scales, cfg, results, log);
+    results.startSection('Sweeps (OverdueService, in the service process)');
+    await measureQuietSweeps(scales, cfg, results, log);
+    await measureLateSweeps(scales, cfg, results, log);
+    results.startSection('Lists and files over HTTP');
+    await measureLists(scales, cfg, results, log);
+    results.startSection('Ticket creation');
+    await measureCreation(scales, cfg, results, log);
+
+    results.note('Each figure is the median of its rounds; the rounds run interleaved across the scales (round 1 at every '
+      + 'scale, then round 2 …), so that the load of the machine weighs on every scale alike.');
+    results.note('The application runs as its own process (node dist/src/main.js, WORKERS_ENABLED=false); the sweeps and '
+      + 'the report run in a second process built from the same AppModule (bench/service-host.ts). Memory: VmRSS sampled '
+      + 'every 20 ms and VmHWM (reset per measure through /proc/<pid>/clear_refs).');
+    console.log(`\nnpm run bench: ${labels.join(' vs ')} tickets; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, `
+      + `node ${process.version}\n`);
+    console.log(results.render());
+  } finally {
+    log('cleaning up');
+    await cleanup.run();
   }
 }
 
