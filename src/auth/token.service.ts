@@ -7,6 +7,9 @@ import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { projectRoot } from '../common/project-root.js';
 
+/** The shape of a user id (users.id is a uuid column). */
+const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Signs and checks access tokens (JWT, HS256). */
 @Injectable()
 export class TokenService {
@@ -37,11 +40,15 @@ export class TokenService {
       .sign(this.key);
   }
 
-  /** The user id, or null for a bad or expired token. */
+  /**
+   * The user id, or null for a bad or expired token, or one whose subject is not a user id at all (a uuid): such a
+   * subject never reaches a query of the uuid column, so every caller (the API's guard, the pages' session) answers
+   * it as a token that names no user.
+   */
   async verify(token: string): Promise<string | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: this.clock.now() });
-      return payload.sub ?? null;
+      return typeof payload.sub === 'string' && USER_ID.test(payload.sub) ? payload.sub : null;
     } catch {
       return null;
     }
