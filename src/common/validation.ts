@@ -1,5 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { badRequest, type FieldProblem } from './errors.js';
+import { NOT_NULL_REASON } from './validators.js';
 
 const num = (msg: string) => msg.match(/-?\d+(\.\d+)?/)?.[0] ?? '';
 const after = (msg: string) => msg.split(': ').slice(1).join(': ');
@@ -45,6 +46,11 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
     let constraints = Object.entries(e.constraints ?? {});
     if (constraints.some(([name]) => name === 'whitelistValidation')) {
       out.push({ field, reason: REASONS.whitelistValidation('') });
+      continue;
+    }
+    if (e.value === null && constraints.some(([name]) => name === 'isNotNull')) {
+      // an optional field sent as null (see IsOptionalNonNull): leave it out or give a value
+      out.push({ field, reason: NOT_NULL_REASON });
       continue;
     }
     if ((e.value === undefined || e.value === null) && constraints.length) {

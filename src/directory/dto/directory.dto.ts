@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min,
 } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validators.js';
 import { UNIT_LEVELS, type UnitLevel } from '../unit.entity.js';
 
 const CODE = /^[A-Za-z0-9._-]{1,32}$/;
@@ -45,18 +46,18 @@ export class CreateUnitDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
   areaCode?: string | null;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
+  @ApiPropertyOptional({ type: [String] }) @IsOptionalNonNull() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
   emails?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   active?: boolean;
 }
 
 export class UpdateUnitDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: UNIT_LEVELS }) @IsOptional() @IsIn(UNIT_LEVELS)
+  @ApiPropertyOptional({ enum: UNIT_LEVELS }) @IsOptionalNonNull() @IsIn(UNIT_LEVELS)
   level?: UnitLevel;
 
   @ApiPropertyOptional({ nullable: true, description: 'null: không có đơn vị cấp trên' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(32)
@@ -65,10 +66,10 @@ export class UpdateUnitDto {
   @ApiPropertyOptional({ nullable: true, description: 'null: không gắn khu vực' }) @IsOptional() @IsString() @IsNotEmpty() @MaxLength(10)
   areaCode?: string | null;
 
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
+  @ApiPropertyOptional({ type: [String] }) @IsOptionalNonNull() @IsArray() @ArrayMaxSize(20) @IsEmail({}, { each: true })
   emails?: string[];
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   active?: boolean;
 }
 
@@ -88,26 +89,26 @@ export class CreateCategoryDto {
   deadlineHours: number;
 
   @ApiPropertyOptional({ enum: ['working', 'clock'], description: 'giờ hành chính (mặc định) hoặc giờ liên tục (mặc định khi khẩn cấp)' })
-  @IsOptional() @IsIn(['working', 'clock'])
+  @IsOptionalNonNull() @IsIn(['working', 'clock'])
   deadlineMode?: 'working' | 'clock';
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   urgent?: boolean;
 }
 
 export class UpdateCategoryDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(8760)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1) @Max(8760)
   deadlineHours?: number;
 
-  @ApiPropertyOptional({ enum: ['working', 'clock'] }) @IsOptional() @IsIn(['working', 'clock'])
+  @ApiPropertyOptional({ enum: ['working', 'clock'] }) @IsOptionalNonNull() @IsIn(['working', 'clock'])
   deadlineMode?: 'working' | 'clock';
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   urgent?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   active?: boolean;
 }

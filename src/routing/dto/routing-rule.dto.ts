@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsNotEmpty, IsOptional, IsString, MaxLength, registerDecorator, type ValidationArguments } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validators.js';
 
 export const RULE_TARGET_REASON = 'cần đúng một trong hai: mã đơn vị (unitCode) hoặc toCommuneCommittee = true';
 
@@ -40,6 +41,6 @@ export class CreateRoutingRuleDto {
   @IsRuleTarget()
   unitCode?: string | null;
 
-  @ApiPropertyOptional({ description: 'giao cho UBND xã, phường nơi phát sinh phản ánh' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'giao cho UBND xã, phường nơi phát sinh phản ánh' }) @IsOptionalNonNull() @IsBoolean()
   toCommuneCommittee?: boolean;
 }

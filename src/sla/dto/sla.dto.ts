@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsTimeBound } from '../../common/time-bound.js';
-import { toInt, trim } from '../../common/validators.js';
+import { IsOptionalNonNull, toInt, trim } from '../../common/validators.js';
 
 export class CalendarQueryDto {
   @ApiProperty() @Transform(toInt) @IsInt() @Min(2000) @Max(2200)
@@ -51,6 +51,6 @@ export class ExtendDeadlineDto {
   @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000)
   reason: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1)
   version?: number;
 }

@@ -4,7 +4,7 @@ import {
   IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min,
 } from 'class-validator';
 import { IsTimeBound } from '../../common/time-bound.js';
-import { IsVietnamesePhone, toInt, trim } from '../../common/validators.js';
+import { IsOptionalNonNull, IsVietnamesePhone, toInt, trim } from '../../common/validators.js';
 import { CHANNELS, REJECT_REASONS, STATUSES, type Channel, type RejectReason } from '../ticket.entity.js';
 
 export class CreateTicketDto {
@@ -14,25 +14,25 @@ export class CreateTicketDto {
   @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(120)
   reporterName: string;
 
-  @ApiPropertyOptional({ example: '0912345678' }) @IsOptional() @IsVietnamesePhone()
+  @ApiPropertyOptional({ example: '0912345678' }) @IsOptionalNonNull() @IsVietnamesePhone()
   reporterPhone?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsEmail() @MaxLength(254)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsEmail() @MaxLength(254)
   reporterEmail?: string;
 
-  @ApiPropertyOptional({ description: 'mã xã, phường, thị trấn (hoặc huyện)' }) @IsOptional() @IsString() @MaxLength(10)
+  @ApiPropertyOptional({ description: 'mã xã, phường, thị trấn (hoặc huyện)' }) @IsOptionalNonNull() @IsString() @MaxLength(10)
   areaCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(300)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @MaxLength(300)
   address?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(32)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @MaxLength(32)
   categoryCode?: string;
 
   @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(10000)
   content: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   urgent?: boolean;
 }
 
@@ -90,26 +90,26 @@ export class TicketQueryDto {
 
 /** Optional on every action: the version the person saw; a stale one answers 409. */
 class VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1)
   version?: number;
 }
 
 export class AssignDto extends VersionedDto {
-  @ApiPropertyOptional({ description: 'bỏ trống: hệ thống phân công theo quy tắc' }) @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional({ description: 'bỏ trống: hệ thống phân công theo quy tắc' }) @IsOptionalNonNull() @IsString() @IsNotEmpty()
   unitCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @IsNotEmpty()
   categoryCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @IsNotEmpty()
   areaCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @MaxLength(2000)
   note?: string;
 }
 
 export class NoteDto extends VersionedDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @MaxLength(2000)
   note?: string;
 }
 
@@ -127,10 +127,10 @@ export class RejectDto extends VersionedDto {
   @ApiProperty({ enum: REJECT_REASONS }) @IsIn(REJECT_REASONS)
   reason: RejectReason;
 
-  @ApiPropertyOptional({ description: 'bắt buộc khi lý do là duplicate' }) @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional({ description: 'bắt buộc khi lý do là duplicate' }) @IsOptionalNonNull() @IsString() @IsNotEmpty()
   duplicateOf?: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @MaxLength(2000)
   note?: string;
 }
 
@@ -138,7 +138,7 @@ export class CommentDto {
   @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000)
   text: string;
 
-  @ApiPropertyOptional({ description: 'chỉ cán bộ xem được; mặc định true' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'chỉ cán bộ xem được; mặc định true' }) @IsOptionalNonNull() @IsBoolean()
   internal?: boolean;
 }
 
@@ -146,6 +146,6 @@ export class MergeTicketDto extends VersionedDto {
   @ApiProperty({ description: 'mã phản ánh được giữ lại' }) @IsString() @IsNotEmpty()
   intoCode: string;
 
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  @ApiPropertyOptional() @IsOptionalNonNull() @Transform(trim) @IsString() @MaxLength(2000)
   note?: string;
 }

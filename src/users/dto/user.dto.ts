@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsOptionalNonNull } from '../../common/validators.js';
 import { ROLES, type Role } from '../user.entity.js';
 
 export class CreateUserDto {
@@ -12,26 +13,26 @@ export class CreateUserDto {
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
   role: Role;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @IsNotEmpty()
   unitCode?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(120)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @MaxLength(120)
   fullName?: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(8) @MaxLength(200)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @MinLength(8) @MaxLength(200)
   password?: string;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptionalNonNull() @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString()
   unitCode?: string | null;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(120)
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsString() @MaxLength(120)
   fullName?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsBoolean()
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsBoolean()
   active?: boolean;
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator } from 'class-validator';
-import { trim } from '../../../common/validators.js';
+import { IsIn, IsNotEmpty, IsString, Matches, MaxLength, registerDecorator } from 'class-validator';
+import { IsOptionalNonNull, trim } from '../../../common/validators.js';
 import { CreateTicketDto, parseTimeBound } from '../../../tickets/dto/ticket.dto.js';
 import { CHANNELS, type Channel } from '../../../tickets/ticket.entity.js';
 
@@ -33,6 +33,6 @@ export class AnnounceCallDto {
 
 /** The operator's ticket form during a call: the phone number comes from the call. */
 export class CallTicketDto extends OmitType(CreateTicketDto, ['reporterPhone', 'channel'] as const) {
-  @ApiPropertyOptional({ enum: CHANNELS, default: 'hotline' }) @IsOptional() @IsIn(CHANNELS)
+  @ApiPropertyOptional({ enum: CHANNELS, default: 'hotline' }) @IsOptionalNonNull() @IsIn(CHANNELS)
   channel?: Channel;
 }
