@@ -6,6 +6,7 @@ import express from 'express';
 import { AppModule, type AppOptions } from './app.module.js';
 import { Settings } from '../config/settings.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
+import { InputGuard, InputPipe, jsonBodyParser, parkRefusedBody } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
 
 /** Everything an application instance needs besides its modules; shared by main.ts and the tests. */
@@ -14,11 +15,15 @@ export function configureApp(app: INestApplication): void {
   http.disable('x-powered-by');
   const trust = app.get(Settings).TRUST_PROXY.trim();
   http.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
-  http.useBodyParser('json', { limit: '1mb' });
+  // JSON nested too deeply is refused before it is parsed (see common/input-guard.ts); the raw bytes are kept as rawBody
+  http.use(jsonBodyParser({ limit: '1mb' }));
   http.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   // large text bodies only where a file is expected (the CSV import); elsewhere the small JSON limit holds
   http.use('/api/tickets/import', express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
-  app.useGlobalPipes(createValidationPipe());
+  http.use(parkRefusedBody);
+  // NUL and lone surrogates are refused, naming the field, before the authentication guard and any database query
+  app.useGlobalGuards(new InputGuard());
+  app.useGlobalPipes(new InputPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   const doc = new DocumentBuilder()
     .setTitle('Tổng đài 1022 — API')
