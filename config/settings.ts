@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
-  getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, registerDecorator, validateSync,
+  getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, registerDecorator, ValidateBy,
+  validateSync,
 } from 'class-validator';
 
 const toBool = ({ value }: { value: unknown }) => {
@@ -48,6 +49,29 @@ export class Settings {
 
   @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   PORT = 3000;
+
+  /**
+   * The whole of a request, headers and body, must arrive within this many milliseconds, else 408 and the connection
+   * is closed: a client that stops sending (or sends less than its Content-Length) is dropped. The default lets a
+   * phone on a slow link (about 1 Mbit/s) send a report with three 5 MB photos.
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  HTTP_REQUEST_TIMEOUT_MS = 120_000;
+
+  /** The headers of a request must arrive within this many milliseconds (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3_600_000)
+  @ValidateBy({
+    name: 'notAboveRequestTimeout',
+    validator: {
+      validate: (v: unknown, args) => typeof v !== 'number' || v <= (args?.object as Settings).HTTP_REQUEST_TIMEOUT_MS,
+      defaultMessage: () => 'must not exceed HTTP_REQUEST_TIMEOUT_MS',
+    },
+  })
+  HTTP_HEADERS_TIMEOUT_MS = 20_000;
+
+  /** An idle kept-alive connection is closed after this many milliseconds (behind a proxy: above the proxy's idle timeout). */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 10_000;
 
   /** PostgreSQL connection string; when unset an embedded PostgreSQL is started under EMBEDDED_PG_DIR. */
   @IsOptional() @IsServiceUrl(['postgres:', 'postgresql:'], 'postgres://user:password@127.0.0.1:5432/hotline')

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadSettings, SettingsError } from '../config/settings.js';
-import { createApp } from './app.setup.js';
+import { applyServerTimeouts, createApp } from './app.setup.js';
 import { resolveDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
 import { DemoDataService } from './demo/demo-data.service.js';
@@ -34,6 +34,10 @@ async function main(): Promise<void> {
     };
     process.once('SIGINT', () => void stop('SIGINT'));
     process.once('SIGTERM', () => void stop('SIGTERM'));
+    // a client that stops sending is answered 408 and dropped: the whole request within HTTP_REQUEST_TIMEOUT_MS (120 s),
+    // its headers within HTTP_HEADERS_TIMEOUT_MS (20 s); an idle kept-alive connection is closed after
+    // HTTP_KEEP_ALIVE_TIMEOUT_MS (10 s). Set before listen(): see applyServerTimeouts
+    applyServerTimeouts(app.getHttpServer(), settings);
     await app.listen(settings.PORT);
     logger.log(`serving on http://localhost:${settings.PORT} (API documentation at /docs)`);
   } catch (e) {
