@@ -83,6 +83,22 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
+  /** Longest wait for a database connection (a new one, or a free one of the pool), in milliseconds; then 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  /** Longest statement of the application's pool (PostgreSQL's statement_timeout), in milliseconds; then 503. */
+  @Transform(toInt) @IsInt() @Min(100) @Max(3600000)
+  DATABASE_STATEMENT_TIMEOUT_MS = 5000;
+
+  /**
+   * A query without an answer for this long, in milliseconds, makes the pool check that PostgreSQL answers a new
+   * connection at all (within DATABASE_CONNECT_TIMEOUT_MS); when it does not (frozen, host unreachable), the query
+   * fails at once (503) and its connection is dropped. A long statement on a server that answers is left to run.
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  DATABASE_QUERY_TIMEOUT_MS = 1500;
+
   @IsServiceUrl(['redis:', 'rediss:'], 'redis://127.0.0.1:6379 or rediss://:password@host:6380/0')
   REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -160,6 +176,13 @@ export class Settings {
   /** Run the schedulers and queue workers in this process (turn off for an API-only instance). */
   @Transform(toBool) @IsBoolean()
   WORKERS_ENABLED = true;
+
+  /**
+   * How often an instance with workers checks that the repeating jobs (outbox relay, overdue sweep, report tick) are
+   * still scheduled in Redis, and schedules again any that is missing (a Redis restarted empty), in milliseconds.
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  REPEATABLE_WATCHDOG_MS = 30000;
 
   /** Hour (local time) of the daily cut-off: reports count up to it and the daily e-mail goes out at it. */
   @Transform(toInt) @IsInt() @Min(0) @Max(23)
@@ -255,6 +278,10 @@ export class Settings {
   /** The hotline's mailbox address(es), comma separated; mail to other addresses is refused. */
   @IsString() @MinLength(3)
   MAIL_INBOUND_ADDRESSES = 'tongdai1022@localhost';
+
+  /** On SIGTERM or SIGINT: the longest wait for requests, jobs and deliveries under way before the process exits, in seconds. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(600)
+  SHUTDOWN_TIMEOUT_SECONDS = 20;
 
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';

@@ -14,7 +14,35 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   422: 'Dữ liệu không thể xử lý.',
   429: 'Bạn đã gửi quá nhiều yêu cầu, vui lòng thử lại sau ít phút.',
   500: 'Đã có lỗi hệ thống, vui lòng thử lại sau.',
+  503: 'Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút.',
 };
+
+/** Seconds a client is asked to wait (Retry-After) when the database cannot be reached or does not answer in time. */
+export const RETRY_AFTER_SECONDS = 30;
+export const SERVICE_UNAVAILABLE_MESSAGE = DEFAULT_MESSAGES[503];
+
+/** PostgreSQL error classes and codes that say the server is away, shutting down, overloaded or too slow. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-4]|57014|53300)$/;
+/** Node's codes for a peer that cannot be reached. */
+const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** pg's and pg-pool's own sentences for a connection that could not be had or was lost. */
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|is not queryable|Cannot use a pool after calling end/i;
+
+/**
+ * True for an error that says the database cannot be reached or did not answer in time (stopped, frozen, restarting,
+ * out of connections, a statement past its timeout): the request may succeed later, so it is answered 503 with
+ * Retry-After, not 500. TypeORM keeps pg's error as `driverError`; others chain it as `cause`.
+ */
+export function isServiceUnavailable(exception: unknown): boolean {
+  let e = exception as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | null | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code)) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}
 
 /** A more precise sentence for the usual 400s that come from below the controllers (body-parser, Express). */
 function clientErrorMessage(cause: unknown): string | undefined {
@@ -33,6 +61,12 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (res.headersSent) return;
     if (exception instanceof AppError) {
       res.status(exception.status).json({ statusCode: exception.status, code: exception.code, message: exception.message, ...exception.details });
+      return;
+    }
+    if (isServiceUnavailable(exception) || (exception instanceof HttpException && exception.getStatus() === 503)) {
+      this.logger.warn(`answered 503: ${(exception as Error)?.message ?? String(exception)}`);
+      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: SERVICE_UNAVAILABLE_MESSAGE });
       return;
     }
     if (exception instanceof HttpException) {

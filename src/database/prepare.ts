@@ -9,7 +9,8 @@ import { seedDemoUsers } from '../users/demo-users.js';
  * advisory lock), then the reference data when the database is empty, then the demo users when asked.
  */
 export async function prepareDatabase(url: string, opts: { demoUsers: boolean }): Promise<void> {
-  const ds = createDataSource(url, { extra: { max: 2 } });
+  // no statement limit (a migration may take minutes), but a server that does not answer stops the start-up
+  const ds = createDataSource(url, { extra: { max: 2, connectionTimeoutMillis: 10_000 } });
   await ds.initialize();
   try {
     await withAdvisoryLock(ds, 'hotline-migrations', async () => {

@@ -6,6 +6,8 @@ import { Settings } from '../../config/settings.js';
 @Injectable()
 export class RedisHealth implements OnModuleDestroy {
   private readonly client: Redis;
+  /** The first connection, shared by the checks that arrive while it is being made. */
+  private connecting?: Promise<void>;
 
   constructor(settings: Settings) {
     this.client = new Redis(settings.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
@@ -13,7 +15,10 @@ export class RedisHealth implements OnModuleDestroy {
   }
 
   async ping(): Promise<void> {
-    if (this.client.status === 'wait' || this.client.status === 'end') await this.client.connect();
+    if (!this.connecting && (this.client.status === 'wait' || this.client.status === 'end')) {
+      this.connecting = this.client.connect().finally(() => (this.connecting = undefined));
+    }
+    if (this.connecting) await this.connecting;
     await this.client.ping();
   }
 

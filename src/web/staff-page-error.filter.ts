@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Response } from 'express';
 import { Settings } from '../../config/settings.js';
 import { AppError } from '../common/errors.js';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../common/http-exception.filter.js';
 import { sendPage } from '../intake/public/public-pages.controller.js';
 import { staffMessagePage } from './staff-pages.html.js';
 import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffRequest } from './staff-session.js';
@@ -37,6 +38,12 @@ export class StaffPageErrorFilter implements ExceptionFilter {
         'Biểu mẫu đã hết hạn hoặc không phải do trang này gửi đi, nên không có thay đổi nào được thực hiện. Vui lòng tải lại trang và thử lại.');
     }
     const status = exception instanceof AppError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
+    if (status === HttpStatus.SERVICE_UNAVAILABLE || isServiceUnavailable(exception)) {
+      // the database is away or too slow: the same page for every staff page, and when to try again
+      this.logger.warn(`answered 503: ${(exception as Error)?.message ?? String(exception)}`);
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return page(503, 'Hệ thống tạm thời gián đoạn', SERVICE_UNAVAILABLE_MESSAGE);
+    }
     if (status === HttpStatus.NOT_FOUND) {
       // the service's sentence for tickets ("Không tìm thấy phản ánh mã …") says the same for unknown and unreadable ones
       return page(404, 'Không tìm thấy', exception instanceof AppError ? exception.message : 'Không tìm thấy trang được yêu cầu.');
