@@ -1,8 +1,9 @@
 import { InjectQueue, OnQueueFailed, Process, Processor } from '@nestjs/bull';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { Settings } from '../../config/settings.js';
-import { JobHealthService, REPEATING_JOB_OPTIONS } from '../scheduler/job-health.service.js';
+import { JobHealthService } from '../scheduler/job-health.service.js';
+import { RepeatableWatchdog } from '../scheduler/repeatable-watchdog.js';
 import { DeliveryService } from './delivery.service.js';
 import { OUTBOX_QUEUE, OutboxService } from './outbox.service.js';
 
@@ -30,23 +31,23 @@ export class OutboxProcessor {
   }
 }
 
-/** Registers the relay's repeatable job (one schedule in Redis whatever the number of instances). */
+/**
+ * Keeps the relay's repeatable job scheduled (one schedule in Redis whatever the number of instances; made again when
+ * Redis loses it). On shutdown, this instance's workers stop taking jobs and finish those under way before the
+ * database pool closes.
+ */
 @Injectable()
-export class OutboxScheduler implements OnApplicationBootstrap {
+export class OutboxScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxScheduler.name);
 
-  constructor(@InjectQueue(OUTBOX_QUEUE) private readonly queue: Queue, private readonly settings: Settings) {}
+  constructor(@InjectQueue(OUTBOX_QUEUE) private readonly queue: Queue, private readonly settings: Settings, private readonly watchdog: RepeatableWatchdog) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureRepeatable(this.queue, 'relay', this.settings.OUTBOX_POLL_MS);
+    await this.watchdog.keep({ queue: this.queue, name: 'relay', everyMs: this.settings.OUTBOX_POLL_MS });
     this.logger.log(`outbox relay every ${this.settings.OUTBOX_POLL_MS} ms`);
   }
-}
 
-/** Adds a repeatable job every `everyMs`, removing schedules of the same name with another interval. */
-export async function ensureRepeatable(queue: Queue, name: string, everyMs: number): Promise<void> {
-  for (const r of await queue.getRepeatableJobs()) {
-    if (r.name === name && Number(r.every) !== everyMs) await queue.removeRepeatableByKey(r.key);
+  beforeApplicationShutdown(): Promise<void> {
+    return this.queue.close();
   }
-  await queue.add(name, {}, { ...REPEATING_JOB_OPTIONS, repeat: { every: everyMs }, jobId: name });
 }

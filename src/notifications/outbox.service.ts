@@ -102,6 +102,17 @@ export class OutboxService {
     return (rows?.[0] as OutboxMessage | undefined) ?? null;
   }
 
+  /**
+   * Hands back a message claimed but not sent (the process is stopping): pending again, the attempt not counted, so
+   * that the relay of a running instance sends it, once, at once rather than after ABANDONED_MS.
+   */
+  async release(id: string): Promise<void> {
+    await this.ds.query(
+      `UPDATE outbox_messages SET status = 'pending', claimed_at = NULL, attempts = greatest(attempts - 1, 0) WHERE id = $1 AND status = 'sending'`,
+      [id],
+    );
+  }
+
   async markSent(id: string): Promise<void> {
     await this.ds.query(`UPDATE outbox_messages SET status = 'sent', sent_at = $2, last_error = NULL WHERE id = $1`, [id, this.clock.now()]);
   }

@@ -1,8 +1,8 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { ensureRepeatable } from '../notifications/outbox.processor.js';
-import { JobHealthService, REPEATING_JOB_OPTIONS } from '../scheduler/job-health.service.js';
+import { JobHealthService } from '../scheduler/job-health.service.js';
+import { RepeatableWatchdog } from '../scheduler/repeatable-watchdog.js';
 import { ReportMailerService } from './report-mailer.service.js';
 
 export const REPORTS_QUEUE = 'reports';
@@ -17,13 +17,20 @@ export class ReportsProcessor {
   }
 }
 
-/** Checks every minute whether a report is due; at start-up too, so a cut-off missed while down is caught up once. */
+/**
+ * Checks every minute whether a report is due, and at once whenever the schedule is made (at start-up, or after
+ * Redis lost it), so that a cut-off missed meanwhile is caught up once. On shutdown, the workers finish the report
+ * under way before the database pool closes.
+ */
 @Injectable()
-export class ReportsScheduler implements OnApplicationBootstrap {
-  constructor(@InjectQueue(REPORTS_QUEUE) private readonly queue: Queue) {}
+export class ReportsScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(@InjectQueue(REPORTS_QUEUE) private readonly queue: Queue, private readonly watchdog: RepeatableWatchdog) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureRepeatable(this.queue, 'tick', 60_000);
-    await this.queue.add('tick', {}, REPEATING_JOB_OPTIONS);
+    await this.watchdog.keep({ queue: this.queue, name: 'tick', everyMs: 60_000, runAtOnce: true });
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.queue.close();
   }
 }

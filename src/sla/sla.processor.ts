@@ -1,9 +1,9 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { Settings } from '../../config/settings.js';
-import { ensureRepeatable } from '../notifications/outbox.processor.js';
-import { JobHealthService, REPEATING_JOB_OPTIONS } from '../scheduler/job-health.service.js';
+import { JobHealthService } from '../scheduler/job-health.service.js';
+import { RepeatableWatchdog } from '../scheduler/repeatable-watchdog.js';
 import { OverdueService } from './overdue.service.js';
 
 export const SLA_QUEUE = 'sla';
@@ -19,16 +19,23 @@ export class SlaProcessor {
   }
 }
 
+/**
+ * Keeps the tick scheduled (made again when Redis loses it), with a tick at once whenever the schedule is made, so
+ * that whatever fell due while no tick ran is flagged now. On shutdown, the workers finish the tick under way before
+ * the database pool closes.
+ */
 @Injectable()
-export class SlaScheduler implements OnApplicationBootstrap {
+export class SlaScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SlaScheduler.name);
 
-  constructor(@InjectQueue(SLA_QUEUE) private readonly queue: Queue, private readonly settings: Settings) {}
+  constructor(@InjectQueue(SLA_QUEUE) private readonly queue: Queue, private readonly settings: Settings, private readonly watchdog: RepeatableWatchdog) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureRepeatable(this.queue, 'tick', this.settings.OVERDUE_SWEEP_SECONDS * 1000);
-    // and one right away, so that whatever fell due while the system was down is flagged now
-    await this.queue.add('tick', {}, REPEATING_JOB_OPTIONS);
+    await this.watchdog.keep({ queue: this.queue, name: 'tick', everyMs: this.settings.OVERDUE_SWEEP_SECONDS * 1000, runAtOnce: true });
     this.logger.log(`deadline watch every ${this.settings.OVERDUE_SWEEP_SECONDS} s`);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.queue.close();
   }
 }
