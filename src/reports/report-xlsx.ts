@@ -156,6 +156,7 @@ export async function writeReportXlsx(doc: ReportDocument, out: Writable): Promi
     count += batch.length;
     if (!fitted) fit();
     await drained(out);
+    await compressed(ticketsSheet, out);
   }
   if (!fitted) fit();
   if (count > 0) {
@@ -163,6 +164,25 @@ export async function writeReportXlsx(doc: ReportDocument, out: Writable): Promi
   }
   ticketsSheet.commit();
   await unlessClosed(out, workbook.commit());
+}
+
+/** Bytes of a sheet's XML the zip may hold before the writer waits for it: about a batch of rows. */
+const ZIP_ENTRY_SLACK = 2 * 1024 * 1024;
+
+/**
+ * Waits until the zip has compressed what the sheet wrote, give or take ZIP_ENTRY_SLACK. exceljs 4 pipes a sheet's
+ * XML into the zip archiver's entry stream without backpressure (it writes whatever that stream already holds), so
+ * rows that come faster than they are compressed would pile up there, up to the whole sheet. This reaches into
+ * exceljs's internals (4.4: the sheet's `_stream` pipes into the archiver's PassThrough); if they change, it finds
+ * nothing and the writer waits for its output alone. Rejects when `out` closes meanwhile (the zip then stops).
+ */
+async function compressed(sheet: Sheet, out: Writable): Promise<void> {
+  const entry = (sheet as unknown as { _stream?: { pipes?: unknown[] } })._stream?.pipes?.[0] as
+    | (NodeJS.EventEmitter & { _writableState?: { length: number } })
+    | undefined;
+  const state = entry?._writableState;
+  if (!entry || !state || state.length <= ZIP_ENTRY_SLACK) return;
+  await unlessClosed(out, new Promise<void>((resolve) => entry.once('drain', resolve)));
 }
 
 const ticketRow = (ticket: OverdueTicketLine) => ({
