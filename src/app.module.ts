@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Settings } from '../config/settings.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CoreModule } from './common/core.module.js';
-import { dataSourceOptions } from './database/data-source.js';
+import { databaseTimeouts, dataSourceOptions } from './database/data-source.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { HealthController } from './health/health.controller.js';
 import { RedisHealth } from './health/redis-health.js';
@@ -31,7 +31,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(settings),
-        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl)),
+        TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, {}, databaseTimeouts(settings))),
         BullModule.forRoot({ redis: settings.REDIS_URL, prefix: settings.QUEUE_PREFIX }),
         NotificationsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
         SlaModule.forRoot({ workers: settings.WORKERS_ENABLED }),

@@ -83,23 +83,24 @@ describe('PostgreSQL stopped or frozen under a running application', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  /** Every way in that needs the database: the API, the login, the citizen app, a staff page, the staff sign-in. */
+  /** Every way in that needs the database: the API, the login, the citizen app, a staff page, the staff sign-in, the public tracking page. */
   const everyDoor = () => [
     t.http().get('/api/tickets').set(bearer(operator)),
     t.http().post('/api/auth/login').send({ username, password: TEST_PASSWORD }),
     t.http().get('/api/public/reports/PA-2345-6789').query({ phone: '0912345678' }),
     t.http().get('/tickets').set('Cookie', `${SESSION_COOKIE}=${staff}`),
     t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD }),
+    t.http().post('/tra-cuu').type('form').send({ code: 'PA-2345-6789', phone: '0912345678' }),
   ];
 
   const expectUnavailable = async () => {
     const answers = await Promise.all(everyDoor().map((r) => r.timeout(REQUEST_BOUND_MS)));
-    const [api, login, app, page, signIn] = answers;
+    const [api, login, app, page, signIn, tracking] = answers;
     answers.forEach((res, door) => {
       expect([door, res.status, res.headers['retry-after']]).toEqual([door, 503, expect.stringMatching(/^\d+$/)]);
     });
     for (const res of [api, login, app]) expect(res.body).toEqual({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: MESSAGE });
-    for (const res of [page, signIn]) {
+    for (const res of [page, signIn, tracking]) {
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.text).toContain('Hệ thống tạm thời gián đoạn');
       expect(res.text).toContain(MESSAGE);
@@ -112,7 +113,7 @@ describe('PostgreSQL stopped or frozen under a running application', () => {
     // the pool opens new connections by itself: no restart
     await waitFor('the application serving again', async () => (await t.http().get('/health').timeout(HEALTH_BOUND_MS)).status === 200);
     const answers = await Promise.all(everyDoor().map((r) => r.timeout(REQUEST_BOUND_MS)));
-    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 200, 303]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 200, 303, 404]);
     expect((await t.http().get('/health')).body).toEqual({ status: 'ok', database: 'up', redis: 'up' });
   };
 

@@ -15,6 +15,7 @@ import { messagePage, reportFormPage, reportSentPage, trackFormPage, trackResult
 import { PublicReportService } from './public-report.service.js';
 import { PublicBodyLimitGuard, PublicRateLimitGuard } from './rate-limit.js';
 import { checkReportForm, formValue, reportFormValues } from './web-form.js';
+import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../../common/http-exception.filter.js';
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
@@ -48,6 +49,12 @@ export class PublicPageErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
+    // the database away or stalled: the same 503 as the API and the staff pages, with when to try again
+    if (isServiceUnavailable(exception)) {
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return sendPage(res, this.settings, HttpStatus.SERVICE_UNAVAILABLE, (ctx) =>
+        messagePage(ctx, 'Hệ thống tạm thời gián đoạn', `${SERVICE_UNAVAILABLE_MESSAGE} Nếu cần gấp, hãy gọi Tổng đài 1022.`));
+    }
     const status = exception instanceof AppError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
     let title = 'Có lỗi xảy ra';
     let message = exception instanceof AppError ? exception.message : 'Yêu cầu không hợp lệ.';
