@@ -22,7 +22,7 @@ export function configureApp(app: INestApplication): void {
   // large text bodies only where a file is expected (the CSV import); elsewhere the small JSON limit holds
   http.use('/api/tickets/import', express.text({ type: ['text/csv', 'text/plain'], limit: '20mb' }));
   http.use(parkRefusedBody);
-  // NUL and lone surrogates are refused, naming the field, before the authentication guard and any database query
+  // NUL and lone surrogates are refused, naming the field, before the routes' guards, pipes and handlers (see InputGuard)
   app.useGlobalGuards(new InputGuard());
   app.useGlobalPipes(new InputPipe(), createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

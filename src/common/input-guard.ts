@@ -17,8 +17,10 @@ import { AppError, badRequest, type FieldProblem } from './errors.js';
  * - the JSON parser's `verify` hook measures the nesting on the raw bytes (iteratively: the check cannot overflow),
  *   keeps the raw bytes for the webhooks' signatures as Nest's rawBody option does, and parks a refusal for
  *   InputGuard instead of letting the parser recurse;
- * - InputGuard (global, before the authentication guard) checks the parsed JSON or urlencoded body, the query and the
- *   path parameters, also for the routes that read `req` themselves (the webhooks);
+ * - InputGuard (global; it runs after the authentication guard, whose one query takes only a token's verified
+ *   subject, and before the routes' own guards) checks the parsed JSON or urlencoded body, the query and the path
+ *   parameters, also for the routes that read `req` themselves (the webhooks); an anonymous request to a protected
+ *   route is still answered 401 first;
  * - InputPipe (global, before validation) checks the same values once more as the route receives them, which covers
  *   multipart fields, parsed only by the route's interceptor after the guards, and uploaded files kept in memory that
  *   are text (the CSV import): as text, they cannot hold NUL either.
@@ -161,7 +163,7 @@ export function requestProblem(req: Request): FieldProblem | null {
     ?? (req.body === undefined ? null : findBadText(req.body, typeof req.body === 'string' ? 'body' : ''));
 }
 
-/** Global guard, before the authentication guard: refuses what the parsers let through and nothing may store. */
+/** Global guard, before the routes' own guards and pipes: refuses what the parsers let through and nothing may store. */
 @Injectable()
 export class InputGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
