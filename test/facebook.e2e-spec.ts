@@ -287,6 +287,18 @@ describe('Facebook Messenger channel (e2e)', () => {
     }
   });
 
+  it('takes a message whose text holds NUL or a lone surrogate (never refused: Meta would redeliver it until it gives up), storing U+FFFD instead', async () => {
+    const id = mid();
+    // metaJson escapes them as \u0000 and \ud83d: valid JSON, signed as Meta sends it
+    const raw = metaJson(batch({ page: PAGE_A, items: [text('psid-nul', PAGE_A, ts(), id, 'Ngập nước\u0000 ở ấp Rạch Gốc \ud83d giữa đường')] }));
+    expect(raw).toContain('\\u0000');
+    const res = await post(raw, signFacebookBody(Buffer.from(raw), APP_SECRET)).expect(200);
+    expect(res.body).toEqual({ messages: 1, created: 1, appended: 0, duplicate: 0, rejected: 0 });
+    expect((await ticketOf(id))!.content).toBe('Ngập nước\uFFFD ở ấp Rạch Gốc \uFFFD giữa đường');
+    await t.app.get(OutboxService).relay();
+    expect(await deliverDue()).toEqual(['sent']);
+  });
+
   it('acknowledges events of other products and batches without messages, storing nothing', async () => {
     const before = await counts();
     expect((await signed({ object: 'instagram', entry: [{ id: '1', messaging: [text('igsid', '1', ts(), mid(), 'x')] }] }).expect(200)).body).toMatchObject({ messages: 0 });

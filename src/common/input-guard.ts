@@ -163,6 +163,25 @@ export function requestProblem(req: Request): FieldProblem | null {
     ?? (req.body === undefined ? null : findBadText(req.body, typeof req.body === 'string' ? 'body' : ''));
 }
 
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A platform's message (Zalo, Facebook) is never refused for its text: a 400 would make the platform redeliver it
+ * until it gives up, and the citizen's message would be lost. NUL and lone surrogates in the parsed body become
+ * U+FFFD instead (the signature was checked over the raw bytes, which stay as they came). Keys are left as they are:
+ * the adapters read only known keys.
+ */
+export function scrubBadText(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(BAD_TEXT, '\uFFFD');
+  if (Array.isArray(value)) return value.map(scrubBadText);
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) (value as Record<string, unknown>)[k] = scrubBadText(v);
+  }
+  return value;
+}
+
+const isPlatformWebhook = (req: Request) => req.method === 'POST' && req.path.startsWith('/webhooks/');
+
 /** Global guard, before the routes' own guards and pipes: refuses what the parsers let through and nothing may store. */
 @Injectable()
 export class InputGuard implements CanActivate {
@@ -171,6 +190,7 @@ export class InputGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<Request>();
     const refusal = parked.get(req);
     if (refusal) throw refusal;
+    if (isPlatformWebhook(req) && req.body !== undefined) req.body = scrubBadText(req.body);
     const problem = requestProblem(req);
     if (problem) throw refusedInput(problem);
     return true;
