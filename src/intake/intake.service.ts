@@ -1,18 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { badRequest, type FieldProblem } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
-import { Area } from '../directory/area.entity.js';
-import { Category } from '../directory/category.entity.js';
-import { RoutingService } from '../routing/routing.service.js';
+import { holdUnitSql, RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
-import { newTicketCode } from '../tickets/ticket-code.js';
-import { recordEvent, type Actor } from '../tickets/ticket-events.js';
-import { areaNamesFor, ticketSearchText } from '../tickets/ticket-view.js';
+import { newTicketCode, TICKET_CODE_PATTERN } from '../tickets/ticket-code.js';
+import { TicketEvent } from '../tickets/ticket-event.entity.js';
+import { eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from '../tickets/ticket-events.js';
+import { ticketSearchText, type TicketRefs } from '../tickets/ticket-view.js';
 import { OPEN_STATUSES, Ticket, type Channel } from '../tickets/ticket.entity.js';
-import { TICKET_CODE_PATTERN } from '../tickets/ticket-code.js';
 import { CHANNEL_LABELS } from '../tickets/ticket-state.js';
 import { Settings } from '../../config/settings.js';
 import { Attachment } from './attachment.entity.js';
@@ -30,6 +29,68 @@ export interface InboundMessage extends Omit<NormalizedComplaint, 'recipientId'>
   address?: string | null;
   /** Text that may carry a ticket code (a mail subject): a reply to that ticket joins it. */
   codeHint?: string | null;
+}
+
+/** A ticket that may be the same matter as another, listed in the creation event and on the ticket. */
+export interface LikelyDuplicate {
+  code: string;
+  reason: 'same_phone' | 'similar_text';
+  similarity: number;
+}
+
+/** A ticket just created, with what its view needs: written once, not read back. */
+export interface CreatedTicket {
+  ticket: Ticket;
+  /** Its 'created' event. */
+  event: TicketEvent;
+  likelyDuplicates: LikelyDuplicate[];
+  /** The names of its unit, area and category, as `loadTicketRefs` reads them. */
+  refs: TicketRefs;
+}
+
+/**
+ * The likely-duplicate search reads at most this many of the most recent tickets of the same commune and category
+ * (and as many of the same phone), whatever the number of tickets: a crisis (everyone calling about one matter)
+ * costs the same as a quiet day.
+ */
+const DUPLICATE_CANDIDATES = 200;
+
+/** Numbered, typed placeholders for a statement's parameters. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/**
+ * The CTEs of the likely-duplicate search, ending in `likely_duplicates` (code, reason, similarity rounded to
+ * hundredths, rank): the same phone within the window first, then the most similar text of the same commune and
+ * category (trigram similarity ≥ 0.3), then the most recent; ten at most; the ticket itself and merged tickets left
+ * out. Only the candidates are compared: the most recent tickets of the same phone (index on reporter_phone) and of
+ * the same commune and category (idx_tickets_area_category_received, read backwards), DUPLICATE_CANDIDATES of each.
+ */
+function likelyDuplicatesSql(p: { id: string; phone: string; area: string; category: string; since: string; until: string; text: string }): string {
+  return `
+  same_phone AS (
+    SELECT id FROM tickets
+     WHERE reporter_phone = ${p.phone} AND received_at >= ${p.since} AND received_at <= ${p.until}
+     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
+  same_place AS (
+    SELECT id FROM tickets
+     WHERE area_code = ${p.area} AND category_code = ${p.category} AND received_at >= ${p.since} AND received_at <= ${p.until}
+     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
+  likely_duplicates AS (
+    SELECT code, CASE WHEN same_phone THEN 'same_phone' ELSE 'similar_text' END AS reason, round(sim::numeric, 2) AS similarity,
+           row_number() OVER (ORDER BY same_phone DESC, sim DESC, received_at DESC, code) AS rank
+      FROM (SELECT t.code, t.received_at, COALESCE(t.reporter_phone = ${p.phone}, false) AS same_phone, similarity(t.search_text, ${p.text}) AS sim
+              FROM tickets t
+             WHERE t.id IN (SELECT id FROM same_phone UNION SELECT id FROM same_place)
+               AND t.id <> ${p.id} AND t.duplicate_of_id IS NULL) c
+     WHERE same_phone OR sim >= 0.3
+     ORDER BY rank
+     LIMIT 10)`;
 }
 
 export type IntakeOutcome = { ticketCode: string; outcome: 'created' | 'appended' | 'duplicate' };
@@ -132,74 +193,141 @@ export class IntakeService {
     })));
   }
 
-  /** Tickets that may be the same matter: same phone within DUPLICATE_DAYS, or same commune and category with similar text. */
-  async likelyDuplicates(m: EntityManager, ticket: Pick<Ticket, 'id' | 'reporterPhone' | 'areaCode' | 'categoryCode' | 'receivedAt' | 'content'>): Promise<Array<{ code: string; reason: 'same_phone' | 'similar_text'; similarity: number }>> {
-    const since = new Date(ticket.receivedAt.getTime() - this.settings.DUPLICATE_DAYS * 86_400_000);
-    const rows: Array<{ code: string; same_phone: boolean; sim: number }> = await m.query(
-      `SELECT t.code, (t.reporter_phone IS NOT NULL AND t.reporter_phone = $2) AS same_phone,
-              similarity(t.search_text, $6) AS sim
-         FROM tickets t
-        WHERE t.id <> $1 AND t.received_at >= $5 AND t.received_at <= $7 AND t.duplicate_of_id IS NULL
-          AND ((t.reporter_phone IS NOT NULL AND t.reporter_phone = $2)
-            OR (t.area_code = $3 AND t.category_code = $4 AND similarity(t.search_text, $6) >= 0.3))
-        ORDER BY same_phone DESC, sim DESC, t.received_at DESC LIMIT 10`,
-      [ticket.id, ticket.reporterPhone, ticket.areaCode, ticket.categoryCode, since, foldText(ticket.content), new Date(ticket.receivedAt.getTime() + 1)],
-    );
-    return rows.map((r) => ({ code: r.code, reason: r.same_phone ? 'same_phone' : 'similar_text', similarity: Math.round(Number(r.sim) * 100) / 100 }));
+  /** Tickets that may be the same matter as this one (see `likelyDuplicatesSql`). */
+  async likelyDuplicates(m: EntityManager, ticket: Pick<Ticket, 'id' | 'reporterPhone' | 'areaCode' | 'categoryCode' | 'receivedAt' | 'content'>): Promise<LikelyDuplicate[]> {
+    const p = new Params();
+    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, p.add(ticket.id, 'uuid'), p.add(ticket.reporterPhone, 'varchar'),
+      p.add(ticket.areaCode, 'varchar'), p.add(ticket.categoryCode, 'varchar')));
+    const rows: Array<{ code: string; reason: LikelyDuplicate['reason']; similarity: string }> =
+      await m.query(`WITH ${search} SELECT code, reason, similarity FROM likely_duplicates ORDER BY rank`, p.values);
+    return rows.map((r) => ({ code: r.code, reason: r.reason, similarity: Number(r.similarity) }));
   }
 
+  /** The placeholders of the duplicate search for a ticket: its own (passed), the window and its folded text. */
+  private duplicateSearch(p: Params, ticket: Pick<Ticket, 'receivedAt' | 'content'>, id: string, phone: string, area: string, category: string) {
+    const at = ticket.receivedAt.getTime();
+    return {
+      id, phone, area, category,
+      since: p.add(new Date(at - this.settings.DUPLICATE_DAYS * 86_400_000), 'timestamptz'),
+      until: p.add(new Date(at + 1), 'timestamptz'),
+      text: p.add(foldText(ticket.content), 'text'),
+    };
+  }
+
+  /** A new ticket from a complaint; see `create`. */
   async createTicket(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<Ticket> {
+    return (await this.create(m, input, actor)).ticket;
+  }
+
+  /**
+   * A new ticket from a complaint, in two statements: the references with the routing decision, then one that
+   * holds the unit, searches the likely duplicates, and writes the ticket with its 'created' event. The deadline is
+   * computed in memory. Being one statement, the write needs no transaction of its own (a caller's, if any, holds
+   * the unit until it commits). A unit merged or deactivated between the two statements is routed again; a tracking
+   * code already taken draws another. What comes back is what was written, with the names a view needs.
+   */
+  async create(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<CreatedTicket> {
     const problems: FieldProblem[] = [];
     const phone = input.reporterPhone ? normalizeVietnamesePhone(input.reporterPhone) : null;
     if (input.reporterPhone && !phone) problems.push({ field: 'reporterPhone', reason: 'không phải số điện thoại Việt Nam hợp lệ' });
-    const area = input.areaCode ? await m.findOneBy(Area, { code: input.areaCode }) : null;
+    const where = { categoryCode: input.categoryCode || null, areaCode: input.areaCode || null };
+    let routed = await this.routing.routeWithReferences(m, where, { hold: false });
+    const area = input.areaCode ? routed.area : null;
     if (input.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${input.areaCode}"` });
-    const category = input.categoryCode ? await m.findOneBy(Category, { code: input.categoryCode, active: true }) : null;
+    const category = input.categoryCode && routed.category?.active ? routed.category : null;
     if (input.categoryCode && !category) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực đang dùng mã "${input.categoryCode}"` });
     if (problems.length) throw badRequest(problems);
 
     const receivedAt = this.clock.now();
-    const decision = await this.routing.route(m, { categoryCode: category?.code ?? null, areaCode: area?.code ?? null });
-    const code = await this.freeCode(m);
     const deadline = this.deadlines.deadline(receivedAt, category);
-    const fields = {
-      code,
-      reporterName: input.reporterName,
-      reporterPhone: phone,
-      reporterEmail: input.reporterEmail?.toLowerCase() ?? null,
-      address: input.address ?? null,
-      content: input.content,
-    };
-    const ticket = m.create(Ticket, {
-      ...fields,
-      channel: input.channel,
-      status: decision.unitCode ? 'assigned' : 'received',
-      areaCode: area?.code ?? null,
-      categoryCode: category?.code ?? null,
-      urgent: input.urgent ?? category?.urgent ?? false,
-      assignedUnitCode: decision.unitCode,
-      receivedAt,
-      dueAt: deadline.dueAt,
-      warnAt: deadline.warnAt,
-      searchText: ticketSearchText(fields, await areaNamesFor(m, area?.code ?? null)),
-      createdAt: receivedAt,
-      updatedAt: receivedAt,
-    });
-    await m.insert(Ticket, ticket);
-    const duplicates = await this.likelyDuplicates(m, ticket);
-    await recordEvent(m, {
-      ticketId: ticket.id, type: 'created', at: receivedAt, actor,
-      toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, dueAt: ticket.dueAt, note: decision.reason,
-      data: { channel: input.channel, routingRuleId: decision.ruleId, likelyDuplicates: duplicates },
-    });
-    return ticket;
+    const areaNames = area ? [area.name, ...(area.districtName ? [area.districtName] : [])] : [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { decision, unit } = routed;
+      const ticket = Object.assign(new Ticket(), {
+        id: randomUUID(),
+        code: newTicketCode(),
+        channel: input.channel,
+        status: decision.unitCode ? 'assigned' : 'received',
+        reporterName: input.reporterName,
+        reporterPhone: phone,
+        reporterEmail: input.reporterEmail?.toLowerCase() ?? null,
+        areaCode: area?.code ?? null,
+        address: input.address ?? null,
+        categoryCode: category?.code ?? null,
+        content: input.content,
+        urgent: input.urgent ?? category?.urgent ?? false,
+        assignedUnitCode: decision.unitCode,
+        receivedAt,
+        dueAt: deadline.dueAt,
+        warnAt: deadline.warnAt,
+        warnedForDueAt: null, overdueAt: null, overdueForDueAt: null,
+        resolvedAt: null, closedAt: null, rejectedAt: null, resolution: null, rejectReason: null, duplicateOfId: null,
+        searchText: '',
+        createdAt: receivedAt,
+        updatedAt: receivedAt,
+        version: 1,
+      } satisfies Ticket);
+      ticket.searchText = ticketSearchText(ticket, areaNames);
+      const event: EventInput = {
+        ticketId: ticket.id, type: 'created', at: receivedAt, actor,
+        toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, dueAt: ticket.dueAt, note: decision.reason,
+        // the likely duplicates are added by the statement that finds them
+        data: { channel: input.channel, routingRuleId: decision.ruleId },
+      };
+      const write = this.writeSql(ticket, event);
+      const [written]: Array<{ unit_held: boolean; event_id: string | null; data: Record<string, unknown> & { likelyDuplicates: LikelyDuplicate[] } | null }> =
+        await m.query(write.sql, write.params);
+      if (!written.unit_held) {
+        routed = await this.routing.routeWithReferences(m, where, { hold: false });
+        continue;
+      }
+      // the tracking code is random: a taken one (never in practice) wrote nothing, and another is drawn
+      if (!written.event_id || !written.data) continue;
+      return {
+        ticket,
+        event: Object.assign(new TicketEvent(), { ...eventRow(event), id: written.event_id, data: written.data }),
+        likelyDuplicates: written.data.likelyDuplicates,
+        refs: {
+          units: new Map(unit ? [[unit.code, unit]] : []),
+          areas: new Map(area ? [[area.code, area]] : []),
+          categories: new Map(category ? [[category.code, { code: category.code, name: category.name }]] : []),
+          duplicates: new Map(),
+        },
+      };
+    }
+    throw new Error('could not write the ticket in 10 tries (tracking codes taken, or its unit changing meanwhile)');
   }
 
-  private async freeCode(m: EntityManager): Promise<string> {
-    for (let i = 0; i < 10; i++) {
-      const code = newTicketCode();
-      if (!(await m.existsBy(Ticket, { code }))) return code;
-    }
-    throw new Error('could not find a free ticket code in 10 tries');
+  /**
+   * The statement that writes a new ticket: its unit held (`holdUnitSql`; nothing written when it is no longer
+   * active), the likely duplicates found (the ticket is not yet visible to its own statement), the ticket inserted
+   * unless its code is taken, and its 'created' event with the likely duplicates added to its data.
+   */
+  private writeSql(ticket: Ticket, event: EventInput): { sql: string; params: unknown[] } {
+    const p = new Params();
+    const columns: Array<[string, unknown, string]> = [
+      ['id', ticket.id, 'uuid'], ['code', ticket.code, 'varchar'], ['channel', ticket.channel, 'varchar'], ['status', ticket.status, 'varchar'],
+      ['reporter_name', ticket.reporterName, 'varchar'], ['reporter_phone', ticket.reporterPhone, 'varchar'],
+      ['reporter_email', ticket.reporterEmail, 'varchar'], ['area_code', ticket.areaCode, 'varchar'], ['address', ticket.address, 'varchar'],
+      ['category_code', ticket.categoryCode, 'varchar'], ['content', ticket.content, 'text'], ['urgent', ticket.urgent, 'boolean'],
+      ['assigned_unit_code', ticket.assignedUnitCode, 'varchar'], ['received_at', ticket.receivedAt, 'timestamptz'],
+      ['due_at', ticket.dueAt, 'timestamptz'], ['warn_at', ticket.warnAt, 'timestamptz'], ['search_text', ticket.searchText, 'text'],
+      ['created_at', ticket.createdAt, 'timestamptz'], ['updated_at', ticket.updatedAt, 'timestamptz'],
+    ];
+    const value = new Map(columns.map(([column, v, type]) => [column, p.add(v, type)]));
+    const unit = value.get('assigned_unit_code')!;
+    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, value.get('id')!, value.get('reporter_phone')!, value.get('area_code')!, value.get('category_code')!));
+    const ev = eventInsertParts(event, (v, type) => p.add(v, type), (data) => `${data} || jsonb_build_object('likelyDuplicates',
+      (SELECT COALESCE(jsonb_agg(jsonb_build_object('code', code, 'reason', reason, 'similarity', similarity) ORDER BY rank), '[]'::jsonb) FROM likely_duplicates))`);
+    const sql = `WITH ${search},
+      held AS (${holdUnitSql(unit)}),
+      t AS (
+        INSERT INTO tickets (${columns.map(([c]) => c).join(', ')})
+        SELECT ${[...value.values()].join(', ')} WHERE ${unit} IS NULL OR EXISTS (SELECT 1 FROM held)
+        ON CONFLICT (code) DO NOTHING
+        RETURNING id),
+      e AS (INSERT INTO ticket_events (${ev.columns}) SELECT ${ev.values} FROM t RETURNING id, data)
+      SELECT (${unit} IS NULL OR EXISTS (SELECT 1 FROM held)) AS unit_held, (SELECT id FROM e) AS event_id, (SELECT data FROM e) AS data`;
+    return { sql, params: p.values };
   }
 }

@@ -29,9 +29,9 @@ export interface EventInput {
   data?: Record<string, unknown>;
 }
 
-/** Writes one ticket event; callers pass the manager of the transaction that makes the change. */
-export async function recordEvent(m: EntityManager, e: EventInput): Promise<void> {
-  await m.insert(TicketEvent, {
+/** The row an event is stored as: the one definition of its columns, for `recordEvent` and for statements that write it. */
+export function eventRow(e: EventInput) {
+  return {
     ticketId: e.ticketId,
     type: e.type,
     at: e.at,
@@ -44,7 +44,32 @@ export async function recordEvent(m: EntityManager, e: EventInput): Promise<void
     dueAt: e.dueAt ?? null,
     note: e.note ?? null,
     internal: e.internal ?? false,
-    // TypeORM's deep-partial type does not fit a jsonb record
-    data: (e.data ?? {}) as never,
-  });
+    data: e.data ?? {},
+  };
+}
+
+/** Writes one ticket event; callers pass the manager of the transaction that makes the change. */
+export async function recordEvent(m: EntityManager, e: EventInput): Promise<void> {
+  // TypeORM's deep-partial type does not fit a jsonb record
+  await m.insert(TicketEvent, eventRow(e) as never);
+}
+
+const EVENT_COLUMNS: Array<[keyof ReturnType<typeof eventRow>, string, string]> = [
+  ['ticketId', 'ticket_id', 'uuid'], ['type', 'type', 'varchar'], ['at', 'at', 'timestamptz'], ['actorId', 'actor_id', 'uuid'],
+  ['actorName', 'actor_name', 'varchar'], ['fromStatus', 'from_status', 'varchar'], ['toStatus', 'to_status', 'varchar'],
+  ['fromUnitCode', 'from_unit_code', 'varchar'], ['toUnitCode', 'to_unit_code', 'varchar'], ['dueAt', 'due_at', 'timestamptz'],
+  ['note', 'note', 'text'], ['internal', 'internal', 'boolean'], ['data', 'data', 'jsonb'],
+];
+
+/**
+ * The same row as `recordEvent` writes, for a statement that writes the event along with its change
+ * (`INSERT INTO ticket_events (${columns}) SELECT ${values} FROM …`): `param` numbers and types each value's
+ * placeholder; `data` may extend the data's expression (jsonb) with what the statement itself finds.
+ */
+export function eventInsertParts(e: EventInput, param: (value: unknown, type: string) => string, data: (placeholder: string) => string = (d) => d): { columns: string; values: string } {
+  const row = eventRow(e);
+  return {
+    columns: EVENT_COLUMNS.map(([, column]) => column).join(', '),
+    values: EVENT_COLUMNS.map(([key, , type]) => (key === 'data' ? data(param(JSON.stringify(row.data), type)) : param(row[key], type))).join(', '),
+  };
 }

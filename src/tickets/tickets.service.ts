@@ -10,7 +10,7 @@ import { Category } from '../directory/category.entity.js';
 import { Unit } from '../directory/unit.entity.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
 import { CitizenReplyService } from '../intake/citizen-reply.service.js';
-import { IntakeService } from '../intake/intake.service.js';
+import { IntakeService, type CreatedTicket } from '../intake/intake.service.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
 import { parseTimeBound, type AssignDto, type CommentDto, type CreateTicketDto, type NoteDto, type ReasonDto, type RejectDto, type ResolveDto, type TicketQueryDto } from './dto/ticket.dto.js';
@@ -41,6 +41,9 @@ interface Change {
   data?: Record<string, unknown>;
 }
 
+/** Those who see every ticket (operators, coordinators, admins) are shown the tickets that may be the same matter. */
+const seesDuplicates = (user: AuthUser) => ['operator', 'coordinator', 'admin'].includes(user.role);
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 @Injectable()
@@ -56,8 +59,21 @@ export class TicketsService {
 
   async create(user: AuthUser, dto: CreateTicketDto) {
     if (!canCreateTickets(user)) throw forbidden();
-    const code = await this.ds.transaction(async (m) => (await this.intake.createTicket(m, dto, actorOf(user))).code);
-    return this.get(user, code);
+    // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
+    const created = await this.intake.create(this.ds.manager, dto, actorOf(user));
+    return this.createdView(created, user);
+  }
+
+  /**
+   * The answer to a creation, built from what was just written (the ticket, its one event, the likely duplicates
+   * found when it was created, the names already loaded): what `get` would show, without reading it back.
+   */
+  private createdView({ ticket, event, likelyDuplicates, refs }: CreatedTicket, user: AuthUser) {
+    return {
+      ...ticketView(ticket, refs, this.clock.now()),
+      likelyDuplicates: seesDuplicates(user) ? likelyDuplicates : [],
+      events: [eventView(event, refs.units)],
+    };
   }
 
   async list(user: AuthUser, q: TicketQueryDto) {
@@ -105,8 +121,7 @@ export class TicketsService {
     const m = this.ds.manager;
     const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
     const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
-    const seesAll = ['operator', 'coordinator', 'admin'].includes(user.role);
-    const likelyDuplicates = seesAll && !ticket.duplicateOfId ? await this.intake.likelyDuplicates(m, ticket) : [];
+    const likelyDuplicates = seesDuplicates(user) && !ticket.duplicateOfId ? await this.intake.likelyDuplicates(m, ticket) : [];
     return { ...ticketView(ticket, refs, this.clock.now()), likelyDuplicates, events: events.map((e) => eventView(e, refs.units)) };
   }
 
