@@ -30,7 +30,7 @@ async function insertTickets(t: TestApp, prefix: string, n: number, due: string,
        INSERT INTO tickets (code, channel, status, reporter_name, area_code, category_code, content, assigned_unit_code,
                             received_at, due_at, warn_at, search_text)
        SELECT $1 || g, 'hotline', 'assigned', 'Người dân ' || g, '29401', 'AN-SINH', 'Chưa nhận được hỗ trợ ' || g, 'UB-29401',
-              $2::timestamptz - interval '3 days', $3::timestamptz, $4::timestamptz, ''
+              $2::timestamptz - interval '3 days', $3::timestamptz, $4::timestamptz, lower($1 || g)
          FROM generate_series(1, $5) g
        RETURNING id, received_at, due_at)
      INSERT INTO ticket_events (ticket_id, type, at, actor_name, to_status, to_unit_code, due_at)
@@ -118,6 +118,25 @@ describe('the deadline watch at scale', () => {
     expect(next.text).toContain('Trang 2/400');
     expect(next.text).toContain('id="trang-sau"');
     for (const bad of ['?trang=abc', '?trang=-1', '?don-vi=' + 'X'.repeat(200)]) await t.http().get(`/tre-han${bad}`).set('Cookie', cookie).expect(200);
+  }, 60_000);
+
+  it('the ticket list counts up to 10,000 and says "more than" past it, in the API and on the staff page', async () => {
+    const coord = await t.userToken('coordinator');
+    const all = (await t.http().get('/api/tickets?pageSize=100').set(bearer(coord)).expect(200)).body;
+    expect(all).toMatchObject({ total: 10_000, totalExact: false, page: 1, pageSize: 100 });
+    expect(all.items).toHaveLength(100);
+    // far past the cap the page is still there
+    const far = (await t.http().get('/api/tickets?pageSize=100&page=150').set(bearer(coord)).expect(200)).body;
+    expect(far).toMatchObject({ total: 10_000, totalExact: false, page: 150 });
+    expect(far.items).toHaveLength(100);
+    const narrow = (await t.http().get('/api/tickets').query({ q: 'scale-1999' }).set(bearer(coord)).expect(200)).body;
+    expect(narrow).toMatchObject({ total: 11, totalExact: true }); // SCALE-1999 and SCALE-19990 … SCALE-19999
+    const login = await t.http().post('/dang-nhap').type('form').send({ username: 'dieuphoi.trehan', password: TEST_PASSWORD });
+    const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
+    const page = await t.http().get('/tickets').set('Cookie', cookie).expect(200);
+    expect(page.text).toContain('Có hơn 10000 phản ánh.');
+    expect(page.text).toContain('<span id="so-trang">Trang 1</span>');
+    expect(page.text).toContain('id="trang-sau"');
   }, 60_000);
 
   it('finds new work through the partial index, not by reading the table', async () => {

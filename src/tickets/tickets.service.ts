@@ -44,6 +44,9 @@ interface Change {
 /** Those who see every ticket (operators, coordinators, admins) are shown the tickets that may be the same matter. */
 const seesDuplicates = (user: AuthUser) => ['operator', 'coordinator', 'admin'].includes(user.role);
 
+/** Ticket lists count matches up to this many; past it, `total` is this number and `totalExact` is false. */
+export const LIST_COUNT_CAP = 10_000;
+
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
 @Injectable()
@@ -95,10 +98,17 @@ export class TicketsService {
     if (q.receivedTo) qb.andWhere('t.received_at < :to', { to: parseTimeBound(q.receivedTo, 'to') });
     if (q.phone) qb.andWhere('t.reporter_phone = :phone', { phone: normalizeVietnamesePhone(q.phone) });
     if (q.q && foldText(q.q)) qb.andWhere(`t.search_text LIKE :text ESCAPE '\\'`, { text: `%${escapeLike(foldText(q.q))}%` });
+    // the count stops at LIST_COUNT_CAP: exact below it, "more than" above (counting a million rows on every page
+    // would cost more than the page itself)
+    const [countSql, countParams] = qb.clone().select('1').limit(LIST_COUNT_CAP + 1).getQueryAndParameters();
     qb.orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
-    const [items, total] = await qb.getManyAndCount();
+    const [items, [{ n }]] = await Promise.all([
+      qb.getMany(),
+      this.ds.query(`SELECT count(*)::int AS n FROM (${countSql}) c`, countParams) as Promise<Array<{ n: number }>>,
+    ]);
     const refs = await loadTicketRefs(this.ds.manager, items);
-    return { items: items.map((t) => ticketView(t, refs, now)), total, page, pageSize };
+    const totalExact = n <= LIST_COUNT_CAP;
+    return { items: items.map((t) => ticketView(t, refs, now)), total: Math.min(n, LIST_COUNT_CAP), totalExact, page, pageSize };
   }
 
   /** The ticket if this user may read it; 404 otherwise (nothing said about tickets one may not see). */

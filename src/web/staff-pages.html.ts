@@ -154,12 +154,14 @@ export function ticketListPage(ctx: PageContext, nav: NavModel, m: ListModel): s
 <p class="excerpt">${esc(excerpt(t.content))}</p>
 </li>`;
   }).join('\n');
+  // past the count's cap the number of pages is not known: the next page is offered while pages are full
   const pages = Math.max(1, Math.ceil(r.total / PAGE_SIZE));
+  const hasNext = f.page < pages || (!r.totalExact && r.items.length === PAGE_SIZE);
   const pager = pages > 1 || f.page > 1
     ? `<nav class="pager" aria-label="Phân trang">
-<span>${f.page > 1 ? `<a href="${esc(listHref(f, Math.min(f.page - 1, pages)))}" rel="prev" id="trang-truoc">← Trang trước</a>` : ''}</span>
-<span id="so-trang">Trang ${f.page}/${pages}</span>
-<span>${f.page < pages ? `<a href="${esc(listHref(f, f.page + 1))}" rel="next" id="trang-sau">Trang sau →</a>` : ''}</span>
+<span>${f.page > 1 ? `<a href="${esc(listHref(f, r.totalExact ? Math.min(f.page - 1, pages) : f.page - 1))}" rel="prev" id="trang-truoc">← Trang trước</a>` : ''}</span>
+<span id="so-trang">${r.totalExact ? `Trang ${f.page}/${pages}` : `Trang ${f.page}`}</span>
+<span>${hasNext ? `<a href="${esc(listHref(f, f.page + 1))}" rel="next" id="trang-sau">Trang sau →</a>` : ''}</span>
 </nav>`
     : '';
   const filtered = f.q || f.status || f.overdue;
@@ -175,7 +177,7 @@ ${m.flash ? `<div class="ok" role="status" id="thong-bao">${esc(m.flash)}</div>`
 <div class="field check"><input type="checkbox" id="overdue" name="overdue" value="true"${f.overdue ? ' checked' : ''}> <label for="overdue">Chỉ phản ánh trễ hạn</label></div>
 <button type="submit">Lọc</button>${filtered ? ' <a href="/tickets">Bỏ lọc</a>' : ''}
 </form>
-<p id="tong-so">${r.total ? `Có ${r.total} phản ánh${filtered ? ' phù hợp' : ''}.` : `Không có phản ánh nào${filtered ? ' phù hợp' : ''}.`}</p>
+<p id="tong-so">${r.total ? `Có ${r.totalExact ? '' : 'hơn '}${r.total} phản ánh${filtered ? ' phù hợp' : ''}.` : `Không có phản ánh nào${filtered ? ' phù hợp' : ''}.`}</p>
 ${items ? `<ul class="tickets" id="danh-sach">\n${items}\n</ul>` : ''}
 ${pager}`;
   return staffLayout(ctx, 'Danh sách phản ánh', body, nav);
