@@ -9,6 +9,8 @@ export interface HttpResult {
   ms: number;
   /** The body, when asked for (small JSON answers). */
   body?: string;
+  /** The first 2 kB of the body, always (what an error answer says). */
+  head: string;
 }
 
 export class HttpClient {
@@ -31,13 +33,16 @@ export class HttpClient {
         let bytes = 0;
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => {
+          if (opts.keepBody || bytes < 2048) chunks.push(c);
           bytes += c.length;
-          if (opts.keepBody) chunks.push(c);
         });
-        res.on('end', () => resolve({
-          status: res.statusCode ?? 0, bytes, ms: performance.now() - t0,
-          body: opts.keepBody ? Buffer.concat(chunks).toString('utf8') : undefined,
-        }));
+        res.on('end', () => {
+          const all = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0, bytes, ms: performance.now() - t0,
+            body: opts.keepBody ? all.toString('utf8') : undefined, head: all.subarray(0, 2048).toString('utf8'),
+          });
+        });
         res.on('error', reject);
       });
       req.setTimeout(opts.timeoutMs ?? 15 * 60_000, () => req.destroy(new Error(`${method} ${path}: no answer in time`)));

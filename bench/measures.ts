@@ -8,7 +8,7 @@ import { newTicketCode } from '../src/tickets/ticket-code.js';
 import { SESSION_COOKIE } from '../src/web/staff-session.js';
 import type { BenchConfig } from './config.js';
 import { ROUTE_SQL, type GenerationResult } from './generate.js';
-import { runConcurrently, type HttpClient } from './http.js';
+import { runConcurrently, type HttpClient, type HttpResult } from './http.js';
 import { CATEGORY_SHARES, CONTENT, HAMLETS, MOBILE_PREFIXES, personNames } from './pools.js';
 import { RssWindow, type AppProcess, type ServiceHost } from './processes.js';
 import type { BenchUsers } from './scratch.js';
@@ -46,7 +46,7 @@ const OPEN_SQL = `('received', 'assigned', 'in_progress')`;
  * Runs `fn` for every scale in interleaved rounds; a scale whose round fails keeps its error and is skipped
  * for the rest of that measure.
  */
-async function interleaved<T>(scales: Scale[], rounds: number, fn: (s: Scale, round: number) => Promise<T>, log: Log, what: string): Promise<Map<Scale, T[] | Error>> {
+async function interleaved<T>(scales: Scale[], rounds: number, fn: (s: Scale, round: number) => Promise<T>, log: Log, what: string, results: Results): Promise<Map<Scale, T[] | Error>> {
   const out = new Map<Scale, T[] | Error>(scales.map((s) => [s, []]));
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 ? [...scales].reverse() : scales;
@@ -57,7 +57,9 @@ async function interleaved<T>(scales: Scale[], rounds: number, fn: (s: Scale, ro
         acc!.push(await fn(s, r));
       } catch (e) {
         const err = e instanceof Error ? e : new Error(String(e));
-        log(`  ${what} at ${s.label} failed: ${err.message.split('\n')[0]}`);
+        const reason = err.message.split('\n')[0];
+        log(`  ${what} at ${s.label} failed: ${reason}`);
+        results.note(`${what} at ${s.label} failed (round ${r + 1}): ${reason.slice(0, 300)}`);
         out.set(s, err);
       }
     }
@@ -76,8 +78,8 @@ function cells<T>(scales: Scale[], runs: Map<Scale, T[] | Error>, pick: (rounds:
 const medianOf = <T>(f: (x: T) => number) => (rounds: T[]) => median(rounds.map(f));
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-async function expectOk(res: { status: number; bytes: number; ms: number; body?: string }, what: string) {
-  if (res.status !== 200) throw new Error(`${what} answered ${res.status}${res.body ? `: ${res.body.slice(0, 200)}` : ''}`);
+async function expectOk(res: HttpResult, what: string): Promise<HttpResult> {
+  if (res.status !== 200) throw new Error(`${what} answered ${res.status}: ${res.head.slice(0, 300).replace(/\s+/g, ' ')}`);
   return res;
 }
 
@@ -85,10 +87,10 @@ async function expectOk(res: { status: number; bytes: number; ms: number; body?:
 export async function measureReads(scales: Scale[], cfg: BenchConfig, results: Results, log: Log): Promise<void> {
   log('tickets list, first page');
   const list = await interleaved(scales, cfg.rounds, async (s) =>
-    (await expectOk(await s.http.request('GET', '/api/tickets', { headers: bearer(s.tokens.operator) }), 'GET /api/tickets')).ms, log, 'GET /api/tickets');
+    (await expectOk(await s.http.request('GET', '/api/tickets', { headers: bearer(s.tokens.operator) }), 'GET /api/tickets')).ms, log, 'GET /api/tickets', results);
   results.add('GET /api/tickets, first page (operator)', 'ms', cells(scales, list, median));
   log('daily report');
-  const report = await interleaved(scales, cfg.rounds, async (s) => (await s.host.call('report', 'daily', s.reportDate)).ms, log, 'daily report');
+  const report = await interleaved(scales, cfg.rounds, async (s) => (await s.host.call('report', 'daily', s.reportDate)).ms, log, 'daily report', results);
   results.add(`Daily report, ReportService.build('daily')`, 'ms', cells(scales, report, median));
 }
 
@@ -99,7 +101,7 @@ export async function measureQuietSweeps(scales: Scale[], cfg: BenchConfig, resu
     const { ms, result } = await s.host.call<number>(cmd, s.now.toISOString());
     if (result !== 0) log(`  ${cmd} at ${s.label} found ${result} new (expected none)`);
     return ms;
-  }, log, cmd);
+  }, log, cmd, results);
   results.add('Overdue sweep, nothing new (the usual minute)', 'ms', cells(scales, await sweep('sweepOverdue'), median));
   results.add('Due-soon sweep, nothing new', 'ms', cells(scales, await sweep('sweepDueSoon'), median));
 }
@@ -130,7 +132,7 @@ export async function measureLateSweeps(scales: Scale[], cfg: BenchConfig, resul
     const { ms, result } = await s.host.call<number>('sweepOverdue', s.now.toISOString());
     if (result !== 1000) throw new Error(`flagged ${result}, expected 1000`);
     return ms;
-  }, log, 'overdue sweep (1,000)');
+  }, log, 'overdue sweep (1,000)', results);
   results.add('Overdue sweep, 1,000 newly late', 'ms', cells(scales, thousand, median));
 
   const mass = (s: Scale) => Math.round(s.n / 10);
@@ -143,7 +145,7 @@ export async function measureLateSweeps(scales: Scale[], cfg: BenchConfig, resul
     const { rows: [q] } = await s.pool.query(
       `SELECT count(*)::int AS n FROM outbox_messages WHERE ticket_id = ANY($1) AND dedupe_key LIKE 'overdue:%'`, [ids]);
     return { ms, flagged, queued: q.n as number, peak };
-  }, log, 'mass overdue sweep');
+  }, log, 'mass overdue sweep', results);
   results.add('Overdue sweep, a tenth of the tickets falling due at once', 'ms', cells(scales, many, medianOf((r) => r.ms)));
   results.add('  tickets flagged / notices queued (last round)', '', cells(scales, many, (r) => {
     const last = r[r.length - 1];
@@ -160,11 +162,11 @@ export async function measureLateSweeps(scales: Scale[], cfg: BenchConfig, resul
 export async function measureLists(scales: Scale[], cfg: BenchConfig, results: Results, log: Log): Promise<void> {
   log('overdue list, API and page');
   const api = await interleaved(scales, cfg.heavyRounds, async (s) =>
-    expectOk(await s.http.request('GET', '/api/overdue', { headers: bearer(s.tokens.coordinator) }), 'GET /api/overdue'), log, 'GET /api/overdue');
+    expectOk(await s.http.request('GET', '/api/overdue', { headers: bearer(s.tokens.coordinator) }), 'GET /api/overdue'), log, 'GET /api/overdue', results);
   results.add('GET /api/overdue (coordinator, whole province)', 'ms', cells(scales, api, medianOf((r) => r.ms)));
   results.add('  response size', 'kB', cells(scales, api, medianOf((r) => r.bytes / 1024)));
   const page = await interleaved(scales, cfg.heavyRounds, async (s) =>
-    expectOk(await s.http.request('GET', '/tre-han', { headers: { cookie: s.cookie } }), 'GET /tre-han'), log, 'GET /tre-han');
+    expectOk(await s.http.request('GET', '/tre-han', { headers: { cookie: s.cookie } }), 'GET /tre-han'), log, 'GET /tre-han', results);
   results.add('GET /tre-han (staff page, coordinator session)', 'ms', cells(scales, page, medianOf((r) => r.ms)));
   results.add('  response size', 'kB', cells(scales, page, medianOf((r) => r.bytes / 1024)));
 
@@ -176,7 +178,7 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
       .finally(() => window.close());
     await expectOk(res, 'GET /api/reports/daily?format=xlsx');
     return { ms: res.ms, bytes: res.bytes, before, peak: window.close() };
-  }, log, 'xlsx report');
+  }, log, 'xlsx report', results);
   results.add('GET /api/reports/daily?format=xlsx', 'ms', cells(scales, xlsx, medianOf((r) => r.ms)));
   results.add('  file size', 'kB', cells(scales, xlsx, medianOf((r) => r.bytes / 1024)));
   results.add('  app peak RSS during the request', 'MB', cells(scales, xlsx, (r) => max(r.map((x) => x.peak))));
@@ -317,12 +319,13 @@ export async function measureCreation(scales: Scale[], cfg: BenchConfig, results
     const window = new RssWindow(s.app.pid);
     const run = await runConcurrently(N, C, async (i) => {
       const res = await s.http.request('POST', '/api/tickets', { headers: bearer(s.tokens.operator), json: make(i) });
-      if (res.status !== 201) throw new Error(`POST /api/tickets answered ${res.status}`);
+      if (res.status !== 201) throw new Error(`POST /api/tickets answered ${res.status}: ${res.head.slice(0, 200)}`);
     }).finally(() => window.close());
     return summarize(run, N, what, window.close());
   };
   const viaPg = async (s: Scale, make: (i: number) => Complaint): Promise<LoadRun> => {
     const pool = new pg.Pool({ connectionString: s.url, max: C });
+    pool.on('error', (e) => log(`  pg pool at ${s.label}: ${e.message}`));
     const { communes, units } = look.get(s)!;
     const byCode = new Map(communes.map((c) => [c.code, c]));
     try {
@@ -359,12 +362,16 @@ export async function measureCreation(scales: Scale[], cfg: BenchConfig, results
     const a = await attempt(s, () => (first === 'app' ? viaApp(s, make, 'POST /api/tickets') : viaPg(s, make)));
     const b = await attempt(s, () => (first === 'app' ? viaPg(s, make) : viaApp(s, make, 'POST /api/tickets')));
     return first === 'app' ? { app: a, raw: b } : { app: b, raw: a };
-  }, log, 'creation');
+  }, log, 'creation', results);
   const side = (which: 'app' | 'raw') => new Map<Scale, LoadRun[] | Error>(scales.map((s) => {
     const runs = pairs.get(s);
     if (!Array.isArray(runs)) return [s, runs ?? []];
     const failed = runs.map((r) => r[which]).find((r): r is Error => r instanceof Error);
-    if (failed) log(`  creation ${which === 'app' ? 'through the app' : 'with pg'} at ${s.label} failed: ${failed.message.split('\n')[0]}`);
+    if (failed) {
+      const what = `creation ${which === 'app' ? 'through the app' : 'with pg'} at ${s.label}`;
+      log(`  ${what} failed: ${failed.message.split('\n')[0]}`);
+      results.note(`${what} failed: ${failed.message.split('\n')[0].slice(0, 300)}`);
+    }
     return [s, failed ?? (runs.map((r) => r[which]) as LoadRun[])];
   }));
   const app = side('app');
@@ -389,7 +396,7 @@ export async function measureCreation(scales: Scale[], cfg: BenchConfig, results
     } finally {
       await removeCreated(s);
     }
-  }, log, 'crisis');
+  }, log, 'crisis', results);
   const w = Math.min(500, Math.floor(N / 4));
   results.add(`Crisis (one commune, AN-SINH, similar text): throughput`, 'tickets/s', cells(scales, storm, medianOf((r) => r.throughput)));
   results.add(`  p50 latency of the first ${w}`, 'ms', cells(scales, storm, medianOf((r) => r.first)));

@@ -77,9 +77,11 @@ async function buildScale(server: ScratchServer, n: number, now: Date, cleanup: 
   const url = await server.create(dbName);
   if (!cfg.keep) cleanup.add(() => server.drop(dbName));
   const users = await prepareBenchDatabase(url);
+  const settings = loadSettings();
   const db = new pg.Client({ connectionString: url });
+  db.on('error', (e) => log(`${label}: generation session: ${e.message}`));
   await db.connect();
-  const gen = await generateData(db, n, now, loadSettings(), users, (m) => log(`${label}:${m}`)).finally(() => db.end());
+  const gen = await generateData(db, n, now, settings, users, (m) => log(`${label}:${m}`)).finally(() => db.end());
   log(`${label}: ${gen.tickets.toLocaleString('en-US')} tickets, ${gen.events.toLocaleString('en-US')} events in ${gen.seconds.toFixed(0)} s`);
 
   const env: AppEnv = {
@@ -95,9 +97,9 @@ async function buildScale(server: ScratchServer, n: number, now: Date, cleanup: 
   const http = new HttpClient(app.port);
   cleanup.add(async () => http.close());
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  pool.on('error', (e) => log(`${label}: bench pool: ${e.message}`));
   cleanup.add(() => pool.end());
   const tokens = { operator: await login(http, users.operator.username), coordinator: await login(http, users.coordinator.username) };
-  const settings = loadSettings();
   const today = localDate(now);
   const reportDate = now >= cutoffOf(today, settings.REPORT_CUTOFF_HOUR) ? today : addDays(today, -1);
   return { n, label, dbName, url, users, now, gen, app, idleRss, host, http, tokens, cookie: sessionCookie(tokens.coordinator), pool, reportDate };
@@ -184,11 +186,26 @@ async function main(): Promise<void> {
     console.log(`\nnpm run bench: ${labels.join(' vs ')} tickets; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, `
       + `node ${process.version}\n`);
     console.log(results.render());
+  } catch (e) {
+    // said before the clean-up, which may take a while
+    log(`failed: ${e instanceof Error ? e.stack ?? e.message : e}`);
+    process.exitCode = 1;
   } finally {
     log('cleaning up');
     await cleanup.run();
   }
 }
+
+/**
+ * Dropping a scratch database (WITH FORCE) ends the sessions still open on it, and a pg client of the failed step
+ * that still holds one reports that as an 'error' event nobody listens to any more: not a reason to stop the
+ * clean-up half-way.
+ */
+process.on('uncaughtException', (e: Error & { code?: string }) => {
+  if (e.code === '57P01') return log('a session on a dropped scratch database was ended');
+  console.error(e);
+  process.exit(1);
+});
 
 main().catch((e) => {
   console.error(e);

@@ -31,6 +31,7 @@ export class ScratchServer {
   static async open(): Promise<ScratchServer> {
     const { adminUrl, server } = await resolveScratchServer();
     const admin = new pg.Client({ connectionString: adminUrl });
+    admin.on('error', (e) => console.error(`bench: maintenance session: ${e.message}`));
     await admin.connect();
     return new ScratchServer(adminUrl, server, admin);
   }
