@@ -5,6 +5,7 @@ import { addDays, atLocalTime, formatDateVi, localDate } from '../common/vn-time
 import { loadUnitRefs } from '../directory/unit-label.js';
 import { spanContainsSql, spanRangeSql, UNHANDLED_SPAN_PREDICATE } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
 import {
   overdueTicketBatches,
   REPORT_CHANNELS,
@@ -14,12 +15,6 @@ import {
   type ReportDocument,
   type ReportFigures,
 } from './report-figures.js';
-
-/**
- * The report's statements may take longer than the pool's statement timeout (set for requests) at a million
- * tickets: its own transactions raise it, so a slow report is slow, not a 503.
- */
-const REPORT_STATEMENT_TIMEOUT = '120s';
 
 export type ReportKind = 'daily' | 'weekly' | 'monthly';
 export const REPORT_KINDS: ReportKind[] = ['daily', 'weekly', 'monthly'];
@@ -221,7 +216,7 @@ export class ReportService {
     let open = true;
     try {
       return await this.ds.transaction('REPEATABLE READ', async (m) => {
-        await m.query(`SET LOCAL statement_timeout = '${REPORT_STATEMENT_TIMEOUT}'`);
+        await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
         const since = await this.operationStart(m, cutoff);
         // a previous report needs a period before it: the report whose T0 is the start of operation is the first one
         const hasPrevious = previous > since;
@@ -292,7 +287,7 @@ export class ReportService {
   async unitStatistics(from: Date, to: Date) {
     const rows: Array<{ unit_code: string | null; received: number; handled: number; handled_on_time: number; open: number; overdue: number; median_hours: number | null }> =
       await this.ds.transaction(async (m) => {
-        await m.query(`SET LOCAL statement_timeout = '${REPORT_STATEMENT_TIMEOUT}'`);
+        await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
         return m.query(
         `SELECT s.unit_code,
                 count(*)::int AS received,

@@ -8,10 +8,11 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
-import { stateAtSql } from '../tickets/ticket-history.js';
+import { stateAtSql, UNHANDLED_SPAN_PREDICATE } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
 import { CalendarService } from './calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
+import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
 
 interface FlaggedRow {
   id: string; code: string; content: string; due_at: Date; received_at: Date;
@@ -257,22 +258,28 @@ export class OverdueService {
     const page = opts.page ?? 1;
     const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
     const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string; unit_count: number; in_page: boolean }> =
-      await this.ds.query(
+      await this.ds.transaction(async (m) => {
+        await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
+        return m.query(
+        // the open states are read through the spans' partial index (its predicate written out, so the planner can
+        // use it); the window numbers and counts each unit's late tickets on the spans alone, and only the page's
+        // rows (and each unit's first, which carries its count) are joined to the tickets
         `WITH state AS (${stateAtSql('$1')}),
          late AS (
-           SELECT s.unit_code, t.code, t.received_at, s.due_at, t.category_code, s.status,
-                  row_number() OVER (PARTITION BY s.unit_code ORDER BY s.due_at, t.code) AS rn,
+           SELECT s.ticket_id, s.unit_code, s.due_at, s.status,
+                  row_number() OVER (PARTITION BY s.unit_code ORDER BY s.due_at, s.ticket_id) AS rn,
                   count(*) OVER (PARTITION BY s.unit_code)::int AS unit_count
-             FROM state s JOIN tickets t ON t.id = s.ticket_id
-            WHERE s.status = ANY($3) AND s.due_at < $1 AND t.received_at <= $1
+             FROM state s
+            WHERE s.${UNHANDLED_SPAN_PREDICATE} AND s.status IN (${OPEN_SQL}) AND s.due_at < $1 AND s.received_at <= $1
               AND ($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))
-              AND ($4::varchar IS NULL OR coalesce(s.unit_code, '') = $4))
-         SELECT unit_code, code, received_at, due_at, category_code, status, unit_count, (rn > $5 AND rn <= $6) AS in_page
-           FROM late
-          WHERE (rn > $5 AND rn <= $6) OR rn = 1
-          ORDER BY unit_code, rn`,
-        [at, scoped ? user.unitCode : null, OPEN_STATUSES, opts.unit ?? null, (page - 1) * pageSize, page * pageSize],
-      );
+              AND ($3::varchar IS NULL OR coalesce(s.unit_code, '') = $3))
+         SELECT l.unit_code, t.code, t.received_at, l.due_at, t.category_code, l.status, l.unit_count, (l.rn > $4 AND l.rn <= $5) AS in_page
+           FROM late l JOIN tickets t ON t.id = l.ticket_id
+          WHERE (l.rn > $4 AND l.rn <= $5) OR l.rn = 1
+          ORDER BY l.unit_code, l.rn`,
+        [at, scoped ? user.unitCode : null, opts.unit ?? null, (page - 1) * pageSize, page * pageSize],
+        );
+      });
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: OverdueListTicket[] }>();
     for (const r of rows) {
