@@ -1,5 +1,4 @@
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
@@ -7,6 +6,7 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/database/em
 import { prepareDatabase } from '../src/database/prepare.js';
 import { SESSION_COOKIE } from '../src/web/staff-session.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { freePort, waitFor } from './support/wait.js';
 
 /**
  * PostgreSQL stopped, then frozen (issue 12): every answer arrives within its bound (supertest's timeout: 5 s for a
@@ -18,18 +18,7 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
 const REQUEST_BOUND_MS = 5000;
 const HEALTH_BOUND_MS = 2000;
 const MESSAGE = 'Hệ thống đang tạm thời gián đoạn, vui lòng thử lại sau ít phút.';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The postmaster (first line of postmaster.pid) and every process it started (the backends, its helpers). */
 function serverProcesses(dataDir: string): number[] {
@@ -46,13 +35,6 @@ function serverProcesses(dataDir: string): number[] {
   return [postmaster, ...children];
 }
 
-async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 describe('PostgreSQL stopped or frozen under a running application', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'hotline-outage-'));
@@ -111,7 +93,7 @@ describe('PostgreSQL stopped or frozen under a running application', () => {
 
   const expectServing = async () => {
     // the pool opens new connections by itself: no restart
-    await waitFor('the application serving again', async () => (await t.http().get('/health').timeout(HEALTH_BOUND_MS)).status === 200);
+    await waitFor('the application serving again', () => t.http().get('/health').timeout(HEALTH_BOUND_MS).then((r) => r.status === 200, () => false), 30_000, 200);
     const answers = await Promise.all(everyDoor().map((r) => r.timeout(REQUEST_BOUND_MS)));
     expect(answers.map((r) => r.status)).toEqual([200, 200, 404, 200, 303, 404]);
     expect((await t.http().get('/health')).body).toEqual({ status: 'ok', database: 'up', redis: 'up' });

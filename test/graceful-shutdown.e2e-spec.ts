@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -13,6 +12,8 @@ import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { createTestDatabase } from './support/database.js';
 import { SmtpRelay } from './support/smtp-relay.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { freePort, sleep } from './support/wait.js';
+import type { AddressInfo } from 'node:net';
 
 /**
  * A deploy stops the process with SIGTERM (issue 12): the built server (dist/src/main.js, as `npm run start:prod`
@@ -24,18 +25,7 @@ import { startTestApp, type TestApp } from './support/test-app.js';
 const root = projectRoot();
 /** A build of its own (same tsconfig.build.json as `npm run build`), so that a build elsewhere in the tree cannot race it. */
 const buildDir = join(root, 'var', `test-build-${randomBytes(4).toString('hex')}`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A mail relay that takes each message's data and answers only once opened: a delivery stays under way meanwhile. */
 class GatedRelay {

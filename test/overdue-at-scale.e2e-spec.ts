@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait.js';
 
 /**
  * The deadline watch at scale and under failure (issue 8): any number of tickets falling due at once is flagged,
@@ -10,16 +11,6 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
  * the due-soon warnings from running.
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(200);
-  }
-}
 
 const NOW = '2026-03-04T09:00:00+07:00';
 

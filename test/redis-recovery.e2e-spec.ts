@@ -3,6 +3,7 @@ import type { Queue } from 'bull';
 import { Redis } from 'ioredis';
 import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { sleep, waitFor } from './support/wait.js';
 
 /**
  * Redis restarted without its data (issue 12): the repeating jobs (outbox relay, overdue sweep, report tick) are
@@ -10,18 +11,8 @@ import { bearer, startTestApp, type TestApp } from './support/test-app.js';
  * test's own queue prefix (never the whole shared Redis).
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const vn = (local: string) => new Date(`${local}+07:00`);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const SCHEDULES = [['outbox', 'relay'], ['sla', 'tick'], ['reports', 'tick']] as const;
 const DAILY_SUBJECT = 'Báo cáo tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 ngày 03/03/2026';

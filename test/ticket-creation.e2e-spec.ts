@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { ticketSearchText } from '../src/tickets/ticket-view.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { sleep } from './support/wait.js';
 
 /**
  * Ticket creation does its work once (real app, real PostgreSQL): the statements one POST /api/tickets sends, counted
@@ -10,7 +11,6 @@ import { bearer, startTestApp, type TestApp } from './support/test-app.js';
  */
 
 const HOUR = 3600_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('ticket creation (e2e)', () => {
   let t: TestApp;
