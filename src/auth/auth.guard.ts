@@ -1,8 +1,7 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DataSource } from 'typeorm';
 import { forbidden, unauthorized } from '../common/errors.js';
-import { User, type Role } from '../users/user.entity.js';
+import type { Role } from '../users/user.entity.js';
 import type { AuthUser } from './auth-user.js';
 import { IS_PUBLIC, ROLES } from './decorators.js';
 import { TokenService } from './token.service.js';
@@ -10,7 +9,7 @@ import { TokenService } from './token.service.js';
 /** Global guard: every route needs a valid token of an active user, unless marked @Public(); @Roles() narrows further. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, private readonly tokens: TokenService, private readonly ds: DataSource) {}
+  constructor(private readonly reflector: Reflector, private readonly tokens: TokenService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -19,10 +18,8 @@ export class AuthGuard implements CanActivate {
     const header: string | undefined = req.headers.authorization;
     const token = header?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (!token) throw unauthorized();
-    const userId = await this.tokens.verify(token);
-    if (!userId) throw unauthorized('Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại.');
-    const user = await this.ds.getRepository(User).findOneBy({ id: userId, active: true });
-    if (!user) throw unauthorized('Tài khoản không tồn tại hoặc đã bị khóa.');
+    const user = await this.tokens.userOf(token);
+    if (!user) throw unauthorized('Phiên đăng nhập không hợp lệ, đã hết hạn hoặc đã bị kết thúc, vui lòng đăng nhập lại.');
     const authUser: AuthUser = { id: user.id, username: user.username, fullName: user.fullName, role: user.role, unitCode: user.unitCode };
     req.user = authUser;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

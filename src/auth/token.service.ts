@@ -3,9 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { jwtVerify, SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { projectRoot } from '../common/project-root.js';
+import { User } from '../users/user.entity.js';
 
 /** The shape of a user id (users.id is a uuid column). */
 const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -15,7 +17,7 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export class TokenService {
   private readonly key: Uint8Array;
 
-  constructor(private readonly settings: Settings, private readonly clock: Clock) {
+  constructor(private readonly settings: Settings, private readonly clock: Clock, private readonly ds: DataSource) {
     this.key = new TextEncoder().encode(settings.JWT_SECRET ?? TokenService.localSecret());
   }
 
@@ -46,11 +48,30 @@ export class TokenService {
    * it as a token that names no user.
    */
   async verify(token: string): Promise<string | null> {
+    return (await this.claims(token))?.userId ?? null;
+  }
+
+  private async claims(token: string): Promise<{ userId: string; issuedAt: number } | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: this.clock.now() });
-      return typeof payload.sub === 'string' && USER_ID.test(payload.sub) ? payload.sub : null;
+      if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub) || typeof payload.iat !== 'number') return null;
+      return { userId: payload.sub, issuedAt: payload.iat };
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The account a token (an API bearer token or a page session's) stands for, or null: a bad or expired token, an
+   * account that is gone or deactivated, or a token issued before the account's sessions were ended (a new
+   * password, another role or unit). The API's guard and the pages' session both ask here.
+   */
+  async userOf(token: string): Promise<User | null> {
+    const claims = await this.claims(token);
+    if (!claims) return null;
+    const user = await this.ds.getRepository(User).findOneBy({ id: claims.userId, active: true });
+    if (!user) return null;
+    if (user.sessionsValidFrom && claims.issuedAt * 1000 < user.sessionsValidFrom.getTime()) return null;
+    return user;
   }
 }

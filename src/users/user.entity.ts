@@ -32,6 +32,13 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  /**
+   * Tokens and page sessions issued before this instant (whole seconds, as tokens carry them) are refused: set when
+   * the password is changed or reset, the role or unit changes, or the account is deactivated.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  sessionsValidFrom: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

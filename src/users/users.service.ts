@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { hashPassword, verifyPassword } from '../auth/password.js';
+import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { Unit } from '../directory/unit.entity.js';
 import { User, type Role } from './user.entity.js';
@@ -32,7 +33,7 @@ export const publicUser = (u: User) => ({
 /** Accounts: the rules on roles and units live here, for the API, the CLI and the demo data alike. */
 @Injectable()
 export class UsersService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
 
   static async create(m: EntityManager, input: NewUser): Promise<User> {
     await UsersService.checkRoleUnit(m, input.role, input.unitCode ?? null);
@@ -79,7 +80,13 @@ export class UsersService {
         if (changes.password.length < 8) throw badRequest([{ field: 'password', reason: 'phải dài ít nhất 8 ký tự' }]);
         user.passwordHash = await hashPassword(changes.password);
       }
-      Object.assign(user, { role, unitCode, fullName: changes.fullName ?? user.fullName, active: changes.active ?? user.active });
+      const active = changes.active ?? user.active;
+      // a new password, another role or unit, or a deactivation ends every token and page session issued before
+      // (from this second on: tokens carry whole seconds)
+      if (changes.password !== undefined || role !== user.role || unitCode !== user.unitCode || (user.active && !active)) {
+        user.sessionsValidFrom = new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
+      }
+      Object.assign(user, { role, unitCode, fullName: changes.fullName ?? user.fullName, active });
       return m.save(user);
     });
   }

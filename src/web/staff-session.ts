@@ -1,12 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
-import { DataSource } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { TokenService } from '../auth/token.service.js';
 import { formValue } from '../intake/public/web-form.js';
-import { User } from '../users/user.entity.js';
 
 /**
  * The staff pages' session: the access token (the same JWT the API takes as a bearer token) in an HttpOnly,
@@ -69,16 +67,14 @@ export function safeNext(next: unknown): string {
 
 @Injectable()
 export class StaffSessions {
-  constructor(private readonly tokens: TokenService, private readonly ds: DataSource, private readonly settings: Settings) {}
+  constructor(private readonly tokens: TokenService, private readonly settings: Settings) {}
 
   /** The session of the cookie, or null when there is none, or its token is bad or expired, or the account is off. */
   async fromRequest(req: Request): Promise<StaffSession | null> {
     const token = readCookie(req, SESSION_COOKIE);
     if (!token) return null;
-    const userId = await this.tokens.verify(token);
-    if (!userId) return null;
-    // the same check as the API's AuthGuard: a deactivated account loses its pages at once
-    const user = await this.ds.getRepository(User).findOneBy({ id: userId, active: true });
+    // the same check as the API's AuthGuard: a deactivated account, a new password or role ends the pages at once
+    const user = await this.tokens.userOf(token);
     if (!user) return null;
     return {
       user: { id: user.id, username: user.username, fullName: user.fullName, role: user.role, unitCode: user.unitCode },
