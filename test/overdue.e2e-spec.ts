@@ -9,6 +9,7 @@ import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { SmtpRelay } from './support/smtp-relay.js';
+import { sleep, waitFor } from './support/wait.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -30,17 +31,6 @@ const COORDINATORS = ['dieuphoi1@tongdai1022.travinh.gov.vn', 'dieuphoi2@tongdai
 /** An instant written in Viet Nam time, as the ISO string the API answers with. */
 const vn = (local: string) => new Date(`${local}+07:00`).toISOString();
 const at = (local: string) => new Date(`${local}+07:00`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs = 15_000, everyMs = 100): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** The organisation's mail relay, with the notices and digests of this file picked out of what arrived. */
 class SmtpSink extends SmtpRelay {
