@@ -8,7 +8,7 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
-import { stateAtSql, UNHANDLED_SPAN_PREDICATE } from '../tickets/ticket-history.js';
+import { overdueSpansSql } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
 import { CalendarService } from './calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
@@ -254,31 +254,47 @@ export class OverdueService {
    * The counts are exact; only one page of tickets per unit leaves the database, whatever the number late.
    */
   async overdueAt(at: Date, user?: AuthUser, opts: { unit?: string; page?: number; pageSize?: number } = {}) {
-    const scoped = user?.role === 'leader' && user.unitCode;
+    const scoped = user?.role === 'leader' && user.unitCode ? user.unitCode : null;
     const page = opts.page ?? 1;
     const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
+    // one unit (or the tickets with no unit, ''), within a leader's subtree
+    const only = opts.unit === undefined ? '$3::varchar IS NULL' : opts.unit === '' ? '$3::varchar IS NOT NULL AND s.unit_code IS NULL' : 's.unit_code = $3::varchar';
+    const within = `($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))`;
     const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string; unit_count: number; in_page: boolean }> =
-      await this.ds.transaction(async (m) => {
+      await this.ds.transaction('REPEATABLE READ', async (m) => {
         await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
-        return m.query(
-        // the open states are read through the spans' partial index (its predicate written out, so the planner can
-        // use it); the window numbers and counts each unit's late tickets on the spans alone, and only the page's
-        // rows (and each unit's first, which carries its count) are joined to the tickets
-        `WITH state AS (${stateAtSql('$1')}),
-         late AS (
-           SELECT s.ticket_id, s.unit_code, s.due_at, s.status,
-                  row_number() OVER (PARTITION BY s.unit_code ORDER BY s.due_at, s.ticket_id) AS rn,
-                  count(*) OVER (PARTITION BY s.unit_code)::int AS unit_count
-             FROM state s
-            WHERE s.${UNHANDLED_SPAN_PREDICATE} AND s.status IN (${OPEN_SQL}) AND s.due_at < $1 AND s.received_at <= $1
-              AND ($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))
-              AND ($3::varchar IS NULL OR coalesce(s.unit_code, '') = $3))
-         SELECT l.unit_code, t.code, t.received_at, l.due_at, t.category_code, l.status, l.unit_count, (l.rn > $4 AND l.rn <= $5) AS in_page
-           FROM late l JOIN tickets t ON t.id = l.ticket_id
-          WHERE (l.rn > $4 AND l.rn <= $5) OR l.rn = 1
-          ORDER BY l.unit_code, l.rn`,
-        [at, scoped ? user.unitCode : null, opts.unit ?? null, (page - 1) * pageSize, page * pageSize],
+        // the count of each unit's late tickets: index-only over the spans in force (overdueSpansSql)
+        const counts: Array<{ unit_code: string | null; n: number }> = await m.query(
+          `SELECT l.unit_code, count(*)::int AS n FROM (${overdueSpansSql('$1', 's.unit_code', `${within} AND ${only}`)}) l GROUP BY l.unit_code`,
+          [at, scoped, opts.unit ?? null],
         );
+        if (!counts.length) return [];
+        // then one page per unit, read in deadline order from the same index, and only those rows joined to tickets
+        const codes = counts.filter((c) => c.unit_code !== null).map((c) => c.unit_code);
+        const pageOf = (unit: string) => `SELECT x.ticket_id, x.unit_code, x.due_at, x.status
+            FROM (${overdueSpansSql('$1', 's.ticket_id, s.unit_code, s.due_at, s.status', unit, 'ORDER BY s.due_at, s.ticket_id LIMIT $3::int + $4::int')}) x
+           ORDER BY x.due_at, x.ticket_id OFFSET $3::int LIMIT $4::int`;
+        const pages: Array<{ ticket_id: string; unit_code: string | null; due_at: Date; status: string }> = await m.query(
+          `SELECT * FROM (SELECT p.* FROM unnest($2::varchar[]) u(code) CROSS JOIN LATERAL (${pageOf('s.unit_code = u.code')}) p
+           ${counts.some((c) => c.unit_code === null) ? `UNION ALL (${pageOf('s.unit_code IS NULL')})` : ''}) q
+           ORDER BY q.unit_code, q.due_at, q.ticket_id`,
+          [at, codes, (page - 1) * pageSize, pageSize],
+        );
+        const tickets: Array<{ id: string; code: string; received_at: Date; category_code: string | null }> = pages.length
+          ? await m.query(`SELECT id, code, received_at, category_code FROM tickets WHERE id = ANY($1::uuid[])`, [pages.map((p) => p.ticket_id)])
+          : [];
+        const byId = new Map(tickets.map((t) => [t.id, t]));
+        const countOf = new Map(counts.map((c) => [c.unit_code, c.n]));
+        // every unit with late tickets comes back, with its count, even when its page is past its end
+        const empty = counts.filter((c) => !pages.some((p) => p.unit_code === c.unit_code))
+          .map((c) => ({ unit_code: c.unit_code, code: '', received_at: at, due_at: at, category_code: null, status: '', unit_count: c.n, in_page: false }));
+        return [
+          ...pages.map((p) => {
+            const t = byId.get(p.ticket_id)!;
+            return { unit_code: p.unit_code, code: t.code, received_at: t.received_at, due_at: p.due_at, category_code: t.category_code, status: p.status, unit_count: countOf.get(p.unit_code)!, in_page: true };
+          }),
+          ...empty,
+        ];
       });
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: OverdueListTicket[] }>();

@@ -1,3 +1,5 @@
+import { OPEN_STATUSES } from './ticket.entity.js';
+
 /**
  * Each ticket's state at an instant — status, unit and deadline in force — from its last state event at or before
  * that instant in (at, id) order (every change writes one, carrying the deadline). The overdue list and the official
@@ -33,3 +35,22 @@ export function spanRangeSql(alias: string): string {
 
 /** The statuses that do not count as handled; the GiST index of spans holds only these (its partial predicate). */
 export const UNHANDLED_SPAN_PREDICATE = `status NOT IN ('resolved', 'closed')`;
+
+const OPEN_LITERALS = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * The spans (alias `s`) of the tickets that were open at `instant` with their deadline in force already past: the
+ * overdue tickets at that instant, one span each. Two parts, each through its own partial index (migration
+ * OverdueSpanIndexes): the spans still in force (valid_to null; idx_ticket_state_spans_open_now, by unit and
+ * deadline, so one unit's oldest are read in order and the count per unit is index-only), and the spans that have
+ * ended since the instant (idx_ticket_state_spans_open_ended by valid_to: almost none for a recent instant; for a
+ * distant one the GiST index of the unhandled spans). `where` narrows both parts (columns of `s`); `columns` are
+ * selected from `s`; `eachPart` ends each part (an ORDER BY … LIMIT, so that a page is read in index order).
+ */
+export function overdueSpansSql(instant: string, columns: string, where = 'TRUE', eachPart = ''): string {
+  const late = `s.status IN (${OPEN_LITERALS}) AND s.valid_from <= ${instant} AND s.due_at < ${instant} AND s.received_at <= ${instant} AND (${where})`;
+  return `(SELECT ${columns} FROM ticket_state_spans s WHERE s.valid_to IS NULL AND ${late} ${eachPart})
+          UNION ALL
+          (SELECT ${columns} FROM ticket_state_spans s
+            WHERE s.valid_to IS NOT NULL AND s.valid_to > ${instant} AND ${spanContainsSql('s', instant)} AND s.${UNHANDLED_SPAN_PREDICATE} AND ${late} ${eachPart})`;
+}

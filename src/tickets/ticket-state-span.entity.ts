@@ -18,6 +18,10 @@ import { Ticket, type TicketStatus } from './ticket.entity.js';
 @Index('idx_ticket_state_spans_unhandled_during', { synchronize: false })
 // each ticket's first span by its reception: which tickets had a state at an instant, one entry per ticket (partial)
 @Index('idx_ticket_state_spans_first_received', { synchronize: false })
+// the overdue tickets at an instant (overdueSpansSql): open spans in force by unit and deadline, open spans by their
+// end (partial; see the migration OverdueSpanIndexes)
+@Index('idx_ticket_state_spans_open_now', { synchronize: false })
+@Index('idx_ticket_state_spans_open_ended', { synchronize: false })
 export class TicketStateSpan {
   /** The state event this span starts with. */
   @PrimaryColumn({ type: 'bigint', primaryKeyConstraintName: 'PK_ticket_state_spans' })
