@@ -5,6 +5,7 @@ import { RoutingRule } from '../routing/routing-rule.entity.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { TicketStateSpan } from '../tickets/ticket-state-span.entity.js';
+import { StaffIdempotencyKey } from '../tickets/staff-idempotency-key.entity.js';
 import { User } from '../users/user.entity.js';
 import { JobHealth } from '../scheduler/job-health.entity.js';
 import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';
@@ -19,4 +20,4 @@ import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken, JobHealth, TicketStateSpan];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey];

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
 import {
   AssignDto, CommentDto, MergeTicketDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
 } from './dto/ticket.dto.js';
+import { ApiStaffIdempotencyKey, IdempotencyKey } from './staff-idempotency.decorators.js';
 import { TicketsService } from './tickets.service.js';
 
 @ApiTags('tickets')
@@ -13,9 +15,22 @@ import { TicketsService } from './tickets.service.js';
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
+  /**
+   * Creates a ticket: 201. With `Idempotency-Key` (see StaffIdempotencyService), a repetition of the same request by
+   * the same account creates nothing and answers 200 with the ticket as GET shows it now; the same key with another
+   * body is a 409.
+   */
   @Post()
-  create(@CurrentUser() user: AuthUser, @Body() dto: CreateTicketDto) {
-    return this.tickets.create(user, dto);
+  @ApiStaffIdempotencyKey()
+  async create(
+    @CurrentUser() user: AuthUser,
+    @Body() dto: CreateTicketDto,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const { created, ticket } = await this.tickets.create(user, dto, idempotencyKey);
+    if (!created) res.status(HttpStatus.OK);
+    return ticket;
   }
 
   @Get()

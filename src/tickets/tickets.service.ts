@@ -15,6 +15,7 @@ import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../sla/deadline.service.js';
 import { parseTimeBound, type AssignDto, type CommentDto, type CreateTicketDto, type NoteDto, type ReasonDto, type RejectDto, type ResolveDto, type TicketQueryDto } from './dto/ticket.dto.js';
 import { canCreateTickets, restrictToVisible } from './ticket-access.js';
+import { StaffIdempotencyService } from './staff-idempotency.service.js';
 import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { actorOf, recordEvent } from './ticket-events.js';
@@ -58,13 +59,27 @@ export class TicketsService {
     private readonly routing: RoutingService,
     private readonly deadlines: DeadlineService,
     private readonly replies: CitizenReplyService,
+    private readonly idempotency: StaffIdempotencyService,
   ) {}
 
-  async create(user: AuthUser, dto: CreateTicketDto) {
+  /**
+   * Creates a ticket; with an idempotency key, once (StaffIdempotencyService): a repetition creates nothing and gets
+   * the ticket as `get` shows it now (created: false).
+   */
+  async create(user: AuthUser, dto: CreateTicketDto, idempotencyKey: string | null = null) {
     if (!canCreateTickets(user)) throw forbidden();
-    // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
-    const created = await this.intake.create(this.ds.manager, dto, actorOf(user));
-    return this.createdView(created, user);
+    const outcome = await this.idempotency.once(
+      { user, key: idempotencyKey, request: { route: 'POST /api/tickets', body: dto } },
+      async (m) => {
+        const created = await this.intake.create(m, dto, actorOf(user));
+        return { ticketId: created.ticket.id, value: created };
+      },
+      // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
+      { transaction: false },
+    );
+    return outcome.created
+      ? { created: true, ticket: this.createdView(outcome.value, user) }
+      : { created: false, ticket: await this.get(user, outcome.ticketCode) };
   }
 
   /**

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../../auth/auth-user.js';
 import { Clock } from '../../common/clock.js';
 import { AppError, conflict, notFound } from '../../common/errors.js';
 import { nationalPhone, normalizeVietnamesePhone } from '../../common/phone.js';
 import { parseTimeBound } from '../../tickets/dto/ticket.dto.js';
+import { StaffIdempotencyService } from '../../tickets/staff-idempotency.service.js';
 import { actorOf } from '../../tickets/ticket-events.js';
 import { loadTicketRefs, ticketView } from '../../tickets/ticket-view.js';
 import { Ticket } from '../../tickets/ticket.entity.js';
@@ -30,6 +31,7 @@ export class CallsService {
     private readonly clock: Clock,
     private readonly intake: IntakeService,
     private readonly tickets: TicketsService,
+    private readonly idempotency: StaffIdempotencyService,
   ) {}
 
   /** Records the call once per callId (a repeated announcement changes nothing) and shows the caller's history. */
@@ -43,26 +45,38 @@ export class CallsService {
     return { ...this.callView(call), ...(await this.earlierTickets(call)) };
   }
 
-  /** Creates the ticket of a call through the usual path (the caller's number filled in) and links the call to it. */
-  async createTicket(user: AuthUser, callId: string, dto: CallTicketDto) {
-    const code = await this.ds.transaction(async (m) => {
-      const call = await m.findOne(Call, { where: { callId }, lock: { mode: 'pessimistic_write' } });
-      if (!call) throw this.unknown(callId);
-      if (call.ticketId) {
-        const linked = await m.findOneBy(Ticket, { id: call.ticketId });
-        const code = linked?.code ?? null;
-        throw conflict('CALL_HAS_TICKET', `Cuộc gọi "${callId}" đã có phản ánh${code ? ` ${code}` : ''}.`, { ticketCode: code });
-      }
-      const ticket = await this.intake.createTicket(m, {
-        ...dto,
-        channel: dto.channel ?? 'hotline',
-        // a withheld or foreign number stays on the call only
-        reporterPhone: normalizeVietnamesePhone(call.callerNumber),
-      }, actorOf(user));
-      await m.update(Call, { id: call.id }, { ticketId: ticket.id });
-      return ticket.code;
-    });
-    return this.tickets.get(user, code);
+  /**
+   * Creates the ticket of a call through the usual path (the caller's number filled in) and links the call to it;
+   * with an idempotency key, once (StaffIdempotencyService): a repetition creates nothing (created: false). Either
+   * way the answer is the ticket as `TicketsService.get` shows it.
+   */
+  async createTicket(user: AuthUser, callId: string, dto: CallTicketDto, idempotencyKey: string | null = null) {
+    const outcome = await this.idempotency.once(
+      { user, key: idempotencyKey, request: { route: 'POST /api/calls/:callId/ticket', callId, body: dto } },
+      (m) => this.writeCallTicket(m, user, callId, dto),
+      { transaction: true },
+    );
+    const code = outcome.created ? outcome.value : outcome.ticketCode;
+    return { created: outcome.created, ticket: await this.tickets.get(user, code) };
+  }
+
+  /** The ticket of a call, written in the caller's transaction with the call (locked) linked to it. */
+  private async writeCallTicket(m: EntityManager, user: AuthUser, callId: string, dto: CallTicketDto) {
+    const call = await m.findOne(Call, { where: { callId }, lock: { mode: 'pessimistic_write' } });
+    if (!call) throw this.unknown(callId);
+    if (call.ticketId) {
+      const linked = await m.findOneBy(Ticket, { id: call.ticketId });
+      const code = linked?.code ?? null;
+      throw conflict('CALL_HAS_TICKET', `Cuộc gọi "${callId}" đã có phản ánh${code ? ` ${code}` : ''}.`, { ticketCode: code });
+    }
+    const ticket = await this.intake.createTicket(m, {
+      ...dto,
+      channel: dto.channel ?? 'hotline',
+      // a withheld or foreign number stays on the call only
+      reporterPhone: normalizeVietnamesePhone(call.callerNumber),
+    }, actorOf(user));
+    await m.update(Call, { id: call.id }, { ticketId: ticket.id });
+    return { ticketId: ticket.id, value: ticket.code };
   }
 
   /** The call and its ticket (when the user may see that ticket). */
