@@ -208,9 +208,45 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1) @Max(365)
   DUPLICATE_DAYS = 7;
 
-  /** Where uploaded photos and files are kept (outside the database). */
+  /**
+   * Scratch folder for uploads under way (the citizens' photos while they arrive, in UPLOAD_DIR/.incoming); nothing
+   * is kept there: attachments go to ATTACHMENT_STORAGE. Also where `npm run cli -- import-attachment-files` finds
+   * the files that earlier versions kept here.
+   */
   @IsString() @MinLength(1)
   UPLOAD_DIR = './var/uploads';
+
+  /**
+   * Where the content of attachments (photos, mail attachments) is kept, so that every instance serves it and a
+   * backup holds it: "postgres" (the table attachment_contents, in the ticket's own transaction) or "s3" (an
+   * S3-compatible object store, S3_*).
+   */
+  @IsIn(['postgres', 's3'])
+  ATTACHMENT_STORAGE: 'postgres' | 's3' = 'postgres';
+
+  /** The object store's URL (MinIO, Ceph, a provider's S3); unset: Amazon S3 itself, for S3_REGION. */
+  @IsOptional() @IsServiceUrl(['http:', 'https:'], 'https://s3.example.gov.vn or http://127.0.0.1:9000')
+  S3_ENDPOINT?: string;
+
+  /** The store's region (any value for most S3-compatible stores). */
+  @Matches(/^[a-z0-9-]{1,50}$/, { message: 'must be a region name like us-east-1 or ap-southeast-1' })
+  S3_REGION = 'us-east-1';
+
+  /** The bucket that keeps the attachments (objects attachments/<attachment id>); required with ATTACHMENT_STORAGE=s3. */
+  @IsOptional() @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be a bucket name: 3 to 63 lower-case letters, digits, dots and hyphens' })
+  S3_BUCKET?: string;
+
+  /** Access key of the account that reads and writes the bucket; required with ATTACHMENT_STORAGE=s3. */
+  @IsOptional() @IsString() @MinLength(1)
+  S3_ACCESS_KEY_ID?: string;
+
+  /** Its secret key; required with ATTACHMENT_STORAGE=s3. */
+  @IsOptional() @IsString() @MinLength(1)
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Address the bucket in the path (http://host/bucket/key), as most S3-compatible stores want, rather than as a host name. */
+  @Transform(toBool) @IsBoolean()
+  S3_FORCE_PATH_STYLE = false;
 
   /** Largest accepted upload, in bytes (per file). */
   @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
@@ -311,8 +347,24 @@ function shown(name: string, value: unknown): string {
 const OPTIONAL_KEYS = [
   'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS', 'REPORT_OPERATION_START', 'FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN',
   'FACEBOOK_PAGE_ACCESS_TOKEN', 'ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN',
-  'CALLS_SHARED_SECRET',
+  'CALLS_SHARED_SECRET', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
 ];
+
+const S3_SETTINGS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/**
+ * The attachment store's settings taken together: with ATTACHMENT_STORAGE=s3 the bucket and both keys are needed;
+ * with postgres, S3 settings would be ignored, which is a mistake (S3 meant, the setting forgotten) rather than a choice.
+ */
+function attachmentStorageProblems(s: Settings): string[] {
+  if (s.ATTACHMENT_STORAGE === 's3') {
+    return (['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const)
+      .filter((key) => !s[key])
+      .map((key) => `${key}: is required when ATTACHMENT_STORAGE=s3`);
+  }
+  return S3_SETTINGS.filter((key) => s[key])
+    .map((key) => `${key}: is set but ATTACHMENT_STORAGE=postgres keeps attachments in PostgreSQL; set ATTACHMENT_STORAGE=s3 to use the object store, or unset ${key}`);
+}
 
 /** Reads and validates the settings; throws SettingsError naming every bad setting and why. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
@@ -334,5 +386,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (settings.NODE_ENV === 'production' && !settings.JWT_SECRET) {
     throw new SettingsError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -hex 32`)']);
   }
+  const storage = attachmentStorageProblems(settings);
+  if (storage.length) throw new SettingsError(storage);
   return settings;
 }

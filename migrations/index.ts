@@ -9,6 +9,7 @@ import { SweepIndexesAndJobHealth1796297906302 } from './1796297906302-SweepInde
 import { TicketStateSpans1796298600000 } from './1796298600000-TicketStateSpans.js';
 import { UserSessionsValidFrom1796305760928 } from './1796305760928-UserSessionsValidFrom.js';
 import { StaffIdempotencyKeys1796400000000 } from './1796400000000-StaffIdempotencyKeys.js';
+import { AttachmentContents1796400100000 } from './1796400100000-AttachmentContents.js';
 import { OverdueSpanIndexes1796400200000 } from './1796400200000-OverdueSpanIndexes.js';
 
-export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259, AppInstallsAndReports1795837397404, Channels1795837551168, TicketsFillfactor1795838135171, SweepIndexesAndJobHealth1796297906302, TicketStateSpans1796298600000, UserSessionsValidFrom1796305760928, StaffIdempotencyKeys1796400000000, OverdueSpanIndexes1796400200000];
+export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259, AppInstallsAndReports1795837397404, Channels1795837551168, TicketsFillfactor1795838135171, SweepIndexesAndJobHealth1796297906302, TicketStateSpans1796298600000, UserSessionsValidFrom1796305760928, StaffIdempotencyKeys1796400000000, AttachmentContents1796400100000, OverdueSpanIndexes1796400200000];

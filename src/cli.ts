@@ -1,11 +1,15 @@
 /**
  * Administration from the command line.
  *   printf '%s' "$PASSWORD" | npm run cli -- create-user <username> --role <role> [--unit <code>] [--full-name <name>]
+ *   npm run cli -- import-attachment-files [--keep-files]
  * The password is read from standard input so that it never appears in the process list or shell history.
  */
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
-import { loadSettings } from '../config/settings.js';
+import type { DataSource } from 'typeorm';
+import { loadSettings, type Settings } from '../config/settings.js';
+import { createAttachmentStore } from './attachments/stored-attachments.service.js';
+import { importAttachmentFiles } from './attachments/import-attachment-files.js';
 import { AppError } from './common/errors.js';
 import { createDataSource } from './database/data-source.js';
 import { resolveDatabase } from './database/database-url.js';
@@ -35,6 +39,15 @@ async function createUser(args: string[]): Promise<void> {
   if (values.unit && !['unit_staff', 'leader'].includes(role)) throw new Error(`--unit is only for the roles unit_staff and leader, not ${role}`);
   const password = await readStdin();
   if (password.length < 8) throw new Error('the password (on standard input) must be at least 8 characters long');
+  await withDatabase(async (ds) => {
+    const user = await ds.transaction((m) =>
+      UsersService.create(m, { username, password, role, unitCode: values.unit ?? null, fullName: values['full-name'] }));
+    console.log(`created user ${user.username} (${user.role}${user.unitCode ? `, unit ${user.unitCode}` : ''})`);
+  });
+}
+
+/** Runs `work` on the application's database (DATABASE_URL, or the embedded one, started and stopped), migrated. */
+async function withDatabase(work: (ds: DataSource, settings: Settings) => Promise<void>): Promise<void> {
   const settings = loadSettings();
   const db = await resolveDatabase(settings);
   try {
@@ -42,9 +55,7 @@ async function createUser(args: string[]): Promise<void> {
     const ds = createDataSource(db.url);
     await ds.initialize();
     try {
-      const user = await ds.transaction((m) =>
-        UsersService.create(m, { username, password, role, unitCode: values.unit ?? null, fullName: values['full-name'] }));
-      console.log(`created user ${user.username} (${user.role}${user.unitCode ? `, unit ${user.unitCode}` : ''})`);
+      await work(ds, settings);
     } finally {
       await ds.destroy();
     }
@@ -53,10 +64,32 @@ async function createUser(args: string[]): Promise<void> {
   }
 }
 
+/**
+ * Moves the attachments that earlier versions kept as files under UPLOAD_DIR into the attachment store
+ * (ATTACHMENT_STORAGE), so that every instance serves them and a backup holds them; each file is removed once its
+ * move has committed (--keep-files: left in place). Exits 1 when a file was missing or not the one recorded.
+ */
+async function importFiles(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'keep-files': { type: 'boolean' } } });
+  await withDatabase(async (ds, settings) => {
+    const store = createAttachmentStore(settings);
+    try {
+      const report = await importAttachmentFiles(ds, store, settings.UPLOAD_DIR, { keepFiles: values['keep-files'] });
+      console.log(`moved ${report.imported} file(s) from ${settings.UPLOAD_DIR} into ${store.kind}`);
+      for (const f of report.missing) console.error(`  missing: attachment ${f.id}: ${f.path}`);
+      for (const f of report.changed) console.error(`  not moved: attachment ${f.id}: ${f.path}: ${f.reason}`);
+      if (report.missing.length || report.changed.length) process.exitCode = 1;
+    } finally {
+      store.close();
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'create-user') return createUser(rest);
-  throw new Error('commands: create-user <username> --role <role> [--unit <code>] [--full-name <name>]');
+  if (command === 'import-attachment-files') return importFiles(rest);
+  throw new Error('commands: create-user <username> --role <role> [--unit <code>] [--full-name <name>] | import-attachment-files [--keep-files]');
 }
 
 main().catch((e: unknown) => {

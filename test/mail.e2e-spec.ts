@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +52,11 @@ describe('mail intake over SMTP', () => {
   const codeIn = (response: string | undefined) => response?.match(/PA-[2-9A-Z]{4}-[2-9A-Z]{4}/)?.[0] ?? null;
   const ticketsFrom = async (email: string) =>
     (await t.ds.query(`SELECT code FROM tickets WHERE reporter_email = $1 ORDER BY received_at, code`, [email])).map((r: { code: string }) => r.code);
-  const storedFiles = async () => (await readdir(uploadDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).length;
+  /** Attachments kept (their content is in PostgreSQL); UPLOAD_DIR must stay empty. */
+  const storedFiles = async () => {
+    expect((await readdir(uploadDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile())).toEqual([]);
+    return Number((await t.ds.query(`SELECT count(*)::int AS n FROM attachment_contents`))[0].n);
+  };
 
   /** Delivers every pending outbox message through the app's real sender (workers are off in tests). */
   async function deliverOutbox(): Promise<void> {
@@ -115,11 +119,18 @@ describe('mail intake over SMTP', () => {
     const [source] = await t.ds.query(`SELECT s.channel, s.external_id, s.sender_id FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE t.code = $1`, [code]);
     expect(source).toEqual({ channel: 'email', external_id: info.messageId, sender_id: CITIZEN.toLowerCase() });
 
-    // the photo is kept on disk under UPLOAD_DIR, the row only points to it; the oversized file is not kept
+    // the photo is kept in PostgreSQL beside its row (nothing on disk), and listed on the ticket; the oversized file is not kept
     const files = await t.ds.query(
-      `SELECT a.kind, a.filename, a.content_type, a.size_bytes, a.storage_path FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1`, [code]);
-    expect(files).toEqual([{ kind: 'image', filename: 'cong-tac.png', content_type: 'image/png', size_bytes: photo.length, storage_path: expect.stringMatching(/^mail\/2026-03\/[0-9a-f-]{36}\.png$/) }]);
-    expect(await readFile(join(uploadDir, files[0].storage_path))).toEqual(photo);
+      `SELECT a.id, a.kind, a.filename, a.content_type, a.size_bytes, a.storage, a.storage_path, c.content
+         FROM attachments a JOIN tickets t ON t.id = a.ticket_id JOIN attachment_contents c ON c.attachment_id = a.id WHERE t.code = $1`, [code]);
+    expect(files).toEqual([{
+      id: expect.any(String), kind: 'image', filename: 'cong-tac.png', content_type: 'image/png', size_bytes: photo.length, storage: 'postgres',
+      storage_path: null, content: photo,
+    }]);
+    expect(ticket.attachments).toEqual([{
+      id: files[0].id, kind: 'image', filename: 'cong-tac.png', contentType: 'image/png', sizeBytes: photo.length,
+      downloadUrl: `/api/tickets/${code}/attachments/${files[0].id}`, url: null,
+    }]);
     expect(await storedFiles()).toBe(1);
 
     // the acknowledgement goes out through the outbox to the real relay

@@ -1,40 +1,24 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { heic, jpeg, pdf, png, REPORT, sha256, webp } from './support/citizen-report.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
- * The citizen app's public API end to end (real app, PostgreSQL, Redis, files on disk): reports with and without
- * photos, refused photos leaving nothing behind, tracking that cannot be used to probe codes, the public timeline,
- * app installations, the body limit and the per-client rate limit (shared by instances through Redis).
+ * The citizen app's public API end to end (real app, PostgreSQL, Redis, temporary files on disk): reports with and
+ * without photos, refused photos leaving nothing behind, tracking that cannot be used to probe codes, the public
+ * timeline, app installations, the body limit and the per-client rate limit (shared by instances through Redis).
  */
 
 const CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 const MAX_BYTES = 4096;
-
-/** Bytes that start like each image type (the server decides by the first bytes, as it must). */
-const jpeg = (size = 1500) => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), randomBytes(size - 11)]);
-const png = (size = 1200) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(size - 8)]);
-const webp = (size = 900) => Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 0, 0, 0]), Buffer.from('WEBPVP8 '), randomBytes(size - 16)]);
-const heic = (size = 1000) => Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypheic'), Buffer.from([0, 0, 0, 0]), Buffer.from('mif1heic'), randomBytes(size - 24)]);
-const pdf = () => Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n' + 'x'.repeat(500));
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /** Every file under a directory, as paths relative to it. */
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
 }
-
-const REPORT = {
-  fullName: 'Nguyễn Thị Bé',
-  phone: '0912345678',
-  areaCode: '29401',
-  categoryCode: 'AN-SINH',
-  address: 'Ấp Bến Có',
-  content: 'Gia đình tôi chưa nhận được hỗ trợ lương thực của xã.',
-};
 
 describe('citizen app public API (e2e)', () => {
   let t: TestApp;
@@ -54,6 +38,7 @@ describe('citizen app public API (e2e)', () => {
   });
 
   const ticketCount = async () => Number((await t.ds.query('SELECT count(*)::int AS n FROM tickets'))[0].n);
+  const attachmentCount = async () => Number((await t.ds.query('SELECT (SELECT count(*) FROM attachments) + (SELECT count(*) FROM attachment_contents) AS n'))[0].n);
   const multipart = (fields: Record<string, string> = REPORT) => {
     const req = t.http().post('/api/public/reports');
     for (const [k, v] of Object.entries(fields)) req.field(k, v);
@@ -113,7 +98,7 @@ describe('citizen app public API (e2e)', () => {
       expect(inline.body.errors[0].field).toBe('attachments');
     });
 
-    it('stores photos (JPEG, PNG, WebP, HEIC) under UPLOAD_DIR with a random name, recording type, size and sha256', async () => {
+    it('keeps photos (JPEG, PNG, WebP, HEIC) in PostgreSQL with their type, size and sha256; nothing under UPLOAD_DIR', async () => {
       const photos = [
         { buf: jpeg(), name: 'ảnh hiện trường.jpg', type: 'image/jpeg', expect: 'image/jpeg' },
         { buf: png(), name: 'chup-man-hinh.png', type: 'image/png', expect: 'image/png' },
@@ -126,36 +111,37 @@ describe('citizen app public API (e2e)', () => {
       const res = await req;
       expect(res.status).toBe(201);
       expect(res.body.code).toMatch(CODE);
-      const rows: Array<{ kind: string; filename: string; content_type: string; size_bytes: number; storage_path: string; data: { sha256: string } }> =
+      const rows: Array<{ kind: string; filename: string; content_type: string; size_bytes: number; storage: string; storage_path: string | null; data: { sha256: string }; content: Buffer }> =
         await t.ds.query(
-          `SELECT a.kind, a.filename, a.content_type, a.size_bytes, a.storage_path, a.data
-             FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1 ORDER BY a.size_bytes DESC`, [res.body.code]);
+          `SELECT a.kind, a.filename, a.content_type, a.size_bytes, a.storage, a.storage_path, a.data, c.content
+             FROM attachments a JOIN tickets t ON t.id = a.ticket_id JOIN attachment_contents c ON c.attachment_id = a.id
+            WHERE t.code = $1 ORDER BY a.size_bytes DESC`, [res.body.code]);
       expect(rows).toHaveLength(4);
       const [row] = await t.ds.query(`SELECT channel FROM tickets WHERE code = $1`, [res.body.code]);
       expect(row.channel).toBe('app');
       for (const p of photos) {
         const r = rows.find((x) => x.filename === p.name)!;
-        expect(r).toMatchObject({ kind: 'image', content_type: p.expect, size_bytes: p.buf.length, data: { sha256: sha256(p.buf) } });
-        expect(r.storage_path).toMatch(/^\d{4}\/\d{2}\/[0-9a-f-]{36}\.(jpg|png|webp|heic)$/);
-        expect(r.storage_path).not.toContain(p.name);
-        expect((await readFile(join(uploadDir, r.storage_path))).equals(p.buf)).toBe(true);
+        expect(r).toMatchObject({ kind: 'image', content_type: p.expect, size_bytes: p.buf.length, storage: 'postgres', storage_path: null, data: { sha256: sha256(p.buf) } });
+        expect(r.content.equals(p.buf)).toBe(true);
       }
-      // nothing in the database row but the metadata
+      // the attachment's row holds the metadata only; its content has a table of its own
       const cols = await t.ds.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'attachments' AND data_type = 'bytea'`);
       expect(cols).toEqual([]);
-      expect(await filesUnder(join(uploadDir, '.incoming'))).toEqual([]);
+      // nothing is kept on disk, the temporary files included
+      expect(await filesUnder(uploadDir)).toEqual([]);
     });
 
     describe('refused photos create no ticket and leave no file', () => {
       let before: number;
-      let filesBefore: string[];
+      let attachmentsBefore: number;
       beforeEach(async () => {
         before = await ticketCount();
-        filesBefore = await filesUnder(uploadDir);
+        attachmentsBefore = await attachmentCount();
       });
       afterEach(async () => {
         expect(await ticketCount()).toBe(before);
-        expect(await filesUnder(uploadDir)).toEqual(filesBefore);
+        expect(await attachmentCount()).toBe(attachmentsBefore);
+        expect(await filesUnder(uploadDir)).toEqual([]);
       });
 
       it('a PDF declared as such: 400 naming the field', async () => {
@@ -186,9 +172,9 @@ describe('citizen app public API (e2e)', () => {
       it('a photo of exactly UPLOAD_MAX_BYTES is accepted (the limit is inclusive)', async () => {
         const res = await multipart().attach('attachments', jpeg(MAX_BYTES), { filename: 'vua.jpg', contentType: 'image/jpeg' });
         expect(res.status).toBe(201);
-        // this one is stored: the afterEach expectations do not apply
+        // this one is kept: the afterEach expectations do not apply
         before += 1;
-        filesBefore = await filesUnder(uploadDir);
+        attachmentsBefore += 2;
       });
 
       it('more than 5 photos: 400 naming the field', async () => {
@@ -263,7 +249,7 @@ describe('citizen app public API (e2e)', () => {
       const k = key();
       const fields = { ...report('có ảnh'), email: 'nguoidan@example.com' };
       const photo = jpeg();
-      const filesBefore = await filesUnder(uploadDir);
+      const attachmentsBefore = await attachmentCount();
       const send = () => {
         const req = t.http().post('/api/public/reports').set('Idempotency-Key', k);
         for (const [f, v] of Object.entries(fields)) req.field(f, v);
@@ -277,14 +263,15 @@ describe('citizen app public API (e2e)', () => {
       const code = a.body.code;
       expect(await ticketsWith(fields.content)).toBe(1);
       expect(await acks(code)).toHaveLength(1);
-      const rows: Array<{ storage_path: string; data: { sha256: string } }> = await t.ds.query(
-        `SELECT a.storage_path, a.data FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1`, [code]);
+      const rows: Array<{ data: { sha256: string }; content: Buffer }> = await t.ds.query(
+        `SELECT a.data, c.content FROM attachments a JOIN tickets t ON t.id = a.ticket_id JOIN attachment_contents c ON c.attachment_id = a.id
+          WHERE t.code = $1`, [code]);
       expect(rows).toHaveLength(2);
       expect(rows.map((r) => r.data.sha256)).toContain(sha256(photo));
-      // exactly the two recorded files were added; nothing left in .incoming, no orphan anywhere
-      const added = (await filesUnder(uploadDir)).filter((f) => !filesBefore.includes(f));
-      expect(added.sort()).toEqual(rows.map((r) => r.storage_path).sort());
-      expect(await filesUnder(join(uploadDir, '.incoming'))).toEqual([]);
+      expect(rows.map((r) => sha256(r.content)).sort()).toEqual(rows.map((r) => r.data.sha256).sort());
+      // exactly the first request's two photos were kept; nothing left on disk, no orphan anywhere
+      expect(await attachmentCount()).toBe(attachmentsBefore + 4);
+      expect(await filesUnder(uploadDir)).toEqual([]);
     });
 
     it('different keys are different reports; no key at all is a new report every time', async () => {
@@ -303,7 +290,7 @@ describe('citizen app public API (e2e)', () => {
 
     it('a malformed key: 400 naming the header in Vietnamese, nothing created, no file kept', async () => {
       const before = await ticketCount();
-      const filesBefore = await filesUnder(uploadDir);
+      const attachmentsBefore = await attachmentCount();
       for (const bad of ['', 'ngan', 'a'.repeat(129), 'khóa-khách-hàng' /* letters with accents (Latin-1, as HTTP allows) */, 'co khoang trang', 'abc.def/ghi', 'abcdefgh, abcdefgh']) {
         const res = await t.http().post('/api/public/reports').set('Idempotency-Key', bad).send(report('khóa sai'));
         expect(res.status).toBe(400);
@@ -320,7 +307,8 @@ describe('citizen app public API (e2e)', () => {
         expect(res.status).toBe(201);
       }
       expect(await ticketCount()).toBe(before + 2);
-      expect(await filesUnder(uploadDir)).toEqual(filesBefore);
+      expect(await attachmentCount()).toBe(attachmentsBefore);
+      expect(await filesUnder(uploadDir)).toEqual([]);
     });
 
     it('is documented in the OpenAPI description', async () => {

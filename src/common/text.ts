@@ -4,14 +4,15 @@
  */
 export function foldText(input: string | null | undefined): string {
   if (!input) return '';
-  return input
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D')
+  return withoutDiacritics(input)
     .toLowerCase()
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** Vietnamese text without its diacritics, case kept: "Ảnh hiện trường Đ" → "Anh hien truong D". */
+export function withoutDiacritics(input: string): string {
+  return input.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
 }
 
 /** Compares Vietnamese names in alphabetical order (ICU collation for "vi"). */

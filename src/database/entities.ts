@@ -11,6 +11,7 @@ import { JobHealth } from '../scheduler/job-health.entity.js';
 import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';
 import { AppInstall } from '../intake/app-install.entity.js';
 import { Attachment } from '../intake/attachment.entity.js';
+import { AttachmentContent } from '../attachments/attachment-content.entity.js';
 import { Call } from '../intake/call.entity.js';
 import { ChannelToken } from '../intake/channel-token.entity.js';
 import { TicketSource } from '../intake/ticket-source.entity.js';
@@ -20,4 +21,4 @@ import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey];

@@ -1,6 +1,10 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { AttachmentStorage } from '../attachments/attachment-store.js';
 
-/** A photo or file sent with a complaint: stored on disk (or kept as the platform's URL), never in the row. */
+/**
+ * A photo or file sent with a complaint: its metadata. The content is never in this row: it is in the attachment
+ * store named by `storage` (src/attachments/), or only linked to (`url`, for Zalo and Facebook).
+ */
 @Entity('attachments')
 export class Attachment {
   @PrimaryGeneratedColumn('uuid')
@@ -22,7 +26,14 @@ export class Attachment {
   @Column({ type: 'integer', nullable: true })
   sizeBytes: number | null;
 
-  /** Path under UPLOAD_DIR for files we keep. */
+  /** Where its content is kept (ATTACHMENT_STORAGE when it was written); null for links and for files not yet imported. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  storage: AttachmentStorage | null;
+
+  /**
+   * A file that an earlier version kept on disk, relative to UPLOAD_DIR, and that `import-attachment-files` has not
+   * moved into the store yet (then null).
+   */
   @Column({ type: 'varchar', length: 300, nullable: true })
   storagePath: string | null;
 

@@ -9,31 +9,86 @@ import { CHANNEL_LABELS, STATUS_LABELS } from './ticket-state.js';
 interface AreaRef { code: string; name: string; districtName: string | null }
 interface CategoryRef { code: string; name: string }
 
+/** What a ticket's view says of one of its attachments. */
+export interface AttachmentRef {
+  id: string;
+  kind: string;
+  filename: string | null;
+  contentType: string | null;
+  sizeBytes: number | null;
+  /** Where its content is kept; null for a platform's link, or a file not yet imported from UPLOAD_DIR. */
+  storage: string | null;
+  url: string | null;
+}
+
 export interface TicketRefs {
   units: Map<string, UnitRef>;
   areas: Map<string, AreaRef>;
   categories: Map<string, CategoryRef>;
   duplicates: Map<string, string>;
+  /** The attachments of each ticket (by ticket id), oldest first; none when absent (a ticket just created). */
+  attachments?: Map<string, AttachmentRef[]>;
 }
 
-/** Names of the units, areas and categories a page of tickets refers to, in three queries. */
+/** Where staff download an attachment's content (bearer token; the staff pages have their own address). */
+export const attachmentDownloadPath = (code: string, id: string) => `/api/tickets/${encodeURIComponent(code)}/attachments/${id}`;
+
+/** Names of the units, areas and categories a page of tickets refers to, and the tickets' attachments. */
 export async function loadTicketRefs(m: EntityManager, tickets: Ticket[], extraUnitCodes: Array<string | null> = []): Promise<TicketRefs> {
   const areaCodes = [...new Set(tickets.map((t) => t.areaCode).filter(Boolean))];
   const catCodes = [...new Set(tickets.map((t) => t.categoryCode).filter(Boolean))];
   const dupIds = [...new Set(tickets.map((t) => t.duplicateOfId).filter(Boolean))];
-  const [units, areaRows, catRows, dupRows] = await Promise.all([
+  const [units, areaRows, catRows, dupRows, attachmentRows] = await Promise.all([
     loadUnitRefs(m, [...tickets.map((t) => t.assignedUnitCode), ...extraUnitCodes]),
     areaCodes.length
       ? m.query(`SELECT a.code, a.name, d.name AS district_name FROM areas a LEFT JOIN areas d ON d.code = a.parent_code AND d.level = 'district' WHERE a.code = ANY($1)`, [areaCodes])
       : [],
     catCodes.length ? m.query(`SELECT code, name FROM categories WHERE code = ANY($1)`, [catCodes]) : [],
     dupIds.length ? m.query(`SELECT id, code FROM tickets WHERE id = ANY($1)`, [dupIds]) : [],
+    tickets.length
+      ? m.query(`SELECT id, ticket_id, kind, filename, content_type, size_bytes, storage, url FROM attachments
+                  WHERE ticket_id = ANY($1) ORDER BY created_at, id`, [tickets.map((t) => t.id)]) as Promise<AttachmentRow[]>
+      : [],
   ]);
+  const attachments = new Map<string, AttachmentRef[]>();
+  for (const a of attachmentRows) {
+    const list = attachments.get(a.ticket_id) ?? [];
+    list.push({ id: a.id, kind: a.kind, filename: a.filename, contentType: a.content_type, sizeBytes: a.size_bytes, storage: a.storage, url: a.url });
+    attachments.set(a.ticket_id, list);
+  }
   return {
     units,
     areas: new Map(areaRows.map((r: { code: string; name: string; district_name: string | null }) => [r.code, { code: r.code, name: r.name, districtName: r.district_name }])),
     categories: new Map(catRows.map((r: CategoryRef) => [r.code, { code: r.code, name: r.name }])),
     duplicates: new Map(dupRows.map((r: { id: string; code: string }) => [r.id, r.code])),
+    attachments,
+  };
+}
+
+interface AttachmentRow {
+  id: string;
+  ticket_id: string;
+  kind: string;
+  filename: string | null;
+  content_type: string | null;
+  size_bytes: number | null;
+  storage: string | null;
+  url: string | null;
+}
+
+/**
+ * An attachment as the ticket shows it: what it is, and where to get it: `downloadUrl` for a file we keep, `url` for
+ * a platform's link (Zalo, Facebook); neither for a location or a sticker.
+ */
+export function attachmentView(code: string, a: AttachmentRef) {
+  return {
+    id: a.id,
+    kind: a.kind,
+    filename: a.filename,
+    contentType: a.contentType,
+    sizeBytes: a.sizeBytes,
+    downloadUrl: a.storage ? attachmentDownloadPath(code, a.id) : null,
+    url: a.url,
   };
 }
 
@@ -67,6 +122,7 @@ export function ticketView(t: Ticket, refs: TicketRefs, now: Date) {
     resolution: t.resolution,
     rejectReason: t.rejectReason,
     duplicateOf: t.duplicateOfId ? refs.duplicates.get(t.duplicateOfId) ?? null : null,
+    attachments: (refs.attachments?.get(t.id) ?? []).map((a) => attachmentView(t.code, a)),
     version: t.version,
   };
 }

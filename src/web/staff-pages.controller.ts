@@ -1,4 +1,4 @@
-import { Body, Controller, createParamDecorator, Get, Param, Post, Query, Res, UseFilters, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Settings } from '../../config/settings.js';
@@ -11,13 +11,9 @@ import { StaffPageErrorFilter } from './staff-page-error.filter.js';
 import { actionDto, actionFormValues, FIELD_LABELS, isPageAction, listFilter } from './staff-forms.js';
 import { flashFor, overduePage, ticketListPage, ticketPage, type NavModel } from './staff-pages.html.js';
 import { StaffPagesService } from './staff-pages.service.js';
-import { StaffSessionGuard, type StaffRequest, type StaffSession } from './staff-session.js';
+import { CurrentSession, StaffSessionGuard, type StaffSession } from './staff-session.js';
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
-
-/** The session the guard found (the guard runs before every route of the controller). */
-const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffSession =>
-  ctx.switchToHttp().getRequest<StaffRequest>().staffSession!);
 
 const nav = (s: StaffSession): NavModel => ({ user: s.user, csrf: s.csrf });
 const ticketPath = (code: string) => `/tickets/${encodeURIComponent(code)}`;

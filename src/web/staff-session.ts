@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
 import { Settings } from '../../config/settings.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -23,6 +23,10 @@ export interface StaffSession {
 }
 
 export type StaffRequest = Request & { staffSession?: StaffSession };
+
+/** The session StaffSessionGuard found (the guard runs before every route of a staff page controller). */
+export const CurrentSession = createParamDecorator((_: unknown, ctx: ExecutionContext): StaffSession =>
+  ctx.switchToHttp().getRequest<StaffRequest>().staffSession!);
 
 /** A page needs a signed-in user: the filter answers with a redirect to the login page, back to `next` after. */
 export class LoginRequired extends Error {

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
+import { TicketAttachmentsModule } from '../tickets/ticket-attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
+import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
 import { StaffPagesController } from './staff-pages.controller.js';
@@ -10,11 +12,11 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
 
 /**
  * Server-rendered pages for staff (operators, coordinators, units, leadership): sign-in, the ticket list, one ticket
- * with its forms, the overdue list. Deadlines and the overdue list come from the global SlaModule.
+ * with its forms (and its attachments), the overdue list. Deadlines and the overdue list come from the global SlaModule.
  */
 @Module({
-  imports: [TicketsModule, DirectoryModule, AuthModule],
-  controllers: [StaffLoginController, StaffPagesController],
+  imports: [TicketsModule, TicketAttachmentsModule, DirectoryModule, AuthModule],
+  controllers: [StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })
 export class WebModule {}

@@ -1,12 +1,8 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { simpleParser, type Attachment as MailAttachment } from 'mailparser';
-import { DataSource } from 'typeorm';
 import { Settings } from '../../../config/settings.js';
+import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
-import { Attachment } from '../attachment.entity.js';
 import { IntakeService, type InboundMessage, type IntakeOutcome } from '../intake.service.js';
 import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, safeFilename, stripQuotedReply } from './mail-text.js';
 
@@ -29,15 +25,13 @@ export class MailRejection extends Error {
 interface KeptFile {
   part: MailAttachment;
   filename: string | null;
-  /** Relative to UPLOAD_DIR. */
-  storagePath: string;
 }
 
 /**
  * Turns one received mail into one InboundMessage for IntakeService.receive, in a transaction: a new complaint, a
- * reply joining the ticket named in the subject, or (same Message-ID again) nothing. Attached files are written under
- * UPLOAD_DIR and recorded as Attachment rows in the same transaction; the files of a transaction that fails are
- * removed again, so the relay's retry starts clean.
+ * reply joining the ticket named in the subject, or (same Message-ID again) nothing. Attached files are kept in the
+ * attachment store and recorded as Attachment rows in the same transaction (StoredAttachments.transaction), so a
+ * mail that fails leaves nothing and the relay's retry starts clean.
  */
 @Injectable()
 export class InboundMailService {
@@ -45,10 +39,10 @@ export class InboundMailService {
   private readonly ownAddresses: ReadonlySet<string>;
 
   constructor(
-    private readonly ds: DataSource,
     private readonly intake: IntakeService,
     private readonly clock: Clock,
     private readonly settings: Settings,
+    private readonly attachments: StoredAttachments,
   ) {
     const own = addressSet(settings.MAIL_INBOUND_ADDRESSES);
     const from = addressOf(settings.MAIL_FROM);
@@ -70,7 +64,6 @@ export class InboundMailService {
 
     const now = this.clock.now();
     const externalId = mailExternalId(mail.messageId, raw);
-    const month = now.toISOString().slice(0, 7);
     const kept: KeptFile[] = [];
     const tooLarge: string[] = [];
     for (const part of mail.attachments) {
@@ -80,8 +73,7 @@ export class InboundMailService {
         tooLarge.push(filename ?? part.contentType);
         continue;
       }
-      const ext = filename?.match(/\.([A-Za-z0-9]{1,10})$/)?.[1]?.toLowerCase();
-      kept.push({ part, filename, storagePath: `mail/${month}/${randomUUID()}${ext ? `.${ext}` : ''}` });
+      kept.push({ part, filename });
     }
 
     const msg: InboundMessage = {
@@ -97,35 +89,22 @@ export class InboundMailService {
       codeHint: mail.subject ?? null,
     };
 
-    const written: string[] = [];
-    try {
-      return await this.ds.transaction(async (m) => {
-        const result = await this.intake.receive(m, msg);
-        if (result.outcome === 'duplicate' || !kept.length) return result;
-        const [{ id: ticketId }] = await m.query(`SELECT id FROM tickets WHERE code = $1`, [result.ticketCode]);
-        for (const f of kept) {
-          const path = this.absolute(f.storagePath);
-          await mkdir(dirname(path), { recursive: true });
-          written.push(path);
-          await writeFile(path, f.part.content, { flag: 'wx', mode: 0o640 });
-        }
-        await m.insert(Attachment, kept.map((f) => ({
-          ticketId,
-          kind: f.part.contentType.toLowerCase().startsWith('image/') ? 'image' as const : 'file' as const,
-          filename: f.filename,
-          contentType: f.part.contentType.slice(0, 100),
-          sizeBytes: f.part.content.length,
-          storagePath: f.storagePath,
-          url: null,
-          data: { channel: 'email', externalId },
-          createdAt: now,
-        })));
-        return result;
-      });
-    } catch (e) {
-      await Promise.all(written.map((p) => rm(p, { force: true })));
-      throw e;
-    }
+    return this.attachments.transaction(async (m, keep) => {
+      const result = await this.intake.receive(m, msg);
+      if (result.outcome === 'duplicate' || !kept.length) return result;
+      const [{ id: ticketId }] = await m.query(`SELECT id FROM tickets WHERE code = $1`, [result.ticketCode]);
+      await keep(kept.map((f) => ({
+        ticketId,
+        kind: f.part.contentType.toLowerCase().startsWith('image/') ? 'image' : 'file',
+        filename: f.filename,
+        contentType: f.part.contentType.slice(0, 100),
+        sizeBytes: f.part.content.length,
+        data: { channel: 'email', externalId },
+        createdAt: now,
+        content: f.part.content,
+      })));
+      return result;
+    });
   }
 
   /** The text body (mailparser converts an HTML-only mail to text), without the quoted message of a reply. */
@@ -138,9 +117,5 @@ export class InboundMailService {
     const tail = notes.length ? `${body ? '\n\n' : ''}${notes.join('\n')}` : '';
     const room = MAX_CONTENT_CHARS - tail.length;
     return (body.length > room ? `${body.slice(0, room - 1)}…` : body) + tail;
-  }
-
-  private absolute(storagePath: string): string {
-    return join(resolve(this.settings.UPLOAD_DIR), storagePath);
   }
 }

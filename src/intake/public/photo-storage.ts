@@ -85,7 +85,7 @@ export function trackedUploads(req: object): string[] {
   return (r[UPLOADS] ??= []);
 }
 
-/** Removes what is left of this request's temporary files (a file already moved into place is gone from there). */
+/** Removes what is left of this request's temporary files (those of a report taken in are already gone). */
 export async function discardUploads(req: object): Promise<void> {
   await Promise.all(trackedUploads(req).map((p) => rm(p, { force: true }).catch(() => undefined)));
 }
@@ -94,8 +94,8 @@ export async function discardUploads(req: object): Promise<void> {
  * A multer storage engine for citizens' photos. Each file is streamed to UPLOAD_DIR/.incoming under a random name
  * while its size is counted, its SHA-256 computed and its first bytes checked; a file that is too large or is not
  * an accepted image stops at once, its partial file is removed before multer hears of the error. The controller's
- * service moves the files into place inside the ticket's transaction; anything left in .incoming is removed when
- * the request fails (UploadErrorsInterceptor), so a refused request leaves no file.
+ * service copies the files into the attachment store inside the ticket's transaction and removes them; anything left
+ * in .incoming is removed when the request fails (UploadErrorsInterceptor), so a refused request leaves no file.
  */
 export class PhotoStorage {
   readonly incomingDir: string;

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Settings } from '../../../config/settings.js';
+import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
 import { AppError, badRequest } from '../../common/errors.js';
 import { normalizeVietnamesePhone } from '../../common/phone.js';
@@ -14,11 +14,10 @@ import { normalizeTicketCode } from '../../tickets/ticket-code.js';
 import { TicketEvent } from '../../tickets/ticket-event.entity.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../tickets/ticket-state.js';
 import { Ticket, type TicketStatus } from '../../tickets/ticket.entity.js';
-import { Attachment } from '../attachment.entity.js';
 import { CitizenReplyService } from '../citizen-reply.service.js';
 import { IntakeService } from '../intake.service.js';
 import { TicketSource } from '../ticket-source.entity.js';
-import { PHOTO_TYPES, type StoredPhoto } from './photo-storage.js';
+import type { StoredPhoto } from './photo-storage.js';
 
 /** A report from the citizen app or the web form, already checked field by field. */
 export interface PublicReportInput {
@@ -132,14 +131,15 @@ export class PublicReportService {
     private readonly ds: DataSource,
     private readonly intake: IntakeService,
     private readonly replies: CitizenReplyService,
-    private readonly settings: Settings,
     private readonly clock: Clock,
+    private readonly attachments: StoredAttachments,
   ) {}
 
   /**
-   * Creates the ticket, moves the photos from UPLOAD_DIR/.incoming into place and records them, and queues the
-   * acknowledgement, in one transaction: when anything fails, the files already moved are removed again, so a
-   * refused report leaves neither a ticket nor a file.
+   * Creates the ticket, keeps the photos (from their temporary files in UPLOAD_DIR/.incoming) in the attachment
+   * store and records them, and queues the acknowledgement, in one transaction (StoredAttachments.transaction): a
+   * refused report leaves neither a ticket nor a photo. The temporary files are removed before the answer, whatever
+   * it is.
    *
    * With an idempotency key (the app's `Idempotency-Key` header, or the hash of the web form's render token) a
    * request is made once: the key is recorded as a ticket source (channel, external_id = key) in the ticket's
@@ -154,10 +154,8 @@ export class PublicReportService {
         { field: 'email', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
       ]);
     }
-    const moved: string[] = [];
-    let result: PublicReportResult;
     try {
-      result = await this.ds.transaction(async (m) => {
+      return await this.attachments.transaction(async (m, keep) => {
         if (idempotencyKey) {
           // one request per key at a time: the repetition waits here for the first one's commit, then finds it
           await m.query(`SELECT pg_advisory_xact_lock(hashtext('public:' || $1 || ':' || $2))`, [channel, idempotencyKey]);
@@ -182,33 +180,18 @@ export class PublicReportService {
             ticketId: ticket.id, channel, externalId: idempotencyKey, senderId: null, recipientId: null, receivedAt: ticket.receivedAt,
           });
         }
-        if (photos.length) {
-          const now = this.clock.now();
-          const month = now.toISOString().slice(0, 7).replace('-', '/');
-          const rows = [];
-          for (const p of photos) {
-            const relative = `${month}/${randomUUID()}.${PHOTO_TYPES[p.detectedType]}`;
-            const target = join(this.settings.UPLOAD_DIR, relative);
-            await mkdir(dirname(target), { recursive: true });
-            await rename(p.path, target);
-            moved.push(target);
-            rows.push({
-              ticketId: ticket.id, kind: 'image' as const, filename: safeFilename(p.originalname), contentType: p.detectedType,
-              sizeBytes: p.size, storagePath: relative, url: null, data: { sha256: p.sha256 } as never, createdAt: now,
-            });
-          }
-          await m.insert(Attachment, rows);
-        }
+        const now = this.clock.now();
+        await keep(photos.map((p) => ({
+          ticketId: ticket.id, kind: 'image', filename: safeFilename(p.originalname), contentType: p.detectedType,
+          sizeBytes: p.size, data: { sha256: p.sha256 }, createdAt: now, content: createReadStream(p.path),
+        })));
         await this.replies.ack(m, ticket, null);
         return { code: ticket.code, created: true };
       });
-    } catch (e) {
-      await Promise.all(moved.map((p) => rm(p, { force: true }).catch(() => undefined)));
-      throw e;
+    } finally {
+      // kept in the store, or refused, or (a repetition) not wanted: the temporary files go before the answer
+      await Promise.all(photos.map((p) => rm(p.path, { force: true }).catch(() => undefined)));
     }
-    // a repetition keeps nothing: its photos are removed before the answer goes out
-    if (!result.created) await Promise.all(photos.map((p) => rm(p.path, { force: true }).catch(() => undefined)));
-    return result;
   }
 
   /** The citizen's view of a ticket, found by code AND phone in one query; anything else is trackingNotFound(). */

@@ -1,6 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { MulterModule } from '@nestjs/platform-express';
 import { Settings } from '../../../config/settings.js';
+import { AttachmentsModule } from '../../attachments/attachments.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { FormTokens } from './bot-trap.js';
 import { photoMulterOptions, PhotoStorage } from './photo-storage.js';
@@ -14,7 +15,8 @@ import { UploadErrorsInterceptor } from './upload-errors.interceptor.js';
 @Module({
   imports: [
     TicketsModule,
-    // the photos' storage and limits come from the settings (UPLOAD_DIR, UPLOAD_MAX_BYTES)
+    AttachmentsModule,
+    // the photos' temporary files and limits come from the settings (UPLOAD_DIR, UPLOAD_MAX_BYTES)
     MulterModule.registerAsync({
       useFactory: (settings: Settings) => {
         const options = photoMulterOptions(settings.UPLOAD_DIR, settings.UPLOAD_MAX_BYTES);

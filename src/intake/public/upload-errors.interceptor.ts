@@ -23,7 +23,7 @@ export class UploadErrorsInterceptor implements NestInterceptor {
     const req = ctx.switchToHttp().getRequest<object>();
     return next.handle().pipe(
       catchError((e: unknown) => from(discardUploads(req)).pipe(mergeMap(() => throwError(() => this.translate(e))))),
-      // on success the service has moved every file into place; this only sweeps what an interruption left
+      // on success the service has kept every file in the store and removed it; this only sweeps what an interruption left
       finalize(() => void discardUploads(req)),
     );
   }
