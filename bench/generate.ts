@@ -16,7 +16,7 @@
 import type pg from 'pg';
 import type { Settings } from '../config/settings.js';
 import { foldText } from '../src/common/text.js';
-import { parseOfficeHours } from '../src/sla/business-calendar.js';
+import { parseOfficeHours } from '../src/calendar/business-calendar.js';
 import { CATEGORY_SHARES, CHANNEL_SHARES, CONTENT, HAMLETS, MOBILE_PREFIXES, pickByShare, personNames, RESOLUTIONS } from './pools.js';
 
 export interface GenerationActors {

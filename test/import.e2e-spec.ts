@@ -1,5 +1,5 @@
 import { Category } from '../src/directory/category.entity.js';
-import { DeadlineService } from '../src/sla/deadline.service.js';
+import { DeadlineService } from '../src/calendar/deadline.service.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 const COLUMNS = [

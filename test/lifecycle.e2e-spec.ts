@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import type { Response } from 'supertest';
 import { Category } from '../src/directory/category.entity.js';
-import { DeadlineService } from '../src/sla/deadline.service.js';
+import { DeadlineService } from '../src/calendar/deadline.service.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../src/tickets/ticket-state.js';
 import { STATUSES, type TicketStatus } from '../src/tickets/ticket.entity.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';

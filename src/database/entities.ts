@@ -16,7 +16,7 @@ import { Call } from '../intake/call.entity.js';
 import { ChannelToken } from '../intake/channel-token.entity.js';
 import { TicketSource } from '../intake/ticket-source.entity.js';
 import { SentReport } from '../reports/sent-report.entity.js';
-import { CalendarDayRow } from '../sla/calendar-day.entity.js';
+import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 

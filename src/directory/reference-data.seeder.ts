@@ -5,8 +5,8 @@ import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import { buildRoutingRules, buildUnits, CATEGORIES, loadAreas } from './reference-data.js';
 import { Unit } from './unit.entity.js';
-import { CalendarDayRow } from '../sla/calendar-day.entity.js';
-import { holidaySeed } from '../sla/holiday-seed.js';
+import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
+import { holidaySeed } from '../calendar/holiday-seed.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
 
 /** Years whose holiday table is seeded; an admin edits the table where the government's decision differs. */

@@ -6,7 +6,7 @@ import { badRequest, type FieldProblem } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
 import { holdUnitSql, RoutingService } from '../routing/routing.service.js';
-import { DeadlineService } from '../sla/deadline.service.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import { newTicketCode, TICKET_CODE_PATTERN } from '../tickets/ticket-code.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from '../tickets/ticket-events.js';

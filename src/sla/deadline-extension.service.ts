@@ -11,7 +11,7 @@ import { normalizeTicketCode } from '../tickets/ticket-code.js';
 import { actorOf, recordEvent } from '../tickets/ticket-events.js';
 import { STATUS_LABELS } from '../tickets/ticket-state.js';
 import { OPEN_STATUSES, Ticket } from '../tickets/ticket.entity.js';
-import { DeadlineService } from './deadline.service.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import type { ExtendDeadlineDto } from './dto/sla.dto.js';
 
 /** Deadline questions about one ticket: an extension granted by a coordinator, and how much time is left. */

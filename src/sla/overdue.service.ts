@@ -10,7 +10,7 @@ import { RecipientListsService } from '../notifications/recipient-lists.service.
 import { claimRun } from '../scheduler/scheduled-runs.js';
 import { overdueSpansSql } from '../tickets/ticket-history.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
-import { CalendarService } from './calendar.service.js';
+import { CalendarService } from '../calendar/calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
 import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
 

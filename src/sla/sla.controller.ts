@@ -1,12 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser, Roles } from '../auth/decorators.js';
 import { Clock } from '../common/clock.js';
 import { parseTimeBound } from '../common/time-bound.js';
-import { CalendarService } from './calendar.service.js';
 import { DeadlineExtensionService } from './deadline-extension.service.js';
-import { CalendarDayDto, CalendarQueryDto, ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
+import { ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
 import { OverdueService } from './overdue.service.js';
 
 @ApiTags('deadlines')
@@ -14,30 +13,10 @@ import { OverdueService } from './overdue.service.js';
 @Controller('api')
 export class SlaController {
   constructor(
-    private readonly calendar: CalendarService,
     private readonly overdue: OverdueService,
     private readonly extensions: DeadlineExtensionService,
     private readonly clock: Clock,
   ) {}
-
-  /** Days off and extra working days of a year, and the office hours. */
-  @Get('calendar')
-  list(@Query() q: CalendarQueryDto) {
-    return this.calendar.list(q.year);
-  }
-
-  @Put('calendar/:date')
-  @Roles('admin')
-  put(@Param('date') date: string, @Body() dto: CalendarDayDto) {
-    return this.calendar.put(date, dto.kind, dto.name);
-  }
-
-  @Delete('calendar/:date')
-  @Roles('admin')
-  @HttpCode(204)
-  remove(@Param('date') date: string) {
-    return this.calendar.remove(date);
-  }
 
   /**
    * The per-unit overdue list at any instant (default: now). `at` without an offset is Viet Nam time; a bare date is

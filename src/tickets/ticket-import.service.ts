@@ -6,7 +6,7 @@ import { Clock } from '../common/clock.js';
 import { badRequest, unprocessable } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { RoutingService } from '../routing/routing.service.js';
-import { DeadlineService } from '../sla/deadline.service.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import { newTicketCode, normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { actorOf } from './ticket-events.js';

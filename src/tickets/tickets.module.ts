@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { CitizenReplyService } from '../intake/citizen-reply.service.js';
 import { IntakeService } from '../intake/intake.service.js';
@@ -11,7 +12,7 @@ import { TicketsController } from './tickets.controller.js';
 import { TicketsService } from './tickets.service.js';
 
 @Module({
-  imports: [DirectoryModule, TicketAttachmentsModule],
+  imports: [DirectoryModule, TicketAttachmentsModule, CalendarModule],
   controllers: [TicketImportController, TicketsController],
   providers: [TicketsService, TicketImportService, IntakeService, CitizenReplyService, DemoDataService, StaffIdempotencyService],
   exports: [TicketsService, IntakeService, CitizenReplyService, DemoDataService, StaffIdempotencyService],

@@ -12,7 +12,7 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { CitizenReplyService } from '../intake/citizen-reply.service.js';
 import { IntakeService, type CreatedTicket } from '../intake/intake.service.js';
 import { RoutingService } from '../routing/routing.service.js';
-import { DeadlineService } from '../sla/deadline.service.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import { parseTimeBound, type AssignDto, type CommentDto, type CreateTicketDto, type NoteDto, type ReasonDto, type RejectDto, type ResolveDto, type TicketQueryDto } from './dto/ticket.dto.js';
 import { canCreateTickets, restrictToVisible } from './ticket-access.js';
 import { StaffIdempotencyService } from './staff-idempotency.service.js';

@@ -6,7 +6,7 @@ import { AppError, forbidden } from '../common/errors.js';
 import { Category } from '../directory/category.entity.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DeadlineExtensionService } from '../sla/deadline-extension.service.js';
-import { DeadlineService } from '../sla/deadline.service.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../tickets/ticket-state.js';
 import { OPEN_STATUSES, type TicketStatus } from '../tickets/ticket.entity.js';

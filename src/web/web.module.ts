@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { TicketAttachmentsModule } from '../tickets/ticket-attachments.module.js';
@@ -12,10 +13,10 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
 
 /**
  * Server-rendered pages for staff (operators, coordinators, units, leadership): sign-in, the ticket list, one ticket
- * with its forms (and its attachments), the overdue list. Deadlines and the overdue list come from the global SlaModule.
+ * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list from the global SlaModule.
  */
 @Module({
-  imports: [TicketsModule, TicketAttachmentsModule, DirectoryModule, AuthModule],
+  imports: [TicketsModule, TicketAttachmentsModule, DirectoryModule, AuthModule, CalendarModule],
   controllers: [StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })

@@ -12,7 +12,7 @@ function templateHash(): string {
   const root = projectRoot();
   const h = createHash('sha1');
   for (const f of readdirSync(join(root, 'migrations')).sort()) h.update(readFileSync(join(root, 'migrations', f)));
-  for (const f of ['src/directory/reference-data.ts', 'src/directory/reference-data.seeder.ts', 'src/sla/holiday-seed.ts', 'data/seed/tra-vinh-administrative-units-2021.csv']) {
+  for (const f of ['src/directory/reference-data.ts', 'src/directory/reference-data.seeder.ts', 'src/calendar/holiday-seed.ts', 'data/seed/tra-vinh-administrative-units-2021.csv']) {
     h.update(readFileSync(join(root, f)));
   }
   return h.digest('hex').slice(0, 12);

@@ -4,19 +4,6 @@ import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } fr
 import { IsTimeBound } from '../../common/time-bound.js';
 import { IsOptionalNonNull, toInt, trim } from '../../common/validators.js';
 
-export class CalendarQueryDto {
-  @ApiProperty() @Transform(toInt) @IsInt() @Min(2000) @Max(2200)
-  year: number;
-}
-
-export class CalendarDayDto {
-  @ApiProperty({ enum: ['off', 'work'], description: 'off: ngày nghỉ; work: ngày làm bù' }) @IsIn(['off', 'work'])
-  kind: 'off' | 'work';
-
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200)
-  name: string;
-}
-
 export class OverdueQueryDto {
   @ApiPropertyOptional({
     description: 'thời điểm xem danh sách, ISO-8601 (ví dụ 2022-01-12T16:00:00+07:00); không ghi múi giờ là giờ Việt Nam; '

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CalendarController } from './calendar.controller.js';
+import { CalendarService } from './calendar.service.js';
+import { DeadlineService } from './deadline.service.js';
+
+/** Working time: office hours, days off and extra working days (with the Vietnamese holidays), and deadlines in it. */
+@Module({
+  controllers: [CalendarController],
+  providers: [CalendarService, DeadlineService],
+  exports: [CalendarService, DeadlineService],
+})
+export class CalendarModule {}
