@@ -8,19 +8,12 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
-import { overdueSpansSql } from '../tickets/ticket-history.js';
-import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import {
+  flagOverdueTickets, markDueSoonTickets, overdueListRows, overdueTicketsForDigest, SWEEP_BATCH, type FlaggedTicketRow,
+} from '../tickets/ticket-deadline-watch.js';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
 import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
-
-interface FlaggedRow {
-  id: string; code: string; content: string; due_at: Date; received_at: Date;
-  assigned_unit_code: string | null; category_name: string | null; emails: string[] | null;
-}
-
-/** Tickets flagged (or warned) per transaction: bounded statements and memory however many fall due at once. */
-export const SWEEP_BATCH = 1000;
 
 /** Tickets listed in one unit's morning digest (the oldest); the digest says how many there are in all. */
 export const DIGEST_MAX_TICKETS = 200;
@@ -31,13 +24,6 @@ export const OVERDUE_PAGE_SIZE = 50;
 export interface OverdueListTicket {
   code: string; status: string; categoryCode: string | null; receivedAt: string; dueAt: string; daysLate: number;
 }
-
-/** The open statuses as SQL literals: the sweeps' partial indexes are matched only by a literal predicate. */
-const OPEN_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
-
-/** Subtree of a leader's unit, as SQL over units (used to narrow the overdue list). */
-const SUBTREE = `SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM units WHERE code = $2::varchar
-  UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent_code = sub.code) SELECT code FROM sub) s`;
 
 /**
  * The deadline watch: flags overdue tickets (once per ticket and deadline, with the deadline as the overdue time),
@@ -88,9 +74,9 @@ export class OverdueService {
   }
 
   /**
-   * Runs `batch` in transactions of its own until it returns fewer than SWEEP_BATCH rows, so that any number of
-   * tickets falling due at once is flagged in bounded statements and bounded memory, and what is done is committed
-   * as it goes. Rows are taken with SKIP LOCKED: two sweeps at once share the work, and a ticket held by a user's
+   * Runs `batch` in transactions of its own until it returns fewer than SWEEP_BATCH rows (the most a sweep statement
+   * takes, ticket-deadline-watch.ts), so that any number of tickets falling due at once is flagged in bounded
+   * statements and bounded memory, and what is done is committed as it goes. Rows are taken with SKIP LOCKED: two sweeps at once share the work, and a ticket held by a user's
    * change is taken at the next tick.
    */
   private async inBatches(batch: (m: EntityManager) => Promise<number>): Promise<number> {
@@ -109,30 +95,8 @@ export class OverdueService {
    */
   sweepOverdue(now: Date = this.clock.now()): Promise<number> {
     return this.inBatches(async (m) => {
-      const rows: FlaggedRow[] = await m.query(
-        // it became overdue at its deadline, or, when it was reopened after the deadline, at the reopening (it was
-        // not open, so not overdue, in between); GREATEST ignores the NULL of a ticket never reopened. A ticket
-        // flagged overdue needs no due-soon warning for that deadline any more: it leaves that sweep's index too.
-        `WITH due AS (
-           SELECT id FROM tickets
-            WHERE status IN (${OPEN_SQL}) AND overdue_for_due_at IS DISTINCT FROM due_at AND due_at < $1
-            ORDER BY due_at
-            LIMIT $2
-              FOR UPDATE SKIP LOCKED),
-         flagged AS (
-           UPDATE tickets SET overdue_for_due_at = due_at, warned_for_due_at = due_at,
-                  overdue_at = GREATEST(due_at, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'reopened'))
-            WHERE id IN (SELECT id FROM due)
-           RETURNING id, code, content, due_at, overdue_at, received_at, assigned_unit_code, category_code),
-         ev AS (
-           INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)
-           SELECT id, 'overdue', overdue_at, 'Hệ thống', assigned_unit_code, assigned_unit_code, 'Phản ánh đã quá hạn xử lý.',
-                  jsonb_build_object('dueAt', due_at)
-             FROM flagged)
-         SELECT f.id, f.code, f.content, f.due_at, f.received_at, f.assigned_unit_code, c.name AS category_name, u.emails
-           FROM flagged f LEFT JOIN units u ON u.code = f.assigned_unit_code LEFT JOIN categories c ON c.code = f.category_code`,
-        [now, SWEEP_BATCH],
-      );
+      // the tickets' flag and their "overdue" events, one statement (ticket-deadline-watch.ts)
+      const rows = await flagOverdueTickets(m, now);
       // a due-soon warning still waiting for working time would now arrive after (or with) the overdue notice
       if (rows.length) {
         await m.query(
@@ -157,21 +121,7 @@ export class OverdueService {
    */
   sweepDueSoon(now: Date = this.clock.now()): Promise<number> {
     return this.inBatches(async (m) => {
-      const rows: FlaggedRow[] = await m.query(
-        `WITH due AS (
-           SELECT id FROM tickets
-            WHERE status IN (${OPEN_SQL}) AND warned_for_due_at IS DISTINCT FROM due_at AND warn_at <= $1 AND due_at > $1
-            ORDER BY warn_at
-            LIMIT $2
-              FOR UPDATE SKIP LOCKED),
-         warned AS (
-           UPDATE tickets SET warned_for_due_at = due_at
-            WHERE id IN (SELECT id FROM due)
-           RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code)
-         SELECT w.id, w.code, w.content, w.due_at, w.received_at, w.assigned_unit_code, c.name AS category_name, u.emails
-           FROM warned w LEFT JOIN units u ON u.code = w.assigned_unit_code LEFT JOIN categories c ON c.code = w.category_code`,
-        [now, SWEEP_BATCH],
-      );
+      const rows = await markDueSoonTickets(m, now);
       await this.notify(m, rows, now, (r, ticket, coordinators) => {
         const to = r.emails?.length ? r.emails : coordinators;
         return to.length ? { key: 'due-soon', payload: dueSoonMail(to, ticket, this.settings.PUBLIC_URL) } : null;
@@ -189,17 +139,7 @@ export class OverdueService {
       if (!(await claimRun(m, 'morning-digest', today, now))) return 0;
       // one pass over the overdue tickets; each unit's digest lists its DIGEST_MAX_TICKETS oldest and says how many
       // there are in all, so a unit with thousands late gets a mail one can read (and memory stays bounded)
-      const rows: Array<FlaggedRow & { unit_total: number }> = await m.query(
-        `SELECT * FROM (
-           SELECT t.id, t.code, t.content, t.due_at, t.received_at, t.assigned_unit_code, c.name AS category_name, u.emails,
-                  count(*) OVER (PARTITION BY t.assigned_unit_code)::int AS unit_total,
-                  row_number() OVER (PARTITION BY t.assigned_unit_code ORDER BY t.due_at, t.code) AS rn
-             FROM tickets t JOIN units u ON u.code = t.assigned_unit_code LEFT JOIN categories c ON c.code = t.category_code
-            WHERE t.status IN (${OPEN_SQL}) AND t.due_at < $1 AND cardinality(u.emails) > 0) d
-          WHERE d.rn <= $2
-          ORDER BY d.assigned_unit_code, d.due_at, d.code`,
-        [now, DIGEST_MAX_TICKETS],
-      );
+      const rows = await overdueTicketsForDigest(m, now, DIGEST_MAX_TICKETS);
       const tickets = await this.noticeTickets(m, rows);
       const byUnit = new Map<string, { emails: string[]; total: number; tickets: NoticeTicket[] }>();
       rows.forEach((r, i) => {
@@ -219,8 +159,8 @@ export class OverdueService {
 
   /** Writes one notice per ticket (once per ticket and deadline: the outbox key), held until working time if set. */
   private async notify(
-    m: EntityManager, rows: FlaggedRow[], now: Date,
-    build: (r: FlaggedRow, ticket: NoticeTicket, coordinators: string[]) => { key: string; payload: EmailPayload } | null,
+    m: EntityManager, rows: FlaggedTicketRow[], now: Date,
+    build: (r: FlaggedTicketRow, ticket: NoticeTicket, coordinators: string[]) => { key: string; payload: EmailPayload } | null,
   ): Promise<void> {
     if (!rows.length) return;
     const coordinators = await this.lists.emails('coordinators', m);
@@ -237,7 +177,7 @@ export class OverdueService {
     await this.outbox.add(m, entries);
   }
 
-  private async noticeTickets(m: EntityManager, rows: FlaggedRow[]): Promise<NoticeTicket[]> {
+  private async noticeTickets(m: EntityManager, rows: FlaggedTicketRow[]): Promise<NoticeTicket[]> {
     const units = await loadUnitRefs(m, rows.map((r) => r.assigned_unit_code));
     return rows.map((r) => ({
       code: r.code, content: r.content, dueAt: new Date(r.due_at), receivedAt: new Date(r.received_at),
@@ -257,45 +197,10 @@ export class OverdueService {
     const scoped = user?.role === 'leader' && user.unitCode ? user.unitCode : null;
     const page = opts.page ?? 1;
     const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
-    // one unit (or the tickets with no unit, ''), within a leader's subtree
-    const only = opts.unit === undefined ? '$3::varchar IS NULL' : opts.unit === '' ? '$3::varchar IS NOT NULL AND s.unit_code IS NULL' : 's.unit_code = $3::varchar';
-    const within = `($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))`;
-    const rows: Array<{ unit_code: string | null; code: string; received_at: Date; due_at: Date; category_code: string | null; status: string; unit_count: number; in_page: boolean }> =
-      await this.ds.transaction('REPEATABLE READ', async (m) => {
-        await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
-        // the count of each unit's late tickets: index-only over the spans in force (overdueSpansSql)
-        const counts: Array<{ unit_code: string | null; n: number }> = await m.query(
-          `SELECT l.unit_code, count(*)::int AS n FROM (${overdueSpansSql('$1', 's.unit_code', `${within} AND ${only}`)}) l GROUP BY l.unit_code`,
-          [at, scoped, opts.unit ?? null],
-        );
-        if (!counts.length) return [];
-        // then one page per unit, read in deadline order from the same index, and only those rows joined to tickets
-        const codes = counts.filter((c) => c.unit_code !== null).map((c) => c.unit_code);
-        const pageOf = (unit: string) => `SELECT x.ticket_id, x.unit_code, x.due_at, x.status
-            FROM (${overdueSpansSql('$1', 's.ticket_id, s.unit_code, s.due_at, s.status', unit, 'ORDER BY s.due_at, s.ticket_id LIMIT $3::int + $4::int')}) x
-           ORDER BY x.due_at, x.ticket_id OFFSET $3::int LIMIT $4::int`;
-        const pages: Array<{ ticket_id: string; unit_code: string | null; due_at: Date; status: string }> = await m.query(
-          `SELECT * FROM (SELECT p.* FROM unnest($2::varchar[]) u(code) CROSS JOIN LATERAL (${pageOf('s.unit_code = u.code')}) p
-           ${counts.some((c) => c.unit_code === null) ? `UNION ALL (${pageOf('s.unit_code IS NULL')})` : ''}) q
-           ORDER BY q.unit_code, q.due_at, q.ticket_id`,
-          [at, codes, (page - 1) * pageSize, pageSize],
-        );
-        const tickets: Array<{ id: string; code: string; received_at: Date; category_code: string | null }> = pages.length
-          ? await m.query(`SELECT id, code, received_at, category_code FROM tickets WHERE id = ANY($1::uuid[])`, [pages.map((p) => p.ticket_id)])
-          : [];
-        const byId = new Map(tickets.map((t) => [t.id, t]));
-        const countOf = new Map(counts.map((c) => [c.unit_code, c.n]));
-        // every unit with late tickets comes back, with its count, even when its page is past its end
-        const empty = counts.filter((c) => !pages.some((p) => p.unit_code === c.unit_code))
-          .map((c) => ({ unit_code: c.unit_code, code: '', received_at: at, due_at: at, category_code: null, status: '', unit_count: c.n, in_page: false }));
-        return [
-          ...pages.map((p) => {
-            const t = byId.get(p.ticket_id)!;
-            return { unit_code: p.unit_code, code: t.code, received_at: t.received_at, due_at: p.due_at, category_code: t.category_code, status: p.status, unit_count: countOf.get(p.unit_code)!, in_page: true };
-          }),
-          ...empty,
-        ];
-      });
+    const rows = await this.ds.transaction('REPEATABLE READ', async (m) => {
+      await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
+      return overdueListRows(m, at, { subtreeOf: scoped, unit: opts.unit, page, pageSize });
+    });
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: OverdueListTicket[] }>();
     for (const r of rows) {

@@ -36,7 +36,8 @@ export function spanRangeSql(alias: string): string {
 /** The statuses that do not count as handled; the GiST index of spans holds only these (its partial predicate). */
 export const UNHANDLED_SPAN_PREDICATE = `status NOT IN ('resolved', 'closed')`;
 
-const OPEN_LITERALS = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+/** The open statuses as SQL literals: a partial index is matched only by a literal predicate, not by a parameter. */
+export const OPEN_LITERALS = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /**
  * The spans (alias `s`) of the tickets that were open at `instant` with their deadline in force already past: the
