@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
-import { badRequest, conflict, forbidden, notFound } from '../common/errors.js';
+import { badRequest, conflict, forbidden } from '../common/errors.js';
 import { parseTimeBound } from '../common/time-bound.js';
 import { formatDateTimeVi } from '../common/vn-time.js';
 import { Category } from '../directory/category.entity.js';
-import { restrictToVisible } from '../tickets/ticket-access.js';
-import { normalizeTicketCode } from '../tickets/ticket-code.js';
-import { actorOf, recordEvent } from '../tickets/ticket-events.js';
+import { findVisibleTicket } from '../tickets/ticket-access.js';
+import { applyDeadlineExtension, DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.js';
+import { actorOf } from '../tickets/ticket-events.js';
 import { STATUS_LABELS } from '../tickets/ticket-state.js';
-import { OPEN_STATUSES, Ticket } from '../tickets/ticket.entity.js';
+import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import type { ExtendDeadlineDto } from './dto/sla.dto.js';
 
@@ -19,19 +19,12 @@ import type { ExtendDeadlineDto } from './dto/sla.dto.js';
 export class DeadlineExtensionService {
   constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly deadlines: DeadlineService) {}
 
-  private async visible(user: AuthUser, code: string, m = this.ds.manager): Promise<Ticket> {
-    const t = await restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user)
-      .andWhere('t.code = :code', { code: normalizeTicketCode(code) }).getOne();
-    if (!t) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
-    return t;
-  }
-
   /**
    * The deadline and the time left, in minutes of the ticket's deadline mode (its category's; working time without a
    * category): clock minutes for urgent categories, working minutes otherwise; negative once past the deadline.
    */
   async timeLeft(user: AuthUser, code: string) {
-    const t = await this.visible(user, code);
+    const t = await findVisibleTicket(this.ds.manager, user, code);
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(t.status);
     const deadlineMode = await this.deadlineMode(t.categoryCode);
@@ -54,8 +47,8 @@ export class DeadlineExtensionService {
 
   async extend(user: AuthUser, code: string, dto: ExtendDeadlineDto) {
     await this.ds.transaction(async (m) => {
-      const t = await this.visible(user, code, m);
-      if (!['coordinator', 'admin'].includes(user.role)) throw forbidden('Chỉ điều phối viên được gia hạn xử lý phản ánh.');
+      const t = await findVisibleTicket(m, user, code);
+      if (!DEADLINE_EXTENSION_ROLES.includes(user.role)) throw forbidden('Chỉ điều phối viên được gia hạn xử lý phản ánh.');
       if (dto.version !== undefined && dto.version !== t.version) {
         throw conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
       }
@@ -67,17 +60,7 @@ export class DeadlineExtensionService {
       if (!dueAt) throw badRequest([{ field: 'dueAt', reason: 'phải là thời điểm theo ISO-8601, gồm ngày và giờ (ví dụ 2022-01-12T16:00:00+07:00)' }]);
       if (t.dueAt && dueAt <= t.dueAt) throw badRequest([{ field: 'dueAt', reason: `phải sau hạn hiện tại (${formatDateTimeVi(t.dueAt)})` }]);
       const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, await this.deadlineMode(t.categoryCode, m));
-      const now = this.clock.now();
-      // a ticket flagged overdue is no longer overdue under the new deadline (the sweep flags it again, with its own
-      // event and notice, if that one passes too): overdueAt must not go on showing the old deadline
-      const res = await m.createQueryBuilder().update(Ticket).set({ dueAt, warnAt, overdueAt: null, updatedAt: now })
-        .where('id = :id AND version = :version', { id: t.id, version: t.version }).execute();
-      if (res.affected !== 1) throw conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
-      await recordEvent(m, {
-        ticketId: t.id, type: 'deadline_extended', at: now, actor: actorOf(user),
-        fromStatus: t.status, toStatus: t.status, fromUnitCode: t.assignedUnitCode, toUnitCode: t.assignedUnitCode,
-        dueAt, note: dto.reason, data: { previousDueAt: t.dueAt?.toISOString() ?? null, dueAt: dueAt.toISOString() },
-      });
+      await applyDeadlineExtension(m, t, { dueAt, warnAt, at: this.clock.now(), actor: actorOf(user), reason: dto.reason });
     });
     return this.timeLeft(user, code);
   }

@@ -1,6 +1,8 @@
-import type { SelectQueryBuilder } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { Ticket } from './ticket.entity.js';
+import { notFound } from '../common/errors.js';
+import { normalizeTicketCode } from './ticket-code.js';
+import { Ticket } from './ticket.entity.js';
 
 /** Units in the subtree of :accessUnit (itself included). */
 const SUBTREE = `SELECT code FROM (WITH RECURSIVE sub AS (
@@ -24,3 +26,11 @@ export function restrictToVisible(qb: SelectQueryBuilder<Ticket>, user: AuthUser
 }
 
 export const canCreateTickets = (user: AuthUser) => ['operator', 'coordinator', 'admin'].includes(user.role);
+
+/** The ticket `code` if this user may read it; 404 otherwise (nothing said about tickets one may not see). */
+export async function findVisibleTicket(m: EntityManager, user: AuthUser, code: string): Promise<Ticket> {
+  const t = await restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user)
+    .andWhere('t.code = :code', { code: normalizeTicketCode(code) }).getOne();
+  if (!t) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
+  return t;
+}
