@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, QueryFailedError, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import { displayName } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { foldText } from '../common/text.js';
-import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import { actorOf } from '../tickets/ticket-events.js';
+import { countOpenTicketsOfUnit, moveOpenTicketsToUnit } from '../tickets/ticket-unit-moves.js';
 import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
@@ -92,7 +92,7 @@ export class DirectoryService {
       const areaCode = dto.areaCode !== undefined ? dto.areaCode : unit.areaCode;
       await this.checkUnitLinks(m, code, parentCode, areaCode);
       if (dto.active === false && unit.active) {
-        const open = await this.countOpenTickets(m, code);
+        const open = await countOpenTicketsOfUnit(m, code);
         if (open > 0) {
           throw conflict('UNIT_HAS_OPEN_TICKETS', `Đơn vị còn ${open} phản ánh đang xử lý; hãy sáp nhập vào đơn vị khác hoặc chuyển các phản ánh trước khi ngừng hoạt động.`, { openTickets: open });
         }
@@ -125,11 +125,6 @@ export class DirectoryService {
     if (problems.length) throw badRequest(problems);
   }
 
-  private async countOpenTickets(m: EntityManager, unitCode: string): Promise<number> {
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM tickets WHERE assigned_unit_code = $1 AND status = ANY($2)`, [unitCode, OPEN_STATUSES]);
-    return n;
-  }
-
   /**
    * Merges a unit into its successor (reorganisation): its open tickets, routing rules, users and child units move
    * to the successor, each moved ticket records a "unit_merged" event; closed tickets keep the unit that handled them.
@@ -152,21 +147,7 @@ export class DirectoryService {
 
       const now = this.clock.now();
       const note = `Sáp nhập ${source.name} vào ${target.name}`;
-      const [{ moved }] = await m.query(
-        `WITH moved AS (
-           UPDATE tickets SET assigned_unit_code = $2, version = version + 1, updated_at = $3
-            WHERE assigned_unit_code = $1 AND status = ANY($4)
-           RETURNING id, status, due_at),
-         ev AS (
-           INSERT INTO ticket_events (ticket_id, type, at, actor_id, actor_name, from_status, to_status, from_unit_code, to_unit_code, due_at, note)
-           -- never before the ticket's last event, so that the history's order is the order of the changes even
-           -- when a change committed while this statement waited for the row
-           SELECT id, 'unit_merged', GREATEST($3::timestamptz, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = moved.id)),
-                  $5, $6, status, status, $1, $2, due_at, $7 FROM moved
-           RETURNING 1)
-         SELECT count(*)::int AS moved FROM ev`,
-        [code, intoCode, now, OPEN_STATUSES, actor.id, displayName(actor), note],
-      );
+      const moved = await moveOpenTicketsToUnit(m, { from: code, into: intoCode, at: now, actor: actorOf(actor), note });
       await m.query(`UPDATE routing_rules SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE users SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE units SET parent_code = $2, updated_at = $3 WHERE parent_code = $1`, [code, intoCode, now]);
