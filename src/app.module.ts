@@ -17,6 +17,8 @@ import { ReportsModule } from './reports/reports.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
 import { SlaModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
+import { TicketAttachmentsModule } from './attachments/ticket-attachments.module.js';
+import { DemoModule } from './demo/demo.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppOptions {
@@ -40,6 +42,8 @@ export class AppModule {
         AuthModule,
         DirectoryModule,
         TicketsModule,
+        TicketAttachmentsModule,
+        DemoModule,
         ChatChannelsModule,
         PublicIntakeModule,
         MailIntakeModule,

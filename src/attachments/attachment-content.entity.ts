@@ -1,5 +1,5 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
-import { Attachment } from '../intake/attachment.entity.js';
+import { Attachment } from '../tickets/attachment.entity.js';
 
 /**
  * The bytes of an attachment kept in PostgreSQL (ATTACHMENT_STORAGE=postgres): one row per attachment, written in the

@@ -1,8 +1,9 @@
+import type { Attachment } from '../tickets/attachment.entity.js';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from 'typeorm';
 
-/** Where the content of an attachment is kept (ATTACHMENT_STORAGE), recorded on its row. */
-export type AttachmentStorage = 'postgres' | 's3';
+/** Where the content of an attachment is kept (ATTACHMENT_STORAGE), recorded on its row (src/tickets/attachment.entity.ts). */
+export type AttachmentStorage = NonNullable<Attachment['storage']>;
 
 /** The content of an attachment as a store gives it back: a stream, and its length when the store knows it. */
 export interface StoredContent {
@@ -12,7 +13,7 @@ export interface StoredContent {
 
 /**
  * Keeps the content of attachments (photos, mail attachments) where every instance reads it and a backup holds it.
- * The metadata row (`attachments`, src/intake/attachment.entity.ts) is the caller's: written in the transaction `m`
+ * The metadata row (`attachments`, src/tickets/attachment.entity.ts) is the caller's: written in the transaction `m`
  * before `put`, and naming the store in its `storage` column. Content is keyed by the attachment's id.
  */
 export abstract class AttachmentStore {

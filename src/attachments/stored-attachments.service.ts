@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Settings } from '../../config/settings.js';
-import { Attachment } from '../intake/attachment.entity.js';
+import { Attachment } from '../tickets/attachment.entity.js';
 import { AttachmentStore, type AttachmentStorage, type StoredContent } from './attachment-store.js';
 import { PostgresAttachmentStore } from './postgres-attachment.store.js';
 import { S3AttachmentStore } from './s3-attachment.store.js';

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { recordEvent, SYSTEM_ACTOR } from '../tickets/ticket-events.js';
+import { TicketListeners } from '../tickets/ticket-listeners.js';
 import type { Channel } from '../tickets/ticket.entity.js';
 
 /** How long after the citizen's last message a platform lets the page / OA answer. */
@@ -17,8 +18,18 @@ const trackUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/tra-cuu
  * an outbox row written with its cause; delivery happens afterwards.
  */
 @Injectable()
-export class CitizenReplyService {
-  constructor(private readonly outbox: OutboxService, private readonly clock: Clock, private readonly settings: Settings) {}
+export class CitizenReplyService implements OnModuleInit {
+  constructor(
+    private readonly outbox: OutboxService,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+    private readonly listeners: TicketListeners,
+  ) {}
+
+  /** A ticket answered (resolved, or merged into one answered): its citizens get the answer, in the same transaction. */
+  onModuleInit(): void {
+    this.listeners.onAnswered((m, t) => this.answer(m, t, t.unitName));
+  }
 
   ackText(code: string): string {
     return `Tổng đài 1022 đã tiếp nhận phản ánh của bạn. Mã phản ánh: ${code}. `

@@ -1,23 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock.js';
-import { badRequest, type FieldProblem } from '../common/errors.js';
-import { normalizeVietnamesePhone } from '../common/phone.js';
-import { foldText } from '../common/text.js';
-import { holdUnitSql, RoutingService } from '../routing/routing.service.js';
-import { DeadlineService } from '../calendar/deadline.service.js';
-import { newTicketCode, TICKET_CODE_PATTERN } from '../tickets/ticket-code.js';
-import { TicketEvent } from '../tickets/ticket-event.entity.js';
-import { eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from '../tickets/ticket-events.js';
-import { ticketSearchText, type TicketRefs } from '../tickets/ticket-view.js';
-import { OPEN_STATUSES, Ticket, type Channel } from '../tickets/ticket.entity.js';
-import { CHANNEL_LABELS } from '../tickets/ticket-state.js';
 import { Settings } from '../../config/settings.js';
-import { Attachment } from './attachment.entity.js';
+import { Clock } from '../common/clock.js';
+import type { Actor } from '../tickets/ticket-events.js';
+import { TicketLifecycle, type ComplaintInput } from '../tickets/ticket-lifecycle.js';
+import { CHANNEL_LABELS } from '../tickets/ticket-state.js';
+import type { Ticket } from '../tickets/ticket.entity.js';
 import { CitizenReplyService } from './citizen-reply.service.js';
-import type { ComplaintAttachment, NormalizedComplaint } from './normalized-complaint.js';
-import { TicketSource } from './ticket-source.entity.js';
+import type { NormalizedComplaint } from './normalized-complaint.js';
 
 /** A message from a channel (chat, mail), normalised by its adapter, with what the channel may know besides. */
 export interface InboundMessage extends Omit<NormalizedComplaint, 'recipientId'> {
@@ -31,89 +21,16 @@ export interface InboundMessage extends Omit<NormalizedComplaint, 'recipientId'>
   codeHint?: string | null;
 }
 
-/** A ticket that may be the same matter as another, listed in the creation event and on the ticket. */
-export interface LikelyDuplicate {
-  code: string;
-  reason: 'same_phone' | 'similar_text';
-  similarity: number;
-}
-
-/** A ticket just created, with what its view needs: written once, not read back. */
-export interface CreatedTicket {
-  ticket: Ticket;
-  /** Its 'created' event. */
-  event: TicketEvent;
-  likelyDuplicates: LikelyDuplicate[];
-  /** The names of its unit, area and category, as `loadTicketRefs` reads them. */
-  refs: TicketRefs;
-}
-
-/**
- * The likely-duplicate search reads at most this many of the most recent tickets of the same commune and category
- * (and as many of the same phone), whatever the number of tickets: a crisis (everyone calling about one matter)
- * costs the same as a quiet day.
- */
-const DUPLICATE_CANDIDATES = 200;
-
-/** Numbered, typed placeholders for a statement's parameters. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown, type: string): string {
-    this.values.push(value);
-    return `$${this.values.length}::${type}`;
-  }
-}
-
-/**
- * The CTEs of the likely-duplicate search, ending in `likely_duplicates` (code, reason, similarity rounded to
- * hundredths, rank): the same phone within the window first, then the most similar text of the same commune and
- * category (trigram similarity ≥ 0.3), then the most recent; ten at most; the ticket itself and merged tickets left
- * out. Only the candidates are compared: the most recent tickets of the same phone (index on reporter_phone) and of
- * the same commune and category (idx_tickets_area_category_received, read backwards), DUPLICATE_CANDIDATES of each.
- */
-function likelyDuplicatesSql(p: { id: string; phone: string; area: string; category: string; since: string; until: string; text: string }): string {
-  return `
-  same_phone AS (
-    SELECT id FROM tickets
-     WHERE reporter_phone = ${p.phone} AND received_at >= ${p.since} AND received_at <= ${p.until}
-     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
-  same_place AS (
-    SELECT id FROM tickets
-     WHERE area_code = ${p.area} AND category_code = ${p.category} AND received_at >= ${p.since} AND received_at <= ${p.until}
-     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
-  likely_duplicates AS (
-    SELECT code, CASE WHEN same_phone THEN 'same_phone' ELSE 'similar_text' END AS reason, round(sim::numeric, 2) AS similarity,
-           row_number() OVER (ORDER BY same_phone DESC, sim DESC, received_at DESC, code) AS rank
-      FROM (SELECT t.code, t.received_at, COALESCE(t.reporter_phone = ${p.phone}, false) AS same_phone, similarity(t.search_text, ${p.text}) AS sim
-              FROM tickets t
-             WHERE t.id IN (SELECT id FROM same_phone UNION SELECT id FROM same_place)
-               AND t.id <> ${p.id} AND t.duplicate_of_id IS NULL) c
-     WHERE same_phone OR sim >= 0.3
-     ORDER BY rank
-     LIMIT 10)`;
-}
-
 export type IntakeOutcome = { ticketCode: string; outcome: 'created' | 'appended' | 'duplicate' };
 
-/** A complaint as any channel hands it over, before it is a ticket. */
-export interface ComplaintInput {
-  channel: Channel;
-  reporterName: string;
-  reporterPhone?: string | null;
-  reporterEmail?: string | null;
-  areaCode?: string | null;
-  address?: string | null;
-  categoryCode?: string | null;
-  content: string;
-  urgent?: boolean;
-}
-
-/** The one way a complaint becomes a ticket: checks references, routes, sets the deadline, records the event. */
+/**
+ * The way a channel's complaint becomes a ticket: a message seen before, a conversation going on, or a new ticket
+ * (written by TicketLifecycle, which checks the references, routes, sets the deadline and records the event).
+ */
 @Injectable()
 export class IntakeService {
   constructor(
-    private readonly routing: RoutingService,
-    private readonly deadlines: DeadlineService,
+    private readonly tickets: TicketLifecycle,
     private readonly clock: Clock,
     private readonly settings: Settings,
     private readonly replies: CitizenReplyService,
@@ -128,22 +45,18 @@ export class IntakeService {
   async receive(m: EntityManager, msg: InboundMessage): Promise<IntakeOutcome> {
     // one sender at a time: a redelivery and two quick messages are then decided one after the other
     await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${msg.channel}:${msg.senderId}`]);
-    const seen = await m.query(
-      `SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`,
-      [msg.channel, msg.externalId],
-    );
-    if (seen.length) return { ticketCode: seen[0].code, outcome: 'duplicate' };
-    const existing = await this.conversationTicket(m, msg);
+    const seen = await this.tickets.ticketCodeOfSource(m, msg.channel, msg.externalId);
+    if (seen) return { ticketCode: seen, outcome: 'duplicate' };
+    const since = new Date(this.clock.now().getTime() - this.settings.CONVERSATION_DAYS * 86_400_000);
+    const existing = await this.tickets.conversationTicket(m, msg, since);
     const source = { channel: msg.channel, externalId: msg.externalId, senderId: msg.senderId, recipientId: msg.recipientId ?? null, receivedAt: msg.receivedAt };
     if (existing) {
-      await m.insert(TicketSource, { ...source, ticketId: existing.id });
-      await this.saveAttachments(m, existing.id, msg.attachments);
-      await recordEvent(m, {
-        ticketId: existing.id, type: 'citizen_message', at: this.clock.now(),
-        actor: { id: null, name: msg.reporterName ?? `Người dân qua ${CHANNEL_LABELS[msg.channel]}` },
-        note: msg.content, data: { channel: msg.channel, externalId: msg.externalId, attachments: msg.attachments },
+      await this.tickets.recordSource(m, existing.id, source);
+      await this.tickets.linkAttachments(m, existing.id, msg.attachments);
+      await this.tickets.addCitizenMessage(m, existing.id, {
+        actorName: msg.reporterName ?? `Người dân qua ${CHANNEL_LABELS[msg.channel]}`,
+        content: msg.content, data: { channel: msg.channel, externalId: msg.externalId, attachments: msg.attachments },
       });
-      await m.query(`UPDATE tickets SET updated_at = $2 WHERE id = $1`, [existing.id, this.clock.now()]);
       return { ticketCode: existing.code, outcome: 'appended' };
     }
     const ticket = await this.createTicket(m, {
@@ -156,178 +69,14 @@ export class IntakeService {
       address: msg.address,
       content: msg.content,
     }, { id: null, name: msg.reporterName ?? CHANNEL_LABELS[msg.channel] });
-    await m.insert(TicketSource, { ...source, ticketId: ticket.id });
-    await this.saveAttachments(m, ticket.id, msg.attachments);
+    await this.tickets.recordSource(m, ticket.id, source);
+    await this.tickets.linkAttachments(m, ticket.id, msg.attachments);
     await this.replies.ack(m, ticket, source);
     return { ticketCode: ticket.code, outcome: 'created' };
   }
 
-  private async conversationTicket(m: EntityManager, msg: InboundMessage): Promise<{ id: string; code: string } | null> {
-    const code = msg.codeHint?.toUpperCase().match(TICKET_CODE_PATTERN)?.[0];
-    if (code) {
-      // a reply naming a ticket joins it when it comes from that ticket's citizen
-      const rows = await m.query(
-        `SELECT t.id, t.code FROM tickets t
-          WHERE t.code = $1 AND (lower(t.reporter_email) = lower($3)
-             OR EXISTS (SELECT 1 FROM ticket_sources s WHERE s.ticket_id = t.id AND s.channel = $2 AND lower(s.sender_id) = lower($3)))`,
-        [code, msg.channel, msg.senderId],
-      );
-      if (rows.length) return rows[0];
-    }
-    const since = new Date(this.clock.now().getTime() - this.settings.CONVERSATION_DAYS * 86_400_000);
-    const rows = await m.query(
-      `SELECT t.id, t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id
-        WHERE s.channel = $1 AND s.sender_id = $2 AND t.status = ANY($3) AND s.received_at >= $4
-        ORDER BY s.received_at DESC LIMIT 1`,
-      [msg.channel, msg.senderId, OPEN_STATUSES, since],
-    );
-    return rows[0] ?? null;
-  }
-
-  private async saveAttachments(m: EntityManager, ticketId: string, attachments: ComplaintAttachment[]): Promise<void> {
-    if (!attachments.length) return;
-    const now = this.clock.now();
-    await m.insert(Attachment, attachments.map((a) => ({
-      ticketId, kind: a.type, filename: a.name ?? null, url: a.url ?? null, contentType: null, sizeBytes: null, storagePath: null,
-      data: (a.lat !== undefined ? { lat: a.lat, long: a.long } : {}) as never, createdAt: now,
-    })));
-  }
-
-  /** Tickets that may be the same matter as this one (see `likelyDuplicatesSql`). */
-  async likelyDuplicates(m: EntityManager, ticket: Pick<Ticket, 'id' | 'reporterPhone' | 'areaCode' | 'categoryCode' | 'receivedAt' | 'content'>): Promise<LikelyDuplicate[]> {
-    const p = new Params();
-    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, p.add(ticket.id, 'uuid'), p.add(ticket.reporterPhone, 'varchar'),
-      p.add(ticket.areaCode, 'varchar'), p.add(ticket.categoryCode, 'varchar')));
-    const rows: Array<{ code: string; reason: LikelyDuplicate['reason']; similarity: string }> =
-      await m.query(`WITH ${search} SELECT code, reason, similarity FROM likely_duplicates ORDER BY rank`, p.values);
-    return rows.map((r) => ({ code: r.code, reason: r.reason, similarity: Number(r.similarity) }));
-  }
-
-  /** The placeholders of the duplicate search for a ticket: its own (passed), the window and its folded text. */
-  private duplicateSearch(p: Params, ticket: Pick<Ticket, 'receivedAt' | 'content'>, id: string, phone: string, area: string, category: string) {
-    const at = ticket.receivedAt.getTime();
-    return {
-      id, phone, area, category,
-      since: p.add(new Date(at - this.settings.DUPLICATE_DAYS * 86_400_000), 'timestamptz'),
-      until: p.add(new Date(at + 1), 'timestamptz'),
-      text: p.add(foldText(ticket.content), 'text'),
-    };
-  }
-
-  /** A new ticket from a complaint; see `create`. */
+  /** A new ticket from a complaint (TicketLifecycle.create): routed, with its deadline and its 'created' event. */
   async createTicket(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<Ticket> {
-    return (await this.create(m, input, actor)).ticket;
-  }
-
-  /**
-   * A new ticket from a complaint, in two statements: the references with the routing decision, then one that
-   * holds the unit, searches the likely duplicates, and writes the ticket with its 'created' event. The deadline is
-   * computed in memory. Being one statement, the write needs no transaction of its own (a caller's, if any, holds
-   * the unit until it commits). A unit merged or deactivated between the two statements is routed again; a tracking
-   * code already taken draws another. What comes back is what was written, with the names a view needs.
-   */
-  async create(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<CreatedTicket> {
-    const problems: FieldProblem[] = [];
-    const phone = input.reporterPhone ? normalizeVietnamesePhone(input.reporterPhone) : null;
-    if (input.reporterPhone && !phone) problems.push({ field: 'reporterPhone', reason: 'không phải số điện thoại Việt Nam hợp lệ' });
-    const where = { categoryCode: input.categoryCode || null, areaCode: input.areaCode || null };
-    let routed = await this.routing.routeWithReferences(m, where, { hold: false });
-    const area = input.areaCode ? routed.area : null;
-    if (input.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${input.areaCode}"` });
-    const category = input.categoryCode && routed.category?.active ? routed.category : null;
-    if (input.categoryCode && !category) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực đang dùng mã "${input.categoryCode}"` });
-    if (problems.length) throw badRequest(problems);
-
-    const receivedAt = this.clock.now();
-    const deadline = this.deadlines.deadline(receivedAt, category);
-    const areaNames = area ? [area.name, ...(area.districtName ? [area.districtName] : [])] : [];
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const { decision, unit } = routed;
-      const ticket = Object.assign(new Ticket(), {
-        id: randomUUID(),
-        code: newTicketCode(),
-        channel: input.channel,
-        status: decision.unitCode ? 'assigned' : 'received',
-        reporterName: input.reporterName,
-        reporterPhone: phone,
-        reporterEmail: input.reporterEmail?.toLowerCase() ?? null,
-        areaCode: area?.code ?? null,
-        address: input.address ?? null,
-        categoryCode: category?.code ?? null,
-        content: input.content,
-        urgent: input.urgent ?? category?.urgent ?? false,
-        assignedUnitCode: decision.unitCode,
-        receivedAt,
-        dueAt: deadline.dueAt,
-        warnAt: deadline.warnAt,
-        warnedForDueAt: null, overdueAt: null, overdueForDueAt: null,
-        resolvedAt: null, closedAt: null, rejectedAt: null, resolution: null, rejectReason: null, duplicateOfId: null,
-        searchText: '',
-        createdAt: receivedAt,
-        updatedAt: receivedAt,
-        version: 1,
-      } satisfies Ticket);
-      ticket.searchText = ticketSearchText(ticket, areaNames);
-      const event: EventInput = {
-        ticketId: ticket.id, type: 'created', at: receivedAt, actor,
-        toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, dueAt: ticket.dueAt, note: decision.reason,
-        // the likely duplicates are added by the statement that finds them
-        data: { channel: input.channel, routingRuleId: decision.ruleId },
-      };
-      const write = this.writeSql(ticket, event);
-      const [written]: Array<{ unit_held: boolean; event_id: string | null; data: Record<string, unknown> & { likelyDuplicates: LikelyDuplicate[] } | null }> =
-        await m.query(write.sql, write.params);
-      if (!written.unit_held) {
-        routed = await this.routing.routeWithReferences(m, where, { hold: false });
-        continue;
-      }
-      // the tracking code is random: a taken one (never in practice) wrote nothing, and another is drawn
-      if (!written.event_id || !written.data) continue;
-      return {
-        ticket,
-        event: Object.assign(new TicketEvent(), { ...eventRow(event), id: written.event_id, data: written.data }),
-        likelyDuplicates: written.data.likelyDuplicates,
-        refs: {
-          units: new Map(unit ? [[unit.code, unit]] : []),
-          areas: new Map(area ? [[area.code, area]] : []),
-          categories: new Map(category ? [[category.code, { code: category.code, name: category.name }]] : []),
-          duplicates: new Map(),
-        },
-      };
-    }
-    throw new Error('could not write the ticket in 10 tries (tracking codes taken, or its unit changing meanwhile)');
-  }
-
-  /**
-   * The statement that writes a new ticket: its unit held (`holdUnitSql`; nothing written when it is no longer
-   * active), the likely duplicates found (the ticket is not yet visible to its own statement), the ticket inserted
-   * unless its code is taken, and its 'created' event with the likely duplicates added to its data.
-   */
-  private writeSql(ticket: Ticket, event: EventInput): { sql: string; params: unknown[] } {
-    const p = new Params();
-    const columns: Array<[string, unknown, string]> = [
-      ['id', ticket.id, 'uuid'], ['code', ticket.code, 'varchar'], ['channel', ticket.channel, 'varchar'], ['status', ticket.status, 'varchar'],
-      ['reporter_name', ticket.reporterName, 'varchar'], ['reporter_phone', ticket.reporterPhone, 'varchar'],
-      ['reporter_email', ticket.reporterEmail, 'varchar'], ['area_code', ticket.areaCode, 'varchar'], ['address', ticket.address, 'varchar'],
-      ['category_code', ticket.categoryCode, 'varchar'], ['content', ticket.content, 'text'], ['urgent', ticket.urgent, 'boolean'],
-      ['assigned_unit_code', ticket.assignedUnitCode, 'varchar'], ['received_at', ticket.receivedAt, 'timestamptz'],
-      ['due_at', ticket.dueAt, 'timestamptz'], ['warn_at', ticket.warnAt, 'timestamptz'], ['search_text', ticket.searchText, 'text'],
-      ['created_at', ticket.createdAt, 'timestamptz'], ['updated_at', ticket.updatedAt, 'timestamptz'],
-    ];
-    const value = new Map(columns.map(([column, v, type]) => [column, p.add(v, type)]));
-    const unit = value.get('assigned_unit_code')!;
-    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, value.get('id')!, value.get('reporter_phone')!, value.get('area_code')!, value.get('category_code')!));
-    const ev = eventInsertParts(event, (v, type) => p.add(v, type), (data) => `${data} || jsonb_build_object('likelyDuplicates',
-      (SELECT COALESCE(jsonb_agg(jsonb_build_object('code', code, 'reason', reason, 'similarity', similarity) ORDER BY rank), '[]'::jsonb) FROM likely_duplicates))`);
-    const sql = `WITH ${search},
-      held AS (${holdUnitSql(unit)}),
-      t AS (
-        INSERT INTO tickets (${columns.map(([c]) => c).join(', ')})
-        SELECT ${[...value.values()].join(', ')} WHERE ${unit} IS NULL OR EXISTS (SELECT 1 FROM held)
-        ON CONFLICT (code) DO NOTHING
-        RETURNING id),
-      e AS (INSERT INTO ticket_events (${ev.columns}) SELECT ${ev.values} FROM t RETURNING id, data)
-      SELECT (${unit} IS NULL OR EXISTS (SELECT 1 FROM held)) AS unit_held, (SELECT id FROM e) AS event_id, (SELECT data FROM e) AS data`;
-    return { sql, params: p.values };
+    return (await this.tickets.create(m, input, actor)).ticket;
   }
 }

@@ -1,13 +1,8 @@
+import type { LinkedAttachment } from '../tickets/ticket-lifecycle.js';
 import type { Channel } from '../tickets/ticket.entity.js';
 
 /** Something the citizen sent besides text. Coordinates are decimal degrees (WGS 84). */
-export interface ComplaintAttachment {
-  type: 'image' | 'file' | 'location' | 'sticker';
-  url?: string;
-  name?: string;
-  lat?: number;
-  long?: number;
-}
+export type ComplaintAttachment = LinkedAttachment;
 
 /** One citizen message from a chat channel (Facebook Messenger, Zalo OA), in the shape intake stores. */
 export interface NormalizedComplaint {

@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse } from '@nestjs/swagger';
 import { badRequest } from '../common/errors.js';
-import { IDEMPOTENCY_KEY_PATTERN } from '../intake/public/public-report.service.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../common/idempotency-key.js';
 
 /**
  * The request's `Idempotency-Key` header, or null when none was sent. Present but malformed (empty, too short or

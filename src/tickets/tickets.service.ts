@@ -9,8 +9,6 @@ import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
 import { Unit } from '../directory/unit.entity.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
-import { CitizenReplyService } from '../intake/citizen-reply.service.js';
-import { IntakeService, type CreatedTicket } from '../intake/intake.service.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { parseTimeBound, type AssignDto, type CommentDto, type CreateTicketDto, type NoteDto, type ReasonDto, type RejectDto, type ResolveDto, type TicketQueryDto } from './dto/ticket.dto.js';
@@ -18,6 +16,8 @@ import { canCreateTickets, restrictToVisible } from './ticket-access.js';
 import { StaffIdempotencyService } from './staff-idempotency.service.js';
 import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
+import { TicketLifecycle, type CreatedTicket } from './ticket-lifecycle.js';
+import { TicketListeners } from './ticket-listeners.js';
 import { actorOf, recordEvent } from './ticket-events.js';
 import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS, type TicketAction } from './ticket-state.js';
 import { areaNamesFor, eventView, loadTicketRefs, ticketSearchText, ticketView } from './ticket-view.js';
@@ -55,10 +55,10 @@ export class TicketsService {
   constructor(
     private readonly ds: DataSource,
     private readonly clock: Clock,
-    private readonly intake: IntakeService,
+    private readonly lifecycle: TicketLifecycle,
     private readonly routing: RoutingService,
     private readonly deadlines: DeadlineService,
-    private readonly replies: CitizenReplyService,
+    private readonly listeners: TicketListeners,
     private readonly idempotency: StaffIdempotencyService,
   ) {}
 
@@ -71,7 +71,7 @@ export class TicketsService {
     const outcome = await this.idempotency.once(
       { user, key: idempotencyKey, request: { route: 'POST /api/tickets', body: dto } },
       async (m) => {
-        const created = await this.intake.create(m, dto, actorOf(user));
+        const created = await this.lifecycle.create(m, dto, actorOf(user));
         return { ticketId: created.ticket.id, value: created };
       },
       // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
@@ -146,7 +146,7 @@ export class TicketsService {
     const m = this.ds.manager;
     const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
     const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
-    const likelyDuplicates = seesDuplicates(user) && !ticket.duplicateOfId ? await this.intake.likelyDuplicates(m, ticket) : [];
+    const likelyDuplicates = seesDuplicates(user) && !ticket.duplicateOfId ? await this.lifecycle.likelyDuplicates(m, ticket) : [];
     return { ...ticketView(ticket, refs, this.clock.now()), likelyDuplicates, events: events.map((e) => eventView(e, refs.units)) };
   }
 
@@ -210,7 +210,7 @@ export class TicketsService {
 
   private async answerCitizens(m: EntityManager, t: Pick<Ticket, 'id' | 'code' | 'resolution' | 'resolvedAt' | 'assignedUnitCode'>): Promise<void> {
     const unit = t.assignedUnitCode ? (await loadUnitRefs(m, [t.assignedUnitCode])).get(t.assignedUnitCode) : undefined;
-    await this.replies.answer(m, { id: t.id, code: t.code, resolution: t.resolution, resolvedAt: t.resolvedAt }, unit?.name ?? null);
+    await this.listeners.answered(m, { id: t.id, code: t.code, resolution: t.resolution, resolvedAt: t.resolvedAt, unitName: unit?.name ?? null });
   }
 
   private stale(t: Ticket): AppError {

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../auth/decorators.js';
 import { sendAttachment } from '../attachments/attachment-response.js';
-import { TicketAttachmentsService } from '../tickets/ticket-attachments.service.js';
+import { TicketAttachmentsService } from '../attachments/ticket-attachments.service.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
 import { CurrentSession, StaffSessionGuard, type StaffSession } from './staff-session.js';
 

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
-import { TicketAttachmentsModule } from '../tickets/ticket-attachments.module.js';
+import { TicketAttachmentsModule } from '../attachments/ticket-attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';

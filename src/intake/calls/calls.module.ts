@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../../tickets/tickets.module.js';
+import { IntakeModule } from '../intake.module.js';
 import { CallsSecretGuard } from './calls-secret.guard.js';
 import { CallsController } from './calls.controller.js';
 import { CallsService } from './calls.service.js';
 
 /** Calls announced by the telephone exchange. */
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, IntakeModule],
   controllers: [CallsController],
   providers: [CallsService, CallsSecretGuard],
 })

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TicketsModule } from '../../tickets/tickets.module.js';
+import { IntakeModule } from '../intake.module.js';
 import { ChatIntakeService } from './chat-intake.service.js';
 import { ChatSenders } from './chat-senders.js';
 import { FacebookWebhookController } from './facebook-webhook.controller.js';
@@ -10,7 +11,7 @@ import { ZaloSender } from './zalo.sender.js';
 
 /** Zalo OA and Facebook Messenger: webhooks and replies. */
 @Module({
-  imports: [TicketsModule],
+  imports: [TicketsModule, IntakeModule],
   controllers: [ZaloWebhookController, FacebookWebhookController],
   providers: [ChatIntakeService, FacebookSender, ZaloTokenStore, ZaloSender, ChatSenders],
 })

@@ -16,7 +16,7 @@ import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../ticke
 import { Ticket, type TicketStatus } from '../../tickets/ticket.entity.js';
 import { CitizenReplyService } from '../citizen-reply.service.js';
 import { IntakeService } from '../intake.service.js';
-import { TicketSource } from '../ticket-source.entity.js';
+import { TicketSource } from '../../tickets/ticket-source.entity.js';
 import type { StoredPhoto } from './photo-storage.js';
 
 /** A report from the citizen app or the web form, already checked field by field. */
@@ -36,8 +36,7 @@ export interface PublicReportResult {
   created: boolean;
 }
 
-/** An idempotency key as the citizen app may send it (`Idempotency-Key`). */
-export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
+export { IDEMPOTENCY_KEY_PATTERN } from '../../common/idempotency-key.js';
 
 export interface PublicTimelineEntry {
   at: string;

@@ -3,6 +3,7 @@ import { MulterModule } from '@nestjs/platform-express';
 import { Settings } from '../../../config/settings.js';
 import { AttachmentsModule } from '../../attachments/attachments.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
+import { IntakeModule } from '../intake.module.js';
 import { FormTokens } from './bot-trap.js';
 import { photoMulterOptions, PhotoStorage } from './photo-storage.js';
 import { PublicApiController } from './public-api.controller.js';
@@ -15,6 +16,7 @@ import { UploadErrorsInterceptor } from './upload-errors.interceptor.js';
 @Module({
   imports: [
     TicketsModule,
+    IntakeModule,
     AttachmentsModule,
     // the photos' temporary files and limits come from the settings (UPLOAD_DIR, UPLOAD_MAX_BYTES)
     MulterModule.registerAsync({

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CurrentUser } from '../auth/decorators.js';
-import { sendAttachment } from '../attachments/attachment-response.js';
+import { sendAttachment } from './attachment-response.js';
 import { TicketAttachmentsService } from './ticket-attachments.service.js';
 
 @ApiTags('tickets')

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AttachmentsModule } from '../attachments/attachments.module.js';
+import { AttachmentsModule } from './attachments.module.js';
 import { TicketAttachmentsController } from './ticket-attachments.controller.js';
 import { TicketAttachmentsService } from './ticket-attachments.service.js';
 

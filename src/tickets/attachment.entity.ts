@@ -1,5 +1,4 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { AttachmentStorage } from '../attachments/attachment-store.js';
 
 /**
  * A photo or file sent with a complaint: its metadata. The content is never in this row: it is in the attachment
@@ -28,7 +27,7 @@ export class Attachment {
 
   /** Where its content is kept (ATTACHMENT_STORAGE when it was written); null for links and for files not yet imported. */
   @Column({ type: 'varchar', length: 16, nullable: true })
-  storage: AttachmentStorage | null;
+  storage: 'postgres' | 's3' | null;
 
   /**
    * A file that an earlier version kept on disk, relative to UPLOAD_DIR, and that `import-attachment-files` has not

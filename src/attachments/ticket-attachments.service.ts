@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { AttachmentDownload } from '../attachments/attachment-response.js';
-import { StoredAttachments } from '../attachments/stored-attachments.service.js';
+import type { AttachmentDownload } from './attachment-response.js';
+import { StoredAttachments } from './stored-attachments.service.js';
 import { notFound } from '../common/errors.js';
-import { Attachment } from '../intake/attachment.entity.js';
-import { restrictToVisible } from './ticket-access.js';
-import { normalizeTicketCode } from './ticket-code.js';
-import { Ticket } from './ticket.entity.js';
+import { Attachment } from '../tickets/attachment.entity.js';
+import { restrictToVisible } from '../tickets/ticket-access.js';
+import { normalizeTicketCode } from '../tickets/ticket-code.js';
+import { Ticket } from '../tickets/ticket.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import type { Channel } from '../tickets/ticket.entity.js';
+import type { Channel } from './ticket.entity.js';
 
 /**
  * Where a complaint came from: the channel and the platform's message id (unique: a redelivered webhook or mail is

@@ -1,0 +1,320 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Settings } from '../../config/settings.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
+import { Clock } from '../common/clock.js';
+import { badRequest, type FieldProblem } from '../common/errors.js';
+import { normalizeVietnamesePhone } from '../common/phone.js';
+import { foldText } from '../common/text.js';
+import { holdUnitSql, RoutingService } from '../routing/routing.service.js';
+import { Attachment } from './attachment.entity.js';
+import { newTicketCode, TICKET_CODE_PATTERN } from './ticket-code.js';
+import { TicketEvent } from './ticket-event.entity.js';
+import { eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from './ticket-events.js';
+import { TicketSource } from './ticket-source.entity.js';
+import { ticketSearchText, type TicketRefs } from './ticket-view.js';
+import { OPEN_STATUSES, Ticket, type Channel } from './ticket.entity.js';
+
+/** A ticket that may be the same matter as another, listed in the creation event and on the ticket. */
+export interface LikelyDuplicate {
+  code: string;
+  reason: 'same_phone' | 'similar_text';
+  similarity: number;
+}
+
+/** A ticket just created, with what its view needs: written once, not read back. */
+export interface CreatedTicket {
+  ticket: Ticket;
+  /** Its 'created' event. */
+  event: TicketEvent;
+  likelyDuplicates: LikelyDuplicate[];
+  /** The names of its unit, area and category, as `loadTicketRefs` reads them. */
+  refs: TicketRefs;
+}
+
+/**
+ * The likely-duplicate search reads at most this many of the most recent tickets of the same commune and category
+ * (and as many of the same phone), whatever the number of tickets: a crisis (everyone calling about one matter)
+ * costs the same as a quiet day.
+ */
+const DUPLICATE_CANDIDATES = 200;
+
+/** Numbered, typed placeholders for a statement's parameters. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, type: string): string {
+    this.values.push(value);
+    return `$${this.values.length}::${type}`;
+  }
+}
+
+/**
+ * The CTEs of the likely-duplicate search, ending in `likely_duplicates` (code, reason, similarity rounded to
+ * hundredths, rank): the same phone within the window first, then the most similar text of the same commune and
+ * category (trigram similarity ≥ 0.3), then the most recent; ten at most; the ticket itself and merged tickets left
+ * out. Only the candidates are compared: the most recent tickets of the same phone (index on reporter_phone) and of
+ * the same commune and category (idx_tickets_area_category_received, read backwards), DUPLICATE_CANDIDATES of each.
+ */
+function likelyDuplicatesSql(p: { id: string; phone: string; area: string; category: string; since: string; until: string; text: string }): string {
+  return `
+  same_phone AS (
+    SELECT id FROM tickets
+     WHERE reporter_phone = ${p.phone} AND received_at >= ${p.since} AND received_at <= ${p.until}
+     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
+  same_place AS (
+    SELECT id FROM tickets
+     WHERE area_code = ${p.area} AND category_code = ${p.category} AND received_at >= ${p.since} AND received_at <= ${p.until}
+     ORDER BY received_at DESC LIMIT ${DUPLICATE_CANDIDATES}),
+  likely_duplicates AS (
+    SELECT code, CASE WHEN same_phone THEN 'same_phone' ELSE 'similar_text' END AS reason, round(sim::numeric, 2) AS similarity,
+           row_number() OVER (ORDER BY same_phone DESC, sim DESC, received_at DESC, code) AS rank
+      FROM (SELECT t.code, t.received_at, COALESCE(t.reporter_phone = ${p.phone}, false) AS same_phone, similarity(t.search_text, ${p.text}) AS sim
+              FROM tickets t
+             WHERE t.id IN (SELECT id FROM same_phone UNION SELECT id FROM same_place)
+               AND t.id <> ${p.id} AND t.duplicate_of_id IS NULL) c
+     WHERE same_phone OR sim >= 0.3
+     ORDER BY rank
+     LIMIT 10)`;
+}
+
+/** A complaint as any channel hands it over, before it is a ticket. */
+export interface ComplaintInput {
+  channel: Channel;
+  reporterName: string;
+  reporterPhone?: string | null;
+  reporterEmail?: string | null;
+  areaCode?: string | null;
+  address?: string | null;
+  categoryCode?: string | null;
+  content: string;
+  urgent?: boolean;
+}
+
+/** Where a message came from: the channel, the platform's message id, its sender and recipient, when. */
+export interface TicketSourceInput {
+  channel: Channel;
+  externalId: string | null;
+  senderId: string | null;
+  recipientId: string | null;
+  receivedAt: Date;
+}
+
+/** An attachment a chat platform keeps and we only link to (or a location, a sticker). */
+export interface LinkedAttachment {
+  type: 'image' | 'file' | 'location' | 'sticker';
+  url?: string;
+  name?: string;
+  lat?: number;
+  long?: number;
+}
+
+/**
+ * The writer of new tickets: every channel's complaint becomes a ticket here (intake decides when; this decides how
+ * it is written), and the likely duplicates of a ticket are found here.
+ */
+@Injectable()
+export class TicketLifecycle {
+  constructor(
+    private readonly routing: RoutingService,
+    private readonly deadlines: DeadlineService,
+    private readonly clock: Clock,
+    private readonly settings: Settings,
+  ) {}
+
+  /** Tickets that may be the same matter as this one (see `likelyDuplicatesSql`). */
+  async likelyDuplicates(m: EntityManager, ticket: Pick<Ticket, 'id' | 'reporterPhone' | 'areaCode' | 'categoryCode' | 'receivedAt' | 'content'>): Promise<LikelyDuplicate[]> {
+    const p = new Params();
+    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, p.add(ticket.id, 'uuid'), p.add(ticket.reporterPhone, 'varchar'),
+      p.add(ticket.areaCode, 'varchar'), p.add(ticket.categoryCode, 'varchar')));
+    const rows: Array<{ code: string; reason: LikelyDuplicate['reason']; similarity: string }> =
+      await m.query(`WITH ${search} SELECT code, reason, similarity FROM likely_duplicates ORDER BY rank`, p.values);
+    return rows.map((r) => ({ code: r.code, reason: r.reason, similarity: Number(r.similarity) }));
+  }
+
+  /** The placeholders of the duplicate search for a ticket: its own (passed), the window and its folded text. */
+  private duplicateSearch(p: Params, ticket: Pick<Ticket, 'receivedAt' | 'content'>, id: string, phone: string, area: string, category: string) {
+    const at = ticket.receivedAt.getTime();
+    return {
+      id, phone, area, category,
+      since: p.add(new Date(at - this.settings.DUPLICATE_DAYS * 86_400_000), 'timestamptz'),
+      until: p.add(new Date(at + 1), 'timestamptz'),
+      text: p.add(foldText(ticket.content), 'text'),
+    };
+  }
+
+  /** A new ticket from a complaint; see `create`. */
+  async createTicket(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<Ticket> {
+    return (await this.create(m, input, actor)).ticket;
+  }
+
+  /**
+   * A new ticket from a complaint, in two statements: the references with the routing decision, then one that
+   * holds the unit, searches the likely duplicates, and writes the ticket with its 'created' event. The deadline is
+   * computed in memory. Being one statement, the write needs no transaction of its own (a caller's, if any, holds
+   * the unit until it commits). A unit merged or deactivated between the two statements is routed again; a tracking
+   * code already taken draws another. What comes back is what was written, with the names a view needs.
+   */
+  async create(m: EntityManager, input: ComplaintInput, actor: Actor): Promise<CreatedTicket> {
+    const problems: FieldProblem[] = [];
+    const phone = input.reporterPhone ? normalizeVietnamesePhone(input.reporterPhone) : null;
+    if (input.reporterPhone && !phone) problems.push({ field: 'reporterPhone', reason: 'không phải số điện thoại Việt Nam hợp lệ' });
+    const where = { categoryCode: input.categoryCode || null, areaCode: input.areaCode || null };
+    let routed = await this.routing.routeWithReferences(m, where, { hold: false });
+    const area = input.areaCode ? routed.area : null;
+    if (input.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${input.areaCode}"` });
+    const category = input.categoryCode && routed.category?.active ? routed.category : null;
+    if (input.categoryCode && !category) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực đang dùng mã "${input.categoryCode}"` });
+    if (problems.length) throw badRequest(problems);
+
+    const receivedAt = this.clock.now();
+    const deadline = this.deadlines.deadline(receivedAt, category);
+    const areaNames = area ? [area.name, ...(area.districtName ? [area.districtName] : [])] : [];
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const { decision, unit } = routed;
+      const ticket = Object.assign(new Ticket(), {
+        id: randomUUID(),
+        code: newTicketCode(),
+        channel: input.channel,
+        status: decision.unitCode ? 'assigned' : 'received',
+        reporterName: input.reporterName,
+        reporterPhone: phone,
+        reporterEmail: input.reporterEmail?.toLowerCase() ?? null,
+        areaCode: area?.code ?? null,
+        address: input.address ?? null,
+        categoryCode: category?.code ?? null,
+        content: input.content,
+        urgent: input.urgent ?? category?.urgent ?? false,
+        assignedUnitCode: decision.unitCode,
+        receivedAt,
+        dueAt: deadline.dueAt,
+        warnAt: deadline.warnAt,
+        warnedForDueAt: null, overdueAt: null, overdueForDueAt: null,
+        resolvedAt: null, closedAt: null, rejectedAt: null, resolution: null, rejectReason: null, duplicateOfId: null,
+        searchText: '',
+        createdAt: receivedAt,
+        updatedAt: receivedAt,
+        version: 1,
+      } satisfies Ticket);
+      ticket.searchText = ticketSearchText(ticket, areaNames);
+      const event: EventInput = {
+        ticketId: ticket.id, type: 'created', at: receivedAt, actor,
+        toStatus: ticket.status, toUnitCode: ticket.assignedUnitCode, dueAt: ticket.dueAt, note: decision.reason,
+        // the likely duplicates are added by the statement that finds them
+        data: { channel: input.channel, routingRuleId: decision.ruleId },
+      };
+      const write = this.writeSql(ticket, event);
+      const [written]: Array<{ unit_held: boolean; event_id: string | null; data: Record<string, unknown> & { likelyDuplicates: LikelyDuplicate[] } | null }> =
+        await m.query(write.sql, write.params);
+      if (!written.unit_held) {
+        routed = await this.routing.routeWithReferences(m, where, { hold: false });
+        continue;
+      }
+      // the tracking code is random: a taken one (never in practice) wrote nothing, and another is drawn
+      if (!written.event_id || !written.data) continue;
+      return {
+        ticket,
+        event: Object.assign(new TicketEvent(), { ...eventRow(event), id: written.event_id, data: written.data }),
+        likelyDuplicates: written.data.likelyDuplicates,
+        refs: {
+          units: new Map(unit ? [[unit.code, unit]] : []),
+          areas: new Map(area ? [[area.code, area]] : []),
+          categories: new Map(category ? [[category.code, { code: category.code, name: category.name }]] : []),
+          duplicates: new Map(),
+        },
+      };
+    }
+    throw new Error('could not write the ticket in 10 tries (tracking codes taken, or its unit changing meanwhile)');
+  }
+
+  /**
+   * The statement that writes a new ticket: its unit held (`holdUnitSql`; nothing written when it is no longer
+   * active), the likely duplicates found (the ticket is not yet visible to its own statement), the ticket inserted
+   * unless its code is taken, and its 'created' event with the likely duplicates added to its data.
+   */
+  private writeSql(ticket: Ticket, event: EventInput): { sql: string; params: unknown[] } {
+    const p = new Params();
+    const columns: Array<[string, unknown, string]> = [
+      ['id', ticket.id, 'uuid'], ['code', ticket.code, 'varchar'], ['channel', ticket.channel, 'varchar'], ['status', ticket.status, 'varchar'],
+      ['reporter_name', ticket.reporterName, 'varchar'], ['reporter_phone', ticket.reporterPhone, 'varchar'],
+      ['reporter_email', ticket.reporterEmail, 'varchar'], ['area_code', ticket.areaCode, 'varchar'], ['address', ticket.address, 'varchar'],
+      ['category_code', ticket.categoryCode, 'varchar'], ['content', ticket.content, 'text'], ['urgent', ticket.urgent, 'boolean'],
+      ['assigned_unit_code', ticket.assignedUnitCode, 'varchar'], ['received_at', ticket.receivedAt, 'timestamptz'],
+      ['due_at', ticket.dueAt, 'timestamptz'], ['warn_at', ticket.warnAt, 'timestamptz'], ['search_text', ticket.searchText, 'text'],
+      ['created_at', ticket.createdAt, 'timestamptz'], ['updated_at', ticket.updatedAt, 'timestamptz'],
+    ];
+    const value = new Map(columns.map(([column, v, type]) => [column, p.add(v, type)]));
+    const unit = value.get('assigned_unit_code')!;
+    const search = likelyDuplicatesSql(this.duplicateSearch(p, ticket, value.get('id')!, value.get('reporter_phone')!, value.get('area_code')!, value.get('category_code')!));
+    const ev = eventInsertParts(event, (v, type) => p.add(v, type), (data) => `${data} || jsonb_build_object('likelyDuplicates',
+      (SELECT COALESCE(jsonb_agg(jsonb_build_object('code', code, 'reason', reason, 'similarity', similarity) ORDER BY rank), '[]'::jsonb) FROM likely_duplicates))`);
+    const sql = `WITH ${search},
+      held AS (${holdUnitSql(unit)}),
+      t AS (
+        INSERT INTO tickets (${columns.map(([c]) => c).join(', ')})
+        SELECT ${[...value.values()].join(', ')} WHERE ${unit} IS NULL OR EXISTS (SELECT 1 FROM held)
+        ON CONFLICT (code) DO NOTHING
+        RETURNING id),
+      e AS (INSERT INTO ticket_events (${ev.columns}) SELECT ${ev.values} FROM t RETURNING id, data)
+      SELECT (${unit} IS NULL OR EXISTS (SELECT 1 FROM held)) AS unit_held, (SELECT id FROM e) AS event_id, (SELECT data FROM e) AS data`;
+    return { sql, params: p.values };
+  }
+
+  /** The code of the ticket a message (channel and platform message id) was already taken into, if any. */
+  async ticketCodeOfSource(m: EntityManager, channel: Channel, externalId: string): Promise<string | null> {
+    const seen: Array<{ code: string }> = await m.query(
+      `SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`,
+      [channel, externalId],
+    );
+    return seen[0]?.code ?? null;
+  }
+
+  /**
+   * The ticket a sender's message continues: the one whose code `codeHint` names (a mail subject) when it comes
+   * from that ticket's citizen, else the sender's open ticket on the channel with a message since `since`.
+   */
+  async conversationTicket(m: EntityManager, msg: { channel: Channel; senderId: string; codeHint?: string | null }, since: Date): Promise<{ id: string; code: string } | null> {
+    const code = msg.codeHint?.toUpperCase().match(TICKET_CODE_PATTERN)?.[0];
+    if (code) {
+      // a reply naming a ticket joins it when it comes from that ticket's citizen
+      const rows = await m.query(
+        `SELECT t.id, t.code FROM tickets t
+          WHERE t.code = $1 AND (lower(t.reporter_email) = lower($3)
+             OR EXISTS (SELECT 1 FROM ticket_sources s WHERE s.ticket_id = t.id AND s.channel = $2 AND lower(s.sender_id) = lower($3)))`,
+        [code, msg.channel, msg.senderId],
+      );
+      if (rows.length) return rows[0];
+    }
+    const rows = await m.query(
+      `SELECT t.id, t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id
+        WHERE s.channel = $1 AND s.sender_id = $2 AND t.status = ANY($3) AND s.received_at >= $4
+        ORDER BY s.received_at DESC LIMIT 1`,
+      [msg.channel, msg.senderId, OPEN_STATUSES, since],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Records where a message taken into a ticket came from (a redelivery of it then changes nothing). */
+  async recordSource(m: EntityManager, ticketId: string, source: TicketSourceInput): Promise<void> {
+    await m.insert(TicketSource, { ...source, ticketId });
+  }
+
+  /** The platform attachments of a message, kept as links (their content stays with the platform). */
+  async linkAttachments(m: EntityManager, ticketId: string, attachments: LinkedAttachment[]): Promise<void> {
+    if (!attachments.length) return;
+    const now = this.clock.now();
+    await m.insert(Attachment, attachments.map((a) => ({
+      ticketId, kind: a.type, filename: a.name ?? null, url: a.url ?? null, contentType: null, sizeBytes: null, storagePath: null,
+      data: (a.lat !== undefined ? { lat: a.lat, long: a.long } : {}) as never, createdAt: now,
+    })));
+  }
+
+  /** A citizen's further message on a ticket: its event, and the ticket's time of last change. */
+  async addCitizenMessage(m: EntityManager, ticketId: string, message: { actorName: string; content: string; data: Record<string, unknown> }): Promise<void> {
+    const now = this.clock.now();
+    await recordEvent(m, {
+      ticketId, type: 'citizen_message', at: now, actor: { id: null, name: message.actorName }, note: message.content, data: message.data,
+    });
+    await m.query(`UPDATE tickets SET updated_at = $2 WHERE id = $1`, [ticketId, now]);
+  }
+}

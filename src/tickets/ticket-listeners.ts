@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+/** A ticket whose answer was just written (resolved), or that follows one answered (merged into it). */
+export interface AnsweredTicket {
+  id: string;
+  code: string;
+  resolution: string | null;
+  resolvedAt: Date | null;
+  /** The official name of the unit that answered, when it has one. */
+  unitName: string | null;
+}
+
+type AnsweredListener = (m: EntityManager, ticket: AnsweredTicket) => Promise<void>;
+
+/**
+ * What the ticket lifecycle reports to the modules above it, in the transaction of the change: they subscribe here
+ * (intake answers the citizens) instead of tickets calling them, so that tickets imports none of them.
+ */
+@Injectable()
+export class TicketListeners {
+  private readonly answeredListeners: AnsweredListener[] = [];
+
+  /** Called, in the change's transaction, for a ticket resolved and for each ticket merged into an answered one. */
+  onAnswered(listener: AnsweredListener): void {
+    this.answeredListeners.push(listener);
+  }
+
+  async answered(m: EntityManager, ticket: AnsweredTicket): Promise<void> {
+    for (const listener of this.answeredListeners) await listener(m, ticket);
+  }
+}
