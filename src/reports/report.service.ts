@@ -3,8 +3,10 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { addDays, atLocalTime, formatDateVi, localDate } from '../common/vn-time.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
-import { spanContainsSql, spanRangeSql, UNHANDLED_SPAN_PREDICATE } from '../tickets/ticket-history.js';
-import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
+import {
+  firstReceivedAt, overdueTicketRows, receivedPerChannel, ticketsWithState, unhandledSpansByUnit, unitStatisticsRows,
+  type UnhandledUnitRow,
+} from '../tickets/ticket-report-queries.js';
 import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
 import {
   overdueTicketBatches,
@@ -53,13 +55,6 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
   monthly: 'Báo cáo tháng tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 đến ngày',
 };
 
-/** A unit's line of the one pass over the open and rejected tickets at T and T0 (ReportService.snapshots). */
-interface UnhandledRow {
-  unit_code: string | null;
-  unhandled_now: number; open_now: number; overdue_now: number; rejected_now: number; merged_now: number; first_due_now: Date | null;
-  unhandled_before: number; open_before: number; overdue_before: number; rejected_before: number; merged_before: number;
-}
-
 /**
  * The figures of the official report as of any instant, computed from the tickets' and installations' timestamps
  * and the tickets' state spans (see ticket-history.ts): the report for a past date comes out the same today and
@@ -79,9 +74,8 @@ export class ReportService {
    */
   private async operationStart(m: EntityManager, cutoff: Date): Promise<Date> {
     if (this.settings.REPORT_OPERATION_START) return new Date(this.settings.REPORT_OPERATION_START);
-    const [{ first }] = await m.query(`SELECT min(received_at) AS first FROM tickets`);
-    if (!first) return cutoff;
-    const firstAt = new Date(first);
+    const firstAt = await firstReceivedAt(m);
+    if (!firstAt) return cutoff;
     const day = localDate(firstAt);
     const sameDay = cutoffOf(day, this.settings.REPORT_CUTOFF_HOUR);
     return sameDay < firstAt ? sameDay : cutoffOf(addDays(day, -1), this.settings.REPORT_CUTOFF_HOUR);
@@ -95,34 +89,13 @@ export class ReportService {
    */
   private async snapshots(m: EntityManager, at: Date, previous: Date | null, since: Date) {
     const before = previous ?? at;
-    const inForce = (instant: string) => `s.valid_from <= ${instant} AND (s.valid_to IS NULL OR s.valid_to > ${instant}) AND s.received_at <= ${instant}`;
-    const figures = (when: 'now' | 'before', instant: string) => `
-              count(*) FILTER (WHERE ${inForce(instant)})::int AS unhandled_${when},
-              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = ANY($4))::int AS open_${when},
-              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = ANY($4) AND s.due_at < ${instant})::int AS overdue_${when},
-              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = 'rejected' AND coalesce(s.reject_reason, '') <> 'duplicate')::int AS rejected_${when},
-              count(*) FILTER (WHERE ${inForce(instant)} AND s.status = 'rejected' AND s.reject_reason = 'duplicate')::int AS merged_${when}`;
-    const units: UnhandledRow[] = await m.query(
-      `SELECT s.unit_code, ${figures('now', '$1')}, ${figures('before', '$2')},
-              min(s.due_at) FILTER (WHERE ${inForce('$1')} AND s.status = ANY($4) AND s.due_at < $1) AS first_due_now
-         FROM ticket_state_spans s
-        WHERE ${spanRangeSql('s')} && tstzrange($2, $1, '[]') AND s.${UNHANDLED_SPAN_PREDICATE}
-          AND s.received_at >= $3 AND s.received_at <= $1
-        GROUP BY s.unit_code`,
-      [at, before, since, OPEN_STATUSES],
-    );
-    const [had] = await m.query(
-      `SELECT count(*) FILTER (WHERE s.valid_from <= $1)::int AS now,
-              count(*) FILTER (WHERE s.valid_from <= $2 AND s.received_at <= $2)::int AS before
-         FROM ticket_state_spans s
-        WHERE s.is_first AND s.received_at >= $3 AND s.received_at <= $1`,
-      [at, before, since],
-    );
+    const units = await unhandledSpansByUnit(m, at, before, since);
+    const had = await ticketsWithState(m, at, before, since);
     const installs: Array<{ n_now: number; n_before: number; platform: 'android' | 'ios' }> = await m.query(
       `SELECT platform, count(*)::int AS n_now, count(*) FILTER (WHERE created_at <= $2)::int AS n_before
          FROM app_installs WHERE created_at <= $1 GROUP BY platform`, [at, before]);
     const snapshot = (when: 'now' | 'before'): Snapshot => {
-      const sum = (pick: (r: UnhandledRow) => number) => units.reduce((n, r) => n + pick(r), 0);
+      const sum = (pick: (r: UnhandledUnitRow) => number) => units.reduce((n, r) => n + pick(r), 0);
       const unhandled = sum((r) => (when === 'now' ? r.unhandled_now : r.unhandled_before));
       const installed = (platform: 'android' | 'ios') => {
         const row = installs.find((i) => i.platform === platform);
@@ -155,40 +128,18 @@ export class ReportService {
     return {
       [Symbol.asyncIterator]: async function* () {
         if (!isOpen()) throw new Error('The overdue tickets of a report are read within ReportService.build');
-        const cursor = cursors();
-        // instants as epoch milliseconds: parsing a timestamptz text costs as much as the rest of the row
-        await m.query(
-          `DECLARE ${cursor} NO SCROLL CURSOR FOR
-           SELECT t.code, s.unit_code, c.name AS category_name,
-                  (extract(epoch FROM s.received_at) * 1000)::float8 AS received_ms, (extract(epoch FROM s.due_at) * 1000)::float8 AS due_ms
-             FROM ticket_state_spans s JOIN tickets t ON t.id = s.ticket_id LEFT JOIN categories c ON c.code = t.category_code
-            WHERE ${spanContainsSql('s', '$1')} AND s.${UNHANDLED_SPAN_PREDICATE} AND s.status = ANY($3) AND s.due_at < $1
-              AND s.received_at <= $1 AND s.received_at >= $2
-            ORDER BY s.due_at, t.code COLLATE "C"`,
-          [at, since, OPEN_STATUSES],
-        );
-        try {
-          for (;;) {
-            const rows: Array<{ unit_code: string | null; code: string; category_name: string | null; received_ms: number; due_ms: number }> =
-              await m.query(`FETCH FORWARD ${OVERDUE_TICKETS_BATCH} FROM ${cursor}`);
-            if (rows.length) {
-              yield rows.map((r) => {
-                const dueAt = new Date(r.due_ms);
-                return {
-                  code: r.code,
-                  unitName: r.unit_code ? unitNames.get(r.unit_code) ?? r.unit_code : UNASSIGNED,
-                  categoryName: r.category_name,
-                  receivedAt: new Date(r.received_ms),
-                  dueAt,
-                  daysLate: Math.floor((at.getTime() - dueAt.getTime()) / 86_400_000),
-                };
-              });
-            }
-            if (rows.length < OVERDUE_TICKETS_BATCH) break;
-          }
-        } finally {
-          // a reader that stops early leaves the cursor open; a failed transaction has dropped it already
-          if (isOpen()) await m.query(`CLOSE ${cursor}`).catch(() => undefined);
+        for await (const rows of overdueTicketRows(m, cursors(), at, since, OVERDUE_TICKETS_BATCH, isOpen)) {
+          yield rows.map((r) => {
+            const dueAt = new Date(r.due_ms);
+            return {
+              code: r.code,
+              unitName: r.unit_code ? unitNames.get(r.unit_code) ?? r.unit_code : UNASSIGNED,
+              categoryName: r.category_name,
+              receivedAt: new Date(r.received_ms),
+              dueAt,
+              daysLate: Math.floor((at.getTime() - dueAt.getTime()) / 86_400_000),
+            };
+          });
         }
       },
     };
@@ -222,8 +173,7 @@ export class ReportService {
         const hasPrevious = previous > since;
         const { now, before, overdue } = await this.snapshots(m, cutoff, hasPrevious ? previous : null, since);
         const dayStart = new Date(cutoff.getTime() - 86_400_000);
-        const perChannel: Array<{ channel: ReportChannel; n: number }> = await m.query(
-          `SELECT channel, count(*)::int AS n FROM tickets WHERE received_at > $1 AND received_at <= $2 GROUP BY channel`, [dayStart, cutoff]);
+        const perChannel = await receivedPerChannel(m, dayStart, cutoff);
         const receivedInDay = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, perChannel.find((p) => p.channel === c)?.n ?? 0])) as Record<ReportChannel, number>;
         const refs = await loadUnitRefs(m, overdue.map((r) => r.unit_code));
         const overdueUnits: OverdueUnitLine[] = overdue.map((r) => {
@@ -285,25 +235,10 @@ export class ReportService {
    * The tickets received in the period are found by their first spans (by reception), then each one's span at `to`.
    */
   async unitStatistics(from: Date, to: Date) {
-    const rows: Array<{ unit_code: string | null; received: number; handled: number; handled_on_time: number; open: number; overdue: number; median_hours: number | null }> =
-      await this.ds.transaction(async (m) => {
-        await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
-        return m.query(
-        `SELECT s.unit_code,
-                count(*)::int AS received,
-                count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
-                count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at <= s.due_at)::int AS handled_on_time,
-                count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
-                count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $2)::int AS overdue,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.handled_at - s.received_at) / 3600)
-                  FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at IS NOT NULL) AS median_hours
-           FROM ticket_state_spans f
-           JOIN ticket_state_spans s ON s.ticket_id = f.ticket_id AND ${spanContainsSql('s', '$2')}
-          WHERE f.is_first AND f.received_at >= $1 AND f.received_at < $2
-          GROUP BY s.unit_code`,
-        [from, to, OPEN_STATUSES],
-        );
-      });
+    const rows = await this.ds.transaction(async (m) => {
+      await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
+      return unitStatisticsRows(m, from, to);
+    });
     const refs = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     return rows
       .map((r) => ({
