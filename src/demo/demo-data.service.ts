@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { countTickets } from '../tickets/ticket-counts.js';
 import { TicketImportService } from '../tickets/ticket-import.service.js';
 import { User } from '../users/user.entity.js';
 
@@ -35,8 +36,7 @@ export class DemoDataService {
   constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly importer: TicketImportService) {}
 
   async seedIfEmpty(): Promise<void> {
-    const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM tickets`);
-    if (n > 0) return;
+    if ((await countTickets(this.ds.manager)) > 0) return;
     const admin = await this.ds.getRepository(User).findOneBy({ username: 'admin' });
     if (!admin) return;
     const now = this.clock.now().getTime();
