@@ -2,19 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
+import type { AuthUser } from '../auth/auth-user.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { Clock } from '../common/clock.js';
-import { badRequest, type FieldProblem } from '../common/errors.js';
+import { AppError, badRequest, conflict, forbidden, unprocessable, type FieldProblem } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
+import { Area } from '../directory/area.entity.js';
+import { Category } from '../directory/category.entity.js';
+import { Unit } from '../directory/unit.entity.js';
+import { loadUnitRefs } from '../directory/unit-label.js';
 import { holdUnitSql, RoutingService } from '../routing/routing.service.js';
+import type { AssignDto, NoteDto, ReasonDto, RejectDto, ResolveDto } from './dto/ticket.dto.js';
 import { Attachment } from './attachment.entity.js';
-import { newTicketCode, TICKET_CODE_PATTERN } from './ticket-code.js';
+import { newTicketCode, normalizeTicketCode, TICKET_CODE_PATTERN } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
-import { eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from './ticket-events.js';
+import { actorOf, eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from './ticket-events.js';
+import { TicketListeners } from './ticket-listeners.js';
+import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS } from './ticket-state.js';
 import { TicketSource } from './ticket-source.entity.js';
-import { ticketSearchText, type TicketRefs } from './ticket-view.js';
-import { OPEN_STATUSES, Ticket, type Channel } from './ticket.entity.js';
+import { areaNamesFor, ticketSearchText, type TicketRefs } from './ticket-view.js';
+import { OPEN_STATUSES, Ticket, type Channel, type TicketStatus } from './ticket.entity.js';
 
 /** A ticket that may be the same matter as another, listed in the creation event and on the ticket. */
 export interface LikelyDuplicate {
@@ -109,9 +117,28 @@ export interface LinkedAttachment {
   long?: number;
 }
 
+export type ActionInput =
+  | { action: 'assign'; dto: AssignDto }
+  | { action: 'accept'; dto: NoteDto }
+  | { action: 'return'; dto: ReasonDto }
+  | { action: 'resolve'; dto: ResolveDto }
+  | { action: 'close'; dto: NoteDto }
+  | { action: 'reject'; dto: RejectDto }
+  | { action: 'reopen'; dto: ReasonDto };
+
+/** What an action changes, decided before the conditional update. */
+interface Change {
+  set: Partial<Ticket>;
+  eventType: string;
+  note: string | null;
+  toUnitCode: string | null;
+  data?: Record<string, unknown>;
+}
+
 /**
- * The writer of new tickets: every channel's complaint becomes a ticket here (intake decides when; this decides how
- * it is written), and the likely duplicates of a ticket are found here.
+ * The writer of ticket state: new tickets (every channel's complaint becomes a ticket here; intake decides when, this
+ * decides how it is written), the lifecycle's actions, a citizen's further messages; and the likely duplicates of a
+ * ticket are found here.
  */
 @Injectable()
 export class TicketLifecycle {
@@ -120,6 +147,7 @@ export class TicketLifecycle {
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
     private readonly settings: Settings,
+    private readonly listeners: TicketListeners,
   ) {}
 
   /** Tickets that may be the same matter as this one (see `likelyDuplicatesSql`). */
@@ -316,5 +344,141 @@ export class TicketLifecycle {
       ticketId, type: 'citizen_message', at: now, actor: { id: null, name: message.actorName }, note: message.content, data: message.data,
     });
     await m.query(`UPDATE tickets SET updated_at = $2 WHERE id = $1`, [ticketId, now]);
+  }
+
+  /**
+   * Applies one lifecycle action to `ticket` (read by the caller, in its transaction `m`), as the transition table
+   * (ticket-state.ts) allows it: the role, the status it may start from, the status it leads to. The ticket is
+   * updated only if it still has the version that was read (or that the client sent), so of two concurrent changes
+   * one wins and the other gets 409 with nothing written; the change's event is written with it, and what follows
+   * from it (the citizens' answer) is reported to TicketListeners in the same transaction.
+   */
+  async act(m: EntityManager, user: AuthUser, ticket: Ticket, input: ActionInput): Promise<void> {
+    const rule = TRANSITIONS[input.action];
+    if (!rule.roles.includes(user.role)) throw forbidden(`Vai trò của bạn không được ${ACTION_LABELS[input.action]} phản ánh.`);
+    if (input.dto.version !== undefined && input.dto.version !== ticket.version) throw this.stale(ticket);
+    if (!rule.from.includes(ticket.status)) {
+      throw conflict('TRANSITION_NOT_ALLOWED',
+        `Không thể ${ACTION_LABELS[input.action]} phản ánh đang ở trạng thái "${STATUS_LABELS[ticket.status]}" (${ticket.status}).`,
+        { currentStatus: ticket.status });
+    }
+    const now = this.clock.now();
+    const change = await this.decide(m, ticket, input, now);
+    // the status after the action is the table's; "unit or queue": assigned when the ticket keeps an active unit
+    const status: TicketStatus = rule.to === 'unit_or_queue' ? (change.toUnitCode ? 'assigned' : 'received') : rule.to;
+    const res = await m.createQueryBuilder().update(Ticket)
+      .set({ ...change.set, status, updatedAt: now })
+      .where('id = :id AND version = :version', { id: ticket.id, version: ticket.version })
+      .execute();
+    // someone else changed it since it was read: name the status it has now, as committed by the winner
+    if (res.affected !== 1) throw this.stale((await m.findOneBy(Ticket, { id: ticket.id })) ?? ticket);
+    await recordEvent(m, {
+      ticketId: ticket.id, type: change.eventType, at: now, actor: actorOf(user),
+      fromStatus: ticket.status, toStatus: status,
+      fromUnitCode: ticket.assignedUnitCode, toUnitCode: change.toUnitCode,
+      dueAt: change.set.dueAt !== undefined ? change.set.dueAt : ticket.dueAt,
+      note: change.note, data: change.data,
+    });
+    // the citizen (and the citizens of tickets merged into this one) get the answer on their channel
+    if (status === 'resolved') await this.answerCitizens(m, { ...ticket, resolution: change.set.resolution ?? null, resolvedAt: now });
+    if (change.set.duplicateOfId) {
+      // tickets merged into this one follow it to the one kept; if that one is already answered, so are they
+      await m.query(`UPDATE tickets SET duplicate_of_id = $2 WHERE duplicate_of_id = $1`, [ticket.id, change.set.duplicateOfId]);
+      const kept = await m.findOneByOrFail(Ticket, { id: change.set.duplicateOfId });
+      if ((kept.status === 'resolved' || kept.status === 'closed') && kept.resolution) await this.answerCitizens(m, kept);
+    }
+  }
+
+  private async answerCitizens(m: EntityManager, t: Pick<Ticket, 'id' | 'code' | 'resolution' | 'resolvedAt' | 'assignedUnitCode'>): Promise<void> {
+    const unit = t.assignedUnitCode ? (await loadUnitRefs(m, [t.assignedUnitCode])).get(t.assignedUnitCode) : undefined;
+    await this.listeners.answered(m, { id: t.id, code: t.code, resolution: t.resolution, resolvedAt: t.resolvedAt, unitName: unit?.name ?? null });
+  }
+
+  private stale(t: Ticket): AppError {
+    return conflict('STALE_VERSION', 'Phản ánh vừa được người khác cập nhật; vui lòng tải lại và thử lại.', { currentStatus: t.status });
+  }
+
+  private async decide(m: EntityManager, t: Ticket, input: ActionInput, now: Date): Promise<Change> {
+    const unitKept = t.assignedUnitCode;
+    switch (input.action) {
+      case 'assign': {
+        const dto = input.dto;
+        const problems = [];
+        const category = dto.categoryCode ? await m.findOneBy(Category, { code: dto.categoryCode, active: true }) : null;
+        if (dto.categoryCode && !category) problems.push({ field: 'categoryCode', reason: `không có lĩnh vực đang dùng mã "${dto.categoryCode}"` });
+        const area = dto.areaCode ? await m.findOneBy(Area, { code: dto.areaCode }) : null;
+        if (dto.areaCode && !area) problems.push({ field: 'areaCode', reason: `không có khu vực mã "${dto.areaCode}"` });
+        if (dto.unitCode && !(await m.existsBy(Unit, { code: dto.unitCode, active: true }))) {
+          problems.push({ field: 'unitCode', reason: `không có đơn vị đang hoạt động mã "${dto.unitCode}"` });
+        }
+        if (problems.length) throw badRequest(problems);
+        const categoryCode = category?.code ?? t.categoryCode;
+        const areaCode = area?.code ?? t.areaCode;
+        let unitCode = dto.unitCode ?? null;
+        let note = dto.note ?? null;
+        if (!unitCode) {
+          const decision = await this.routing.route(m, { categoryCode, areaCode });
+          if (!decision.unitCode) throw unprocessable('NO_UNIT', `Chưa xác định được đơn vị xử lý: ${decision.reason} Hãy chọn đơn vị.`);
+          unitCode = decision.unitCode;
+          note = note ?? decision.reason;
+        } else {
+          // held until commit, so that a merge cannot deactivate the unit under this assignment
+          const held = await this.routing.lockActive(m, unitCode);
+          if (held !== unitCode) throw badRequest([{ field: 'unitCode', reason: `đơn vị "${unitCode}" vừa ngừng hoạt động hoặc được sáp nhập` }]);
+        }
+        if (unitCode === t.assignedUnitCode && t.status !== 'received' && !category && !area) {
+          throw conflict('ALREADY_ASSIGNED', 'Phản ánh đã được giao cho đơn vị này.', { currentStatus: t.status });
+        }
+        const set: Partial<Ticket> = { assignedUnitCode: unitCode, categoryCode, areaCode };
+        // a new category sets the deadline from the received time: a transfer never restarts the clock
+        if (category && category.code !== t.categoryCode) {
+          const deadline = this.deadlines.deadline(t.receivedAt, category);
+          set.dueAt = deadline.dueAt;
+          set.warnAt = deadline.warnAt;
+        }
+        if (area && area.code !== t.areaCode) set.searchText = ticketSearchText(t, await areaNamesFor(m, area.code));
+        const transfer = t.status !== 'received';
+        return { set, eventType: transfer ? 'transferred' : 'assigned', note, toUnitCode: unitCode, data: { categoryCode, areaCode } };
+      }
+      case 'accept':
+        return { set: {}, eventType: 'accepted', note: input.dto.note ?? null, toUnitCode: unitKept };
+      case 'return':
+        return { set: { assignedUnitCode: null }, eventType: 'returned', note: input.dto.reason, toUnitCode: null };
+      case 'resolve':
+        return { set: { resolution: input.dto.resolution, resolvedAt: now }, eventType: 'resolved', note: input.dto.resolution, toUnitCode: unitKept };
+      case 'close':
+        return { set: { closedAt: now }, eventType: 'closed', note: input.dto.note ?? null, toUnitCode: unitKept };
+      case 'reject': {
+        const dto = input.dto;
+        let duplicateOfId: string | null = null;
+        if (dto.reason === 'duplicate') {
+          if (!dto.duplicateOf) throw badRequest([{ field: 'duplicateOf', reason: 'bắt buộc khi lý do là trùng phản ánh (duplicate)' }]);
+          let original = await m.findOneBy(Ticket, { code: normalizeTicketCode(dto.duplicateOf) });
+          if (!original) throw badRequest([{ field: 'duplicateOf', reason: `không có phản ánh mã "${dto.duplicateOf}"` }]);
+          // merged into a ticket that is itself a duplicate: the one kept is at the end of the chain
+          for (let hops = 0; original.duplicateOfId && hops < 20; hops++) {
+            original = (await m.findOneBy(Ticket, { id: original.duplicateOfId })) ?? original;
+          }
+          if (original.id === t.id) throw badRequest([{ field: 'duplicateOf', reason: 'không thể trùng với chính nó' }]);
+          if (original.status === 'rejected') {
+            throw badRequest([{ field: 'duplicateOf', reason: `phản ánh ${original.code} đã bị từ chối, không thể gộp vào` }]);
+          }
+          duplicateOfId = original.id;
+        } else if (dto.duplicateOf) {
+          throw badRequest([{ field: 'duplicateOf', reason: 'chỉ dùng khi lý do là trùng phản ánh (duplicate)' }]);
+        }
+        return {
+          set: { rejectedAt: now, rejectReason: dto.reason, duplicateOfId }, eventType: 'rejected',
+          note: dto.note ?? null, toUnitCode: unitKept, data: { reason: dto.reason, duplicateOf: dto.duplicateOf ?? null },
+        };
+      }
+      case 'reopen': {
+        const unit = t.assignedUnitCode ? await this.routing.lockActive(m, t.assignedUnitCode) : null;
+        return {
+          set: { assignedUnitCode: unit, resolvedAt: null, closedAt: null, rejectedAt: null, rejectReason: null, duplicateOfId: null, resolution: null, overdueAt: null, overdueForDueAt: null },
+          eventType: 'reopened', note: input.dto.reason, toUnitCode: unit,
+        };
+      }
+    }
   }
 }
