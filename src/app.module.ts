@@ -6,18 +6,18 @@ import { AuthModule } from './auth/auth.module.js';
 import { CoreModule } from './common/core.module.js';
 import { databaseTimeouts, dataSourceOptions } from './database/data-source.js';
 import { DirectoryModule } from './directory/directory.module.js';
-import { HealthController } from './health/health.controller.js';
-import { RedisHealth } from './health/redis-health.js';
-import { NotificationsModule } from './notifications/notifications.module.js';
+import { RoutingModule } from './routing/routing.module.js';
+import { HealthModule } from './health/health.module.js';
+import { NotificationsModule, NotificationsWorkersModule } from './notifications/notifications.module.js';
 import { CallsModule } from './intake/calls/calls.module.js';
 import { ChatChannelsModule } from './intake/chat/chat.module.js';
 import { MailIntakeModule } from './intake/mail/mail.module.js';
 import { PublicIntakeModule } from './intake/public/public.module.js';
-import { ReportsModule } from './reports/reports.module.js';
+import { ReportsModule, ReportsWorkersModule } from './reports/reports.module.js';
 import { SchedulerModule } from './scheduler/scheduler.module.js';
-import { SlaModule } from './sla/sla.module.js';
+import { SlaModule, SlaWorkersModule } from './sla/sla.module.js';
 import { TicketsModule } from './tickets/tickets.module.js';
-import { TicketAttachmentsModule } from './attachments/ticket-attachments.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -35,14 +35,18 @@ export class AppModule {
         CoreModule.forRoot(settings),
         TypeOrmModule.forRoot(dataSourceOptions(databaseUrl, {}, databaseTimeouts(settings))),
         BullModule.forRoot({ redis: settings.REDIS_URL, prefix: settings.QUEUE_PREFIX }),
-        NotificationsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
-        SlaModule.forRoot({ workers: settings.WORKERS_ENABLED }),
-        ReportsModule.forRoot({ workers: settings.WORKERS_ENABLED }),
+        NotificationsModule,
+        SlaModule,
+        ReportsModule,
+        // the repeating jobs' workers and schedules, on an instance that runs them
+        ...(settings.WORKERS_ENABLED ? [NotificationsWorkersModule, SlaWorkersModule, ReportsWorkersModule] : []),
         SchedulerModule,
         AuthModule,
         DirectoryModule,
+        RoutingModule,
+        HealthModule,
         TicketsModule,
-        TicketAttachmentsModule,
+        AttachmentsModule,
         DemoModule,
         ChatChannelsModule,
         PublicIntakeModule,
@@ -50,8 +54,6 @@ export class AppModule {
         CallsModule,
         WebModule,
       ],
-      controllers: [HealthController],
-      providers: [RedisHealth],
     };
   }
 }

@@ -1,15 +1,16 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { UsersController } from '../users/users.controller.js';
-import { UsersService } from '../users/users.service.js';
+import { UsersModule } from '../users/users.module.js';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
 import { LoginThrottleService } from './login-throttle.service.js';
 import { TokenService } from './token.service.js';
 
+/** Sign-in, tokens and the guard every request passes (roles, sessions ended by account changes). */
 @Module({
-  controllers: [AuthController, UsersController],
-  providers: [UsersService, TokenService, LoginThrottleService, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [UsersService, TokenService, LoginThrottleService],
+  imports: [UsersModule],
+  controllers: [AuthController],
+  providers: [TokenService, LoginThrottleService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [UsersModule, TokenService, LoginThrottleService],
 })
 export class AuthModule {}

@@ -1,12 +1,11 @@
 import { Module } from '@nestjs/common';
-import { RoutingController } from '../routing/routing.controller.js';
-import { RoutingService } from '../routing/routing.service.js';
 import { DirectoryController } from './directory.controller.js';
 import { DirectoryService } from './directory.service.js';
 
+/** Areas, handling units (their tree and reorganisation) and categories. */
 @Module({
-  controllers: [DirectoryController, RoutingController],
-  providers: [DirectoryService, RoutingService],
-  exports: [DirectoryService, RoutingService],
+  controllers: [DirectoryController],
+  providers: [DirectoryService],
+  exports: [DirectoryService],
 })
 export class DirectoryModule {}

@@ -1,5 +1,5 @@
 import { BullModule } from '@nestjs/bull';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { DeliveryService } from './delivery.service.js';
 import { MailSender } from './mail.sender.js';
@@ -8,17 +8,21 @@ import { OutboxProcessor, OutboxScheduler } from './outbox.processor.js';
 import { OUTBOX_QUEUE, OutboxService } from './outbox.service.js';
 import { RecipientListsService } from './recipient-lists.service.js';
 
+/** The outbox's queue: the outbox wakes its relay through it, the relay works from it. */
+const outboxQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
+
 /** The only place that sends mail or channel replies: the outbox, its queue and its senders. */
-@Module({})
-export class NotificationsModule {
-  static forRoot(opts: { workers: boolean }): DynamicModule {
-    return {
-      module: NotificationsModule,
-      global: true,
-      imports: [BullModule.registerQueue({ name: OUTBOX_QUEUE }), SchedulerModule],
-      controllers: [NotificationsController],
-      providers: [OutboxService, MailSender, DeliveryService, RecipientListsService, ...(opts.workers ? [OutboxProcessor, OutboxScheduler] : [])],
-      exports: [OutboxService, DeliveryService, RecipientListsService, MailSender],
-    };
-  }
-}
+@Module({
+  imports: [outboxQueue, SchedulerModule],
+  controllers: [NotificationsController],
+  providers: [OutboxService, MailSender, DeliveryService, RecipientListsService],
+  exports: [outboxQueue, OutboxService, DeliveryService, RecipientListsService, MailSender],
+})
+export class NotificationsModule {}
+
+/** The outbox relay (its queue's worker and schedule), on an instance that runs workers (WORKERS_ENABLED). */
+@Module({
+  imports: [NotificationsModule, SchedulerModule],
+  providers: [OutboxProcessor, OutboxScheduler],
+})
+export class NotificationsWorkersModule {}

@@ -1,5 +1,7 @@
 import { BullModule } from '@nestjs/bull';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { CalendarModule } from '../calendar/calendar.module.js';
+import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { ReportMailerService } from './report-mailer.service.js';
 import { ReportService } from './report.service.js';
@@ -7,15 +9,17 @@ import { ReportsController } from './reports.controller.js';
 import { REPORTS_QUEUE, ReportsProcessor, ReportsScheduler } from './reports.processor.js';
 
 /** The official report as of any instant, its renderings, and the daily and weekly e-mails to leadership. */
-@Module({})
-export class ReportsModule {
-  static forRoot(opts: { workers: boolean }): DynamicModule {
-    return {
-      module: ReportsModule,
-      imports: [BullModule.registerQueue({ name: REPORTS_QUEUE }), SchedulerModule],
-      controllers: [ReportsController],
-      providers: [ReportService, ReportMailerService, ...(opts.workers ? [ReportsProcessor, ReportsScheduler] : [])],
-      exports: [ReportService, ReportMailerService],
-    };
-  }
-}
+@Module({
+  imports: [NotificationsModule, CalendarModule],
+  controllers: [ReportsController],
+  providers: [ReportService, ReportMailerService],
+  exports: [ReportService, ReportMailerService],
+})
+export class ReportsModule {}
+
+/** The report mail's tick (its queue's worker and schedule), on an instance that runs workers (WORKERS_ENABLED). */
+@Module({
+  imports: [BullModule.registerQueue({ name: REPORTS_QUEUE }), SchedulerModule, ReportsModule],
+  providers: [ReportsProcessor, ReportsScheduler],
+})
+export class ReportsWorkersModule {}

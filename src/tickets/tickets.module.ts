@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
-import { DirectoryModule } from '../directory/directory.module.js';
+import { RoutingModule } from '../routing/routing.module.js';
 import { StaffIdempotencyService } from './staff-idempotency.service.js';
 import { TicketImportController } from './ticket-import.controller.js';
 import { TicketImportService } from './ticket-import.service.js';
@@ -11,7 +11,7 @@ import { TicketsService } from './tickets.service.js';
 
 /** The ticket and everything written about it: its one owner (see README "Layout"). */
 @Module({
-  imports: [DirectoryModule, CalendarModule],
+  imports: [RoutingModule, CalendarModule],
   controllers: [TicketImportController, TicketsController],
   providers: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners, StaffIdempotencyService],
   exports: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners, StaffIdempotencyService],

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
+import { SlaModule } from '../sla/sla.module.js';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
-import { TicketAttachmentsModule } from '../attachments/ticket-attachments.module.js';
+import { RoutingModule } from '../routing/routing.module.js';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';
@@ -13,10 +15,10 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
 
 /**
  * Server-rendered pages for staff (operators, coordinators, units, leadership): sign-in, the ticket list, one ticket
- * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list from the global SlaModule.
+ * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list and extensions from SlaModule.
  */
 @Module({
-  imports: [TicketsModule, TicketAttachmentsModule, DirectoryModule, AuthModule, CalendarModule],
+  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule],
   controllers: [StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NotificationsModule } from '../../notifications/notifications.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { IntakeModule } from '../intake.module.js';
 import { ChatIntakeService } from './chat-intake.service.js';
@@ -11,7 +12,7 @@ import { ZaloSender } from './zalo.sender.js';
 
 /** Zalo OA and Facebook Messenger: webhooks and replies. */
 @Module({
-  imports: [TicketsModule, IntakeModule],
+  imports: [NotificationsModule, TicketsModule, IntakeModule],
   controllers: [ZaloWebhookController, FacebookWebhookController],
   providers: [ChatIntakeService, FacebookSender, ZaloTokenStore, ZaloSender, ChatSenders],
 })
