@@ -5,7 +5,8 @@ import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { foldText } from '../common/text.js';
 import { actorOf } from '../tickets/ticket-events.js';
-import { countOpenTicketsOfUnit, moveOpenTicketsToUnit } from '../tickets/ticket-unit-moves.js';
+import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
+import { countOpenTicketsOfUnit } from '../tickets/ticket-unit-moves.js';
 import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
@@ -40,7 +41,7 @@ function unitView(r: UnitLabelRow) {
 /** Areas, handling units (with reorganisation) and categories. */
 @Injectable()
 export class DirectoryService {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
+  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly tickets: TicketLifecycle) {}
 
   listAreas(q: AreaQueryDto) {
     return this.ds.getRepository(Area)
@@ -147,7 +148,7 @@ export class DirectoryService {
 
       const now = this.clock.now();
       const note = `Sáp nhập ${source.name} vào ${target.name}`;
-      const moved = await moveOpenTicketsToUnit(m, { from: code, into: intoCode, at: now, actor: actorOf(actor), note });
+      const moved = await this.tickets.moveOpenTickets(m, { from: code, into: intoCode, at: now, actor: actorOf(actor), note });
       await m.query(`UPDATE routing_rules SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE users SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE units SET parent_code = $2, updated_at = $3 WHERE parent_code = $1`, [code, intoCode, now]);

@@ -7,7 +7,8 @@ import { parseTimeBound } from '../common/time-bound.js';
 import { formatDateTimeVi } from '../common/vn-time.js';
 import { Category } from '../directory/category.entity.js';
 import { findVisibleTicket } from '../tickets/ticket-access.js';
-import { applyDeadlineExtension, DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.js';
+import { DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.js';
+import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { actorOf } from '../tickets/ticket-events.js';
 import { STATUS_LABELS } from '../tickets/ticket-state.js';
 import { OPEN_STATUSES } from '../tickets/ticket.entity.js';
@@ -17,7 +18,12 @@ import type { ExtendDeadlineDto } from './dto/sla.dto.js';
 /** Deadline questions about one ticket: an extension granted by a coordinator, and how much time is left. */
 @Injectable()
 export class DeadlineExtensionService {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly deadlines: DeadlineService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly deadlines: DeadlineService,
+    private readonly tickets: TicketLifecycle,
+  ) {}
 
   /**
    * The deadline and the time left, in minutes of the ticket's deadline mode (its category's; working time without a
@@ -60,7 +66,7 @@ export class DeadlineExtensionService {
       if (!dueAt) throw badRequest([{ field: 'dueAt', reason: 'phải là thời điểm theo ISO-8601, gồm ngày và giờ (ví dụ 2022-01-12T16:00:00+07:00)' }]);
       if (t.dueAt && dueAt <= t.dueAt) throw badRequest([{ field: 'dueAt', reason: `phải sau hạn hiện tại (${formatDateTimeVi(t.dueAt)})` }]);
       const warnAt = this.deadlines.warnAt(t.receivedAt, dueAt, await this.deadlineMode(t.categoryCode, m));
-      await applyDeadlineExtension(m, t, { dueAt, warnAt, at: this.clock.now(), actor: actorOf(user), reason: dto.reason });
+      await this.tickets.extendDeadline(m, t, { dueAt, warnAt, at: this.clock.now(), actor: actorOf(user), reason: dto.reason });
     });
     return this.timeLeft(user, code);
   }

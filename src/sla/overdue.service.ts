@@ -3,13 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
+import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { atLocalTime, localDate } from '../common/vn-time.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
 import {
-  flagOverdueTickets, markDueSoonTickets, overdueListRows, overdueTicketsForDigest, SWEEP_BATCH, type FlaggedTicketRow,
+  overdueListRows, overdueTicketsForDigest, SWEEP_BATCH, type FlaggedTicketRow,
 } from '../tickets/ticket-deadline-watch.js';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
@@ -41,6 +42,7 @@ export class OverdueService {
     private readonly outbox: OutboxService,
     private readonly calendars: CalendarService,
     private readonly lists: RecipientListsService,
+    private readonly tickets: TicketLifecycle,
   ) {}
 
   /**
@@ -96,7 +98,7 @@ export class OverdueService {
   sweepOverdue(now: Date = this.clock.now()): Promise<number> {
     return this.inBatches(async (m) => {
       // the tickets' flag and their "overdue" events, one statement (ticket-deadline-watch.ts)
-      const rows = await flagOverdueTickets(m, now);
+      const rows = await this.tickets.flagOverdue(m, now);
       // a due-soon warning still waiting for working time would now arrive after (or with) the overdue notice
       if (rows.length) {
         await m.query(
@@ -121,7 +123,7 @@ export class OverdueService {
    */
   sweepDueSoon(now: Date = this.clock.now()): Promise<number> {
     return this.inBatches(async (m) => {
-      const rows = await markDueSoonTickets(m, now);
+      const rows = await this.tickets.markDueSoon(m, now);
       await this.notify(m, rows, now, (r, ticket, coordinators) => {
         const to = r.emails?.length ? r.emails : coordinators;
         return to.length ? { key: 'due-soon', payload: dueSoonMail(to, ticket, this.settings.PUBLIC_URL) } : null;

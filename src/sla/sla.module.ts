@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
+import { TicketsModule } from '../tickets/tickets.module.js';
 import { DeadlineExtensionService } from './deadline-extension.service.js';
 import { OverdueService } from './overdue.service.js';
 import { SLA_QUEUE, SlaProcessor, SlaScheduler } from './sla.processor.js';
@@ -10,7 +11,7 @@ import { SlaController } from './sla.controller.js';
 
 /** The deadline watch (overdue sweep, warnings, digests, the overdue list) and deadline extensions. */
 @Module({
-  imports: [CalendarModule, NotificationsModule],
+  imports: [CalendarModule, NotificationsModule, TicketsModule],
   controllers: [SlaController],
   providers: [OverdueService, DeadlineExtensionService],
   exports: [OverdueService, DeadlineExtensionService],

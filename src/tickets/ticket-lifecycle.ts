@@ -19,6 +19,9 @@ import { newTicketCode, normalizeTicketCode, TICKET_CODE_PATTERN } from './ticke
 import { TicketEvent } from './ticket-event.entity.js';
 import { actorOf, eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from './ticket-events.js';
 import { TicketListeners } from './ticket-listeners.js';
+import { flagOverdueTickets, markDueSoonTickets, type FlaggedTicketRow } from './ticket-deadline-watch.js';
+import { applyDeadlineExtension, type DeadlineExtension } from './ticket-deadline-extension.js';
+import { moveOpenTicketsToUnit, type UnitMerge } from './ticket-unit-moves.js';
 import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS } from './ticket-state.js';
 import { TicketSource } from './ticket-source.entity.js';
 import { areaNamesFor, ticketSearchText, type TicketRefs } from './ticket-view.js';
@@ -480,5 +483,28 @@ export class TicketLifecycle {
         };
       }
     }
+  }
+
+  // --- set-based and deadline writes: each statement lives next to its own explanation in its file; this class is
+  // --- where every write of ticket state is reached from
+
+  /** Flags one batch of open tickets past their deadline, with their 'overdue' events (ticket-deadline-watch.ts). */
+  flagOverdue(m: EntityManager, now: Date): Promise<FlaggedTicketRow[]> {
+    return flagOverdueTickets(m, now);
+  }
+
+  /** Marks one batch of open tickets due soon (ticket-deadline-watch.ts). */
+  markDueSoon(m: EntityManager, now: Date): Promise<FlaggedTicketRow[]> {
+    return markDueSoonTickets(m, now);
+  }
+
+  /** A new deadline for an open ticket, version-checked, with its event (ticket-deadline-extension.ts). */
+  extendDeadline(m: EntityManager, ticket: Ticket, extension: DeadlineExtension): Promise<void> {
+    return applyDeadlineExtension(m, ticket, extension);
+  }
+
+  /** Moves the open tickets of a unit merged away to its successor, with their events (ticket-unit-moves.ts). */
+  moveOpenTickets(m: EntityManager, merge: UnitMerge): Promise<number> {
+    return moveOpenTicketsToUnit(m, merge);
   }
 }

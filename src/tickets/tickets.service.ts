@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
-import { forbidden, notFound } from '../common/errors.js';
+import { forbidden } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
 import { parseTimeBound, type CommentDto, type CreateTicketDto, type TicketQueryDto } from './dto/ticket.dto.js';
-import { canCreateTickets, restrictToVisible } from './ticket-access.js';
+import { canCreateTickets, findVisibleTicket, restrictToVisible } from './ticket-access.js';
 import { StaffIdempotencyService } from './staff-idempotency.service.js';
-import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { TicketLifecycle, type ActionInput, type CreatedTicket } from './ticket-lifecycle.js';
 import { actorOf, recordEvent } from './ticket-events.js';
@@ -96,16 +95,8 @@ export class TicketsService {
     return { items: items.map((t) => ticketView(t, refs, now)), total: Math.min(n, LIST_COUNT_CAP), totalExact, page, pageSize };
   }
 
-  /** The ticket if this user may read it; 404 otherwise (nothing said about tickets one may not see). */
-  private async findVisible(m: EntityManager, user: AuthUser, code: string): Promise<Ticket> {
-    const qb = restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user).andWhere('t.code = :code', { code: normalizeTicketCode(code) });
-    const ticket = await qb.getOne();
-    if (!ticket) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
-    return ticket;
-  }
-
   async get(user: AuthUser, code: string) {
-    return this.detail(await this.findVisible(this.ds.manager, user, code), user);
+    return this.detail(await findVisibleTicket(this.ds.manager, user, code), user);
   }
 
   /**
@@ -122,7 +113,7 @@ export class TicketsService {
 
   async comment(user: AuthUser, code: string, dto: CommentDto) {
     await this.ds.transaction(async (m) => {
-      const ticket = await this.findVisible(m, user, code);
+      const ticket = await findVisibleTicket(m, user, code);
       // a comment changes no state, so it carries none: it reads the ticket without a lock, and a state written
       // from that read could overtake a change committed meanwhile in the history (ticket-history.ts)
       await recordEvent(m, {
@@ -136,7 +127,7 @@ export class TicketsService {
   /** Applies one lifecycle action (TicketLifecycle.act) to a ticket this user may read; answers the ticket as it is then. */
   async act(user: AuthUser, code: string, input: ActionInput) {
     const id = await this.ds.transaction(async (m) => {
-      const ticket = await this.findVisible(m, user, code);
+      const ticket = await findVisibleTicket(m, user, code);
       await this.lifecycle.act(m, user, ticket, input);
       return ticket.id;
     });

@@ -1,13 +1,11 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
-import { Category } from '../directory/category.entity.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DeadlineExtensionService } from '../sla/deadline-extension.service.js';
-import { DeadlineService } from '../calendar/deadline.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
+import { DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../tickets/ticket-state.js';
 import { OPEN_STATUSES, type TicketStatus } from '../tickets/ticket.entity.js';
 import { TicketsService } from '../tickets/tickets.service.js';
@@ -17,9 +15,6 @@ export type TicketDetail = Awaited<ReturnType<TicketsService['get']>>;
 export type TicketList = Awaited<ReturnType<TicketsService['list']>>;
 export type OverdueList = Awaited<ReturnType<OverdueService['overdueAt']>>;
 export type UnitChoice = Awaited<ReturnType<DirectoryService['listUnits']>>[number];
-
-/** Roles that may extend the deadline of an open ticket (as DeadlineExtensionService.extend checks). */
-export const EXTEND_ROLES: readonly AuthUser['role'][] = ['coordinator', 'admin'];
 
 /** Roles that see the per-unit overdue list. */
 export const OVERDUE_PAGE_ROLES: readonly AuthUser['role'][] = ['leader', 'coordinator', 'admin'];
@@ -59,10 +54,8 @@ export class StaffPagesService {
     private readonly tickets: TicketsService,
     private readonly directory: DirectoryService,
     private readonly overdue: OverdueService,
-    private readonly deadlines: DeadlineService,
     private readonly extensions: DeadlineExtensionService,
     private readonly clock: Clock,
-    private readonly ds: DataSource,
   ) {}
 
   list(user: AuthUser, filter: ListFilter): Promise<TicketList> {
@@ -75,16 +68,15 @@ export class StaffPagesService {
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(ticket.status);
     const actions = availableActions(user, ticket.status);
-    const category = ticket.category ? await this.ds.manager.findOneBy(Category, { code: ticket.category.code }) : null;
-    const deadlineMode = category?.deadlineMode ?? 'working';
-    const minutesLeft = open && ticket.dueAt ? this.deadlines.minutesLeft(now, new Date(ticket.dueAt), deadlineMode) : null;
+    // the time left as the API's GET /api/tickets/:code/deadline gives it
+    const { deadlineMode, minutesLeft } = await this.extensions.timeLeft(user, code);
     return {
       ticket,
       now,
       deadlineMode,
       minutesLeft,
       actions,
-      canExtend: open && EXTEND_ROLES.includes(user.role),
+      canExtend: open && DEADLINE_EXTENSION_ROLES.includes(user.role),
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],
     };
   }
