@@ -5,11 +5,17 @@
 export const VIETNAM_OFFSET_MS = 7 * 3600_000;
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const shifted = (date: Date) => {
+
+/**
+ * The Viet Nam wall time of an instant as a Date whose UTC fields are that wall time (read it with getUTC…):
+ * the one place that shifts instants into local time.
+ */
+export function vietnamWallClock(date: Date): Date {
   const time = date.getTime();
   if (Number.isNaN(time)) throw new RangeError('invalid date');
   return new Date(time + VIETNAM_OFFSET_MS);
-};
+}
+const shifted = vietnamWallClock;
 
 /** "12/01/2022" */
 export function formatDateVi(date: Date): string {
@@ -21,6 +27,11 @@ export function formatDateVi(date: Date): string {
 export function formatDateTimeVi(date: Date): string {
   const l = shifted(date);
   return `${pad(l.getUTCHours())}:${pad(l.getUTCMinutes())} ${formatDateVi(date)}`;
+}
+
+/** The local date and time as an HTML datetime-local value, "2022-01-12T16:00". */
+export function localDateTimeInput(date: Date): string {
+  return shifted(date).toISOString().slice(0, 16);
 }
 
 /** The local calendar date, "2022-01-12". */

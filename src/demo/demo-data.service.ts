@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
@@ -11,7 +12,7 @@ interface DemoTicket {
 }
 
 /** What a newcomer sees after `npm start`: tickets of every channel and state, some late, spread over two weeks. */
-const DEMO_TICKETS: DemoTicket[] = [
+export const DEMO_TICKETS: DemoTicket[] = [
   { channel: 'hotline', hoursAgo: 2, name: 'Nguyễn Văn Bình', phone: '0912345678', area: '29401', category: 'AN-SINH', content: 'Gia đình tôi ở ấp Đa Hòa Nam chưa nhận được gói hỗ trợ lương thực.' },
   { channel: 'walk_in', hoursAgo: 5, name: 'Trần Thị Cúc', phone: '0987654321', area: '29242', category: 'Y-TE', content: 'Trạm y tế phường đóng cửa vào giờ hành chính, người dân không được khám.' },
   { channel: 'app', hoursAgo: 20, name: 'Lê Minh Đức', phone: '0355123456', area: '29377', category: 'TIEM-CHUNG', content: 'Xin hỏi lịch tiêm mũi nhắc lại cho người trên 50 tuổi ở xã Đa Lộc.' },
@@ -41,12 +42,11 @@ export class DemoDataService {
     if (!admin) return;
     const now = this.clock.now().getTime();
     const iso = (hoursAgo: number) => new Date(now - hoursAgo * 3600_000).toISOString();
-    const cell = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const lines = DEMO_TICKETS.map((t) => [
+    const header = ['code', 'channel', 'received_at', 'reporter_name', 'reporter_phone', 'area_code', 'category_code', 'content', 'unit_code', 'due_at', 'resolved_at', 'status', 'resolution'];
+    const csv = stringify([header, ...DEMO_TICKETS.map((t) => [
       '', t.channel, iso(t.hoursAgo), t.name, t.phone, t.area, t.category, t.content, t.unit ?? '', '',
       t.resolvedHoursAgo !== undefined ? iso(t.resolvedHoursAgo) : '', t.status ?? '', t.resolution ?? '',
-    ].map(cell).join(','));
-    const csv = ['code,channel,received_at,reporter_name,reporter_phone,area_code,category_code,content,unit_code,due_at,resolved_at,status,resolution', ...lines].join('\n');
+    ])]);
     const res = await this.importer.import({ id: admin.id, username: admin.username, fullName: admin.fullName, role: admin.role, unitCode: null }, csv);
     await this.ds.query(`UPDATE recipient_lists SET emails = $2 WHERE code = $1 AND cardinality(emails) = 0`, ['leadership', ['lanhdao@tongdai1022.local']]);
     await this.ds.query(`UPDATE recipient_lists SET emails = $2 WHERE code = $1 AND cardinality(emails) = 0`, ['coordinators', ['dieuphoi@tongdai1022.local']]);

@@ -2,7 +2,7 @@
  * Vietnamese formatting for the official report: numbers "1.760.506" / "20,48", dates dd/mm/yyyy in
  * Asia/Ho_Chi_Minh, and the "(tăng M lượt)" change phrase. Independent of the process locale and time zone.
  */
-import { VIETNAM_OFFSET_MS } from '../common/vn-time.js';
+import { vietnamWallClock } from '../common/vn-time.js';
 import type { Change } from './report-figures.js';
 
 /**
@@ -30,8 +30,7 @@ export { formatDateVi } from '../common/vn-time.js';
  * dropped). The start of operation is printed with its own time: it need not be at the cut-off hour.
  */
 export function formatHourVi(instant: Date): string {
-  const local = new Date(instant.getTime() + VIETNAM_OFFSET_MS);
-  if (Number.isNaN(local.getTime())) throw new RangeError('invalid date');
+  const local = vietnamWallClock(instant);
   const minutes = local.getUTCMinutes();
   return minutes ? `${local.getUTCHours()} giờ ${minutes} phút` : `${local.getUTCHours()} giờ`;
 }

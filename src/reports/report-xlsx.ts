@@ -13,7 +13,7 @@
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
 import { ZipArchive } from 'archiver';
-import { VIETNAM_OFFSET_MS } from '../common/vn-time.js';
+import { vietnamWallClock } from '../common/vn-time.js';
 import { overdueTicketBatches, REPORT_CHANNELS, type Change, type OverdueTicketLine, type OverdueUnitLine, type ReportDocument } from './report-figures.js';
 import { REPORT_CHANNEL_LABELS, displayUnitName, sortOverdueUnits } from './report-text.js';
 import { collect, drained, unlessClosed } from './report-stream.js';
@@ -34,9 +34,7 @@ const KIND_LABELS: Readonly<Record<ReportDocument['figures']['kind'], string>> =
  * Excel shows 16:00 for 2022-01-12T09:00:00Z. Reading the file back (exceljs) gives this shifted Date.
  */
 export function toExcelLocalDate(instant: Date): Date {
-  const time = instant.getTime();
-  if (Number.isNaN(time)) throw new RangeError('invalid date');
-  return new Date(time + VIETNAM_OFFSET_MS);
+  return vietnamWallClock(instant);
 }
 
 /** An instant as the Excel serial date of its Viet Nam wall time (days since 30/12/1899; 1970-01-01 is 25569). */

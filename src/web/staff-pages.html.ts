@@ -1,6 +1,6 @@
 import type { AuthUser } from '../auth/auth-user.js';
 import { displayName } from '../auth/auth-user.js';
-import { formatDateTimeVi, VIETNAM_OFFSET_MS } from '../common/vn-time.js';
+import { formatDateTimeVi, localDateTimeInput } from '../common/vn-time.js';
 import { CSS, esc, type PageContext } from '../intake/public/pages.html.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../tickets/ticket-state.js';
 import { REJECT_REASONS, STATUSES, type Channel } from '../tickets/ticket.entity.js';
@@ -64,7 +64,7 @@ const when = (iso: string | Date | null | undefined) => (iso ? formatDateTimeVi(
 const csrfInput = (csrf: string) => `<input type="hidden" name="${CSRF_FIELD}" value="${esc(csrf)}">`;
 const ticketHref = (code: string) => `/tickets/${encodeURIComponent(code)}`;
 /** An instant as the value of an `<input type="datetime-local">` in Viet Nam time: "2026-03-05T09:00". */
-const localInput = (iso: string | Date | null | undefined) => (iso ? new Date(new Date(iso).getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 16) : '');
+const localInput = (iso: string | Date | null | undefined) => (iso ? localDateTimeInput(new Date(iso)) : '');
 const excerpt = (s: string, n = 200) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 export function staffLayout(ctx: PageContext, title: string, body: string, nav: NavModel | null): string {

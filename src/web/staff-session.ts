@@ -1,3 +1,4 @@
+import { parse as parseCookie } from 'cookie';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createParamDecorator, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { CookieOptions, Request, Response } from 'express';
@@ -42,20 +43,11 @@ export class CsrfRejected extends Error {
   }
 }
 
-/** Reads one cookie from the Cookie header (no cookie-parser needed for one value). */
+/** Reads one cookie from the Cookie header (the `cookie` package's parser; a value it cannot decode is kept as sent). */
 export function readCookie(req: Request, name: string): string | null {
   const header = req.headers.cookie;
   if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    try {
-      return decodeURIComponent(part.slice(eq + 1).trim());
-    } catch {
-      return null;
-    }
-  }
-  return null;
+  return parseCookie(header)[name] ?? null;
 }
 
 /**
