@@ -5,6 +5,7 @@ import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { recordEvent, SYSTEM_ACTOR } from '../tickets/ticket-events.js';
 import { TicketListeners } from '../tickets/ticket-listeners.js';
+import { answerRecipients } from '../tickets/ticket-sources.js';
 import type { Channel } from '../tickets/ticket.entity.js';
 
 /** How long after the citizen's last message a platform lets the page / OA answer. */
@@ -58,15 +59,7 @@ export class CitizenReplyService implements OnModuleInit {
   /** Sends the resolution to the citizens of a ticket and of every ticket merged into it. */
   async answer(m: EntityManager, ticket: { id: string; code: string; resolution: string | null; resolvedAt: Date | null }, unitName: string | null): Promise<void> {
     if (!ticket.resolution) return;
-    const rows: Array<{ ticket_id: string; code: string; channel: Channel; sender_id: string | null; recipient_id: string | null; last_at: Date; reporter_email: string | null }> =
-      await m.query(
-        `SELECT DISTINCT ON (t.id, coalesce(s.channel, t.channel), s.sender_id) t.id AS ticket_id, t.code, coalesce(s.channel, t.channel) AS channel,
-                s.sender_id, s.recipient_id, coalesce(s.received_at, t.received_at) AS last_at, t.reporter_email
-           FROM tickets t LEFT JOIN ticket_sources s ON s.ticket_id = t.id
-          WHERE t.id = $1 OR t.duplicate_of_id = $1
-          ORDER BY t.id, coalesce(s.channel, t.channel), s.sender_id, s.received_at DESC`,
-        [ticket.id],
-      );
+    const rows = await answerRecipients(m, ticket.id);
     const now = this.clock.now();
     const stamp = ticket.resolvedAt?.getTime() ?? now.getTime();
     const entries: OutboxEntry[] = [];

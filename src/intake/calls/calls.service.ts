@@ -7,8 +7,8 @@ import { nationalPhone, normalizeVietnamesePhone } from '../../common/phone.js';
 import { parseTimeBound } from '../../tickets/dto/ticket.dto.js';
 import { StaffIdempotencyService } from '../../tickets/staff-idempotency.service.js';
 import { actorOf } from '../../tickets/ticket-events.js';
+import { findTicketById, ticketsOfPhone } from '../../tickets/ticket-lookups.js';
 import { loadTicketRefs, ticketView } from '../../tickets/ticket-view.js';
-import { Ticket } from '../../tickets/ticket.entity.js';
 import { TicketsService } from '../../tickets/tickets.service.js';
 import { Call } from '../call.entity.js';
 import { IntakeService } from '../intake.service.js';
@@ -65,7 +65,7 @@ export class CallsService {
     const call = await m.findOne(Call, { where: { callId }, lock: { mode: 'pessimistic_write' } });
     if (!call) throw this.unknown(callId);
     if (call.ticketId) {
-      const linked = await m.findOneBy(Ticket, { id: call.ticketId });
+      const linked = await findTicketById(m, call.ticketId);
       const code = linked?.code ?? null;
       throw conflict('CALL_HAS_TICKET', `Cuộc gọi "${callId}" đã có phản ánh${code ? ` ${code}` : ''}.`, { ticketCode: code });
     }
@@ -83,7 +83,7 @@ export class CallsService {
   async get(user: AuthUser, callId: string) {
     const call = await this.ds.manager.findOneBy(Call, { callId });
     if (!call) throw this.unknown(callId);
-    const linked = call.ticketId ? await this.ds.manager.findOneBy(Ticket, { id: call.ticketId }) : null;
+    const linked = call.ticketId ? await findTicketById(this.ds.manager, call.ticketId) : null;
     const ticket = linked
       ? await this.tickets.get(user, linked.code).catch((e: unknown) => {
         if (e instanceof AppError && e.status === 404) return null;
@@ -106,12 +106,7 @@ export class CallsService {
   private async earlierTickets(call: Call) {
     const phone = normalizeVietnamesePhone(call.callerNumber);
     if (!phone) return { earlierTickets: [], earlierTicketsTotal: 0 };
-    const qb = this.ds.getRepository(Ticket).createQueryBuilder('t')
-      .where('t.reporter_phone = :phone', { phone })
-      .orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC')
-      .take(EARLIER_TICKETS_SHOWN);
-    if (call.ticketId) qb.andWhere('t.id <> :own', { own: call.ticketId });
-    const [items, total] = await qb.getManyAndCount();
+    const [items, total] = await ticketsOfPhone(this.ds.manager, phone, call.ticketId, EARLIER_TICKETS_SHOWN);
     const refs = await loadTicketRefs(this.ds.manager, items);
     const now = this.clock.now();
     return {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { AppError } from '../../common/errors.js';
+import { isSourceSeen } from '../../tickets/ticket-sources.js';
 import { IntakeService, type IntakeOutcome } from '../intake.service.js';
 import type { NormalizedComplaint } from '../normalized-complaint.js';
 
@@ -38,8 +39,7 @@ export class ChatIntakeService {
     }
   }
 
-  private async seen(c: NormalizedComplaint): Promise<boolean> {
-    const rows = await this.ds.query(`SELECT 1 FROM ticket_sources WHERE channel = $1 AND external_id = $2`, [c.channel, c.externalId]);
-    return rows.length > 0;
+  private seen(c: NormalizedComplaint): Promise<boolean> {
+    return isSourceSeen(this.ds.manager, c.channel, c.externalId);
   }
 }

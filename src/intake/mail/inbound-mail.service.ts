@@ -3,6 +3,7 @@ import { simpleParser, type Attachment as MailAttachment } from 'mailparser';
 import { Settings } from '../../../config/settings.js';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
+import { ticketIdOfCode } from '../../tickets/ticket-lookups.js';
 import { IntakeService, type InboundMessage, type IntakeOutcome } from '../intake.service.js';
 import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, safeFilename, stripQuotedReply } from './mail-text.js';
 
@@ -92,7 +93,7 @@ export class InboundMailService {
     return this.attachments.transaction(async (m, keep) => {
       const result = await this.intake.receive(m, msg);
       if (result.outcome === 'duplicate' || !kept.length) return result;
-      const [{ id: ticketId }] = await m.query(`SELECT id FROM tickets WHERE code = $1`, [result.ticketCode]);
+      const ticketId = await ticketIdOfCode(m, result.ticketCode);
       await keep(kept.map((f) => ({
         ticketId,
         kind: f.part.contentType.toLowerCase().startsWith('image/') ? 'image' : 'file',

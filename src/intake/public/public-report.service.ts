@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
 import { AppError, badRequest } from '../../common/errors.js';
@@ -11,12 +11,12 @@ import { compareVietnamese } from '../../common/text.js';
 import { formatDateTimeVi } from '../../common/vn-time.js';
 import { loadUnitRefs, type UnitRef } from '../../directory/unit-label.js';
 import { normalizeTicketCode } from '../../tickets/ticket-code.js';
-import { TicketEvent } from '../../tickets/ticket-event.entity.js';
+import { TicketLifecycle } from '../../tickets/ticket-lifecycle.js';
+import { findTicketByCodeAndPhone, findTicketById, publicTicketEvents, type PublicEventRow } from '../../tickets/ticket-lookups.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../tickets/ticket-state.js';
-import { Ticket, type TicketStatus } from '../../tickets/ticket.entity.js';
+import type { TicketStatus } from '../../tickets/ticket.entity.js';
 import { CitizenReplyService } from '../citizen-reply.service.js';
 import { IntakeService } from '../intake.service.js';
-import { TicketSource } from '../../tickets/ticket-source.entity.js';
 import type { StoredPhoto } from './photo-storage.js';
 
 /** A report from the citizen app or the web form, already checked field by field. */
@@ -74,15 +74,13 @@ export const trackingNotFound = () =>
 /** The province whose communes the web form offers (Trà Vinh, GSO 84). */
 const PROVINCE_CODE = '84';
 
-type EventRow = Pick<TicketEvent, 'type' | 'at' | 'toStatus' | 'toUnitCode' | 'dueAt' | 'note' | 'data'>;
-
 const unitName = (units: Map<string, UnitRef>, code: string | null) => (code ? units.get(code)?.displayName ?? null : null);
 
 /**
  * The citizen's words for an event, or null for events the citizen does not see. A list of what is shown, not of
  * what is hidden: a new kind of event stays internal until it is added here. Labels name units, never people.
  */
-export function publicEventLabel(e: EventRow, units: Map<string, UnitRef>): string | null {
+export function publicEventLabel(e: PublicEventRow, units: Map<string, UnitRef>): string | null {
   const unit = unitName(units, e.toUnitCode) ?? 'đơn vị xử lý';
   switch (e.type) {
     case 'created':
@@ -132,6 +130,7 @@ export class PublicReportService {
     private readonly replies: CitizenReplyService,
     private readonly clock: Clock,
     private readonly attachments: StoredAttachments,
+    private readonly tickets: TicketLifecycle,
   ) {}
 
   /**
@@ -158,11 +157,8 @@ export class PublicReportService {
         if (idempotencyKey) {
           // one request per key at a time: the repetition waits here for the first one's commit, then finds it
           await m.query(`SELECT pg_advisory_xact_lock(hashtext('public:' || $1 || ':' || $2))`, [channel, idempotencyKey]);
-          const seen: Array<{ code: string }> = await m.query(
-            `SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.channel = $1 AND s.external_id = $2`,
-            [channel, idempotencyKey],
-          );
-          if (seen.length) return { code: seen[0].code, created: false };
+          const seen = await this.tickets.ticketCodeOfSource(m, channel, idempotencyKey);
+          if (seen !== null) return { code: seen, created: false };
         }
         const ticket = await this.intake.createTicket(m, {
           channel,
@@ -175,8 +171,8 @@ export class PublicReportService {
           content: input.content,
         }, { id: null, name: `Người dân qua ${CHANNEL_LABELS[channel]}` });
         if (idempotencyKey) {
-          await m.insert(TicketSource, {
-            ticketId: ticket.id, channel, externalId: idempotencyKey, senderId: null, recipientId: null, receivedAt: ticket.receivedAt,
+          await this.tickets.recordSource(m, ticket.id, {
+            channel, externalId: idempotencyKey, senderId: null, recipientId: null, receivedAt: ticket.receivedAt,
           });
         }
         const now = this.clock.now();
@@ -199,18 +195,18 @@ export class PublicReportService {
     const e164 = normalizeVietnamesePhone(phone);
     if (!FULL_CODE.test(normalizedCode) || !e164) throw trackingNotFound();
     const m = this.ds.manager;
-    const ticket = await m.findOneBy(Ticket, { code: normalizedCode, reporterPhone: e164 });
+    const ticket = await findTicketByCodeAndPhone(m, normalizedCode, e164);
     if (!ticket) throw trackingNotFound();
 
     // a ticket merged into another as its duplicate follows that one: its citizen gets that ticket's answer
-    const original = ticket.duplicateOfId ? await m.findOneBy(Ticket, { id: ticket.duplicateOfId }) : null;
+    const original = ticket.duplicateOfId ? await findTicketById(m, ticket.duplicateOfId) : null;
     const shown = original ?? ticket;
-    const own = await this.publicEvents(m, ticket.id);
+    const own = await publicTicketEvents(m, ticket.id);
     let events = own;
     if (original) {
       const mergedAt = own.filter((e) => e.type === 'rejected').at(-1)?.at ?? ticket.updatedAt;
       // of the ticket kept, only what happened to it (its state), never what was said to its own citizen
-      events = [...own, ...(await this.publicEvents(m, original.id)).filter((e) => e.at > mergedAt && e.toStatus !== null && e.type !== 'created')];
+      events = [...own, ...(await publicTicketEvents(m, original.id)).filter((e) => e.at > mergedAt && e.toStatus !== null && e.type !== 'created')];
     }
     const units = await loadUnitRefs(m, [shown.assignedUnitCode, ...events.map((e) => e.toUnitCode)]);
     const timeline: PublicTimelineEntry[] = [];
@@ -228,14 +224,6 @@ export class PublicReportService {
       timeline,
       answer: answered ? shown.resolution : null,
     };
-  }
-
-  private publicEvents(m: EntityManager, ticketId: string): Promise<EventRow[]> {
-    return m.find(TicketEvent, {
-      select: { type: true, at: true, toStatus: true, toUnitCode: true, dueAt: true, note: true, data: true },
-      where: { ticketId, internal: false },
-      order: { at: 'ASC', id: 'ASC' },
-    });
   }
 
   /** Records an app installation once; false when this installationId was registered before. */
