@@ -11,6 +11,7 @@ export interface HttpResult {
   body?: string;
   /** The first 2 kB of the body, always (what an error answer says). */
   head: string;
+  headers: http.IncomingHttpHeaders;
 }
 
 export class HttpClient {
@@ -39,7 +40,7 @@ export class HttpClient {
         res.on('end', () => {
           const all = Buffer.concat(chunks);
           resolve({
-            status: res.statusCode ?? 0, bytes, ms: performance.now() - t0,
+            status: res.statusCode ?? 0, bytes, ms: performance.now() - t0, headers: res.headers,
             body: opts.keepBody ? all.toString('utf8') : undefined, head: all.subarray(0, 2048).toString('utf8'),
           });
         });

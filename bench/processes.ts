@@ -67,7 +67,7 @@ export class RssWindow {
 }
 
 /** Keeps the last lines a child printed, to explain a failure. */
-function tail(child: ChildProcess, lines: string[], onLine?: (line: string) => void): void {
+export function tail(child: ChildProcess, lines: string[], onLine?: (line: string) => void): void {
   const take = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {
       if (!line) continue;
@@ -81,10 +81,10 @@ function tail(child: ChildProcess, lines: string[], onLine?: (line: string) => v
 }
 
 // eslint-disable-next-line no-control-regex
-const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
+export const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
 /** Resolves when a line matching `ready` is printed; rejects when the child exits first or after `timeoutMs`. */
-function waitForLine(child: ChildProcess, lines: string[], ready: RegExp, timeoutMs: number, what: string): Promise<void> {
+export function waitForLine(child: ChildProcess, lines: string[], ready: RegExp, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${what} did not start within ${timeoutMs / 1000} s:\n${lines.join('\n')}`)), timeoutMs);
     const onExit = (code: number | null) => fail(new Error(`${what} exited (${code}) before serving:\n${lines.map(plain).join('\n')}`));
@@ -108,7 +108,8 @@ function waitForLine(child: ChildProcess, lines: string[], ready: RegExp, timeou
   });
 }
 
-async function stopChild(child: ChildProcess, group = false): Promise<void> {
+/** SIGTERM (to its process group when `group`), SIGKILL after 10 s; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, group = false): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (sig: NodeJS.Signals) => {

@@ -21,8 +21,11 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
 
 /** Fixed, so a failure reproduces; FUZZ_SEED=<n> explores other inputs (and prints the seed of a failure it finds). */
 const SEED = Number(process.env.FUZZ_SEED ?? 1022);
+/** FUZZ_RUNS_FACTOR=<x> sends x times as many requests (`npm run drill` sends more; 1 in `npm test`). */
+const RUNS_FACTOR = Number(process.env.FUZZ_RUNS_FACTOR ?? 1);
+if (!(RUNS_FACTOR > 0)) throw new Error(`FUZZ_RUNS_FACTOR must be a number above 0, got "${process.env.FUZZ_RUNS_FACTOR}"`);
 /** Generous: a failing run collects and prints every 5xx rather than stopping at the first. */
-const FUZZ_TIMEOUT = 180_000;
+const FUZZ_TIMEOUT = 180_000 * Math.max(1, RUNS_FACTOR);
 const APP_ID = '1234567890123456';
 const OA_KEY = 'oa-secret-key-for-fuzzing';
 const FB_SECRET = 'facebook-app-secret-fuzz';
@@ -396,8 +399,9 @@ describe('fuzzed requests never answer 5xx (seeded fast-check)', () => {
     }
   }
 
-  /** Runs `runs` fuzzed requests spread over the routes, and expects no 5xx among them. */
-  async function fuzz(routes: () => Route[], runs: number, seedOffset: number): Promise<void> {
+  /** Runs `baseRuns` × FUZZ_RUNS_FACTOR fuzzed requests spread over the routes, and expects no 5xx among them. */
+  async function fuzz(routes: () => Route[], baseRuns: number, seedOffset: number): Promise<void> {
+    const runs = Math.max(1, Math.round(baseRuns * RUNS_FACTOR));
     const list = routes();
     const before = failures.length;
     const acceptedBefore = accepted;
