@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { claimLegacyAttachment, legacyAttachmentRows, markAttachmentStored } from '../tickets/ticket-attachment-rows.js';
 import type { AttachmentStore } from './attachment-store.js';
 
 /** What `import-attachment-files` did, file by file for the ones it could not take. */
@@ -11,14 +12,6 @@ export interface ImportReport {
   missing: Array<{ id: string; path: string }>;
   /** Files whose size or SHA-256 is not the one recorded when they were received. */
   changed: Array<{ id: string; path: string; reason: string }>;
-}
-
-interface LegacyRow {
-  id: string;
-  storage_path: string;
-  size_bytes: number | null;
-  content_type: string | null;
-  sha256: string | null;
 }
 
 const BATCH = 100;
@@ -35,9 +28,7 @@ export async function importAttachmentFiles(ds: DataSource, store: AttachmentSto
   const report: ImportReport = { imported: 0, missing: [], changed: [] };
   let after = '00000000-0000-0000-0000-000000000000';
   for (;;) {
-    const rows: LegacyRow[] = await ds.query(
-      `SELECT id, storage_path, size_bytes, content_type, data->>'sha256' AS sha256 FROM attachments
-        WHERE storage IS NULL AND storage_path IS NOT NULL AND id > $1 ORDER BY id LIMIT ${BATCH}`, [after]);
+    const rows = await legacyAttachmentRows(ds.manager, after, BATCH);
     if (!rows.length) return report;
     after = rows[rows.length - 1].id;
     for (const row of rows) {
@@ -56,10 +47,9 @@ export async function importAttachmentFiles(ds: DataSource, store: AttachmentSto
         continue;
       }
       const moved = await ds.transaction(async (m) => {
-        const [mine] = await m.query(`SELECT id FROM attachments WHERE id = $1 AND storage IS NULL FOR UPDATE SKIP LOCKED`, [row.id]);
-        if (!mine) return false;
+        if (!(await claimLegacyAttachment(m, row.id))) return false;
         await store.put(m, row.id, content, { contentType: row.content_type ?? 'application/octet-stream', size: content.length });
-        await m.query(`UPDATE attachments SET storage = $2, storage_path = NULL WHERE id = $1`, [row.id, store.kind]);
+        await markAttachmentStored(m, row.id, store.kind);
         return true;
       });
       if (!moved) continue;

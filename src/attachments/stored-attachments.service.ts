@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Settings } from '../../config/settings.js';
-import { Attachment } from '../tickets/attachment.entity.js';
+import type { Attachment } from '../tickets/attachment.entity.js';
+import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { AttachmentStore, type AttachmentStorage, type StoredContent } from './attachment-store.js';
 import { PostgresAttachmentStore } from './postgres-attachment.store.js';
 import { S3AttachmentStore } from './s3-attachment.store.js';
@@ -38,7 +39,7 @@ export class StoredAttachments implements OnModuleDestroy {
   /** PostgreSQL can always be read: attachments written before a move to S3 stay readable. */
   private readonly postgres = new PostgresAttachmentStore();
 
-  constructor(private readonly ds: DataSource, private readonly store: AttachmentStore) {}
+  constructor(private readonly ds: DataSource, private readonly store: AttachmentStore, private readonly tickets: TicketLifecycle) {}
 
   /**
    * Runs `work` in one transaction and hands it `keep`, which records attachments in that transaction. Nothing is
@@ -79,7 +80,7 @@ export class StoredAttachments implements OnModuleDestroy {
       }));
       if (!rows.length) return [];
       // the rows first: the content's row refers to its attachment
-      await m.insert(Attachment, rows);
+      await this.tickets.recordStoredAttachments(m, rows);
       for (const [i, f] of files.entries()) {
         if (this.store.writesOutsideTransaction) outside.push(rows[i].id);
         await this.store.put(m, rows[i].id, f.content, { contentType: f.contentType, size: f.sizeBytes });

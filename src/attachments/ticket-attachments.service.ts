@@ -4,10 +4,8 @@ import type { AuthUser } from '../auth/auth-user.js';
 import type { AttachmentDownload } from './attachment-response.js';
 import { StoredAttachments } from './stored-attachments.service.js';
 import { notFound } from '../common/errors.js';
-import { Attachment } from '../tickets/attachment.entity.js';
-import { restrictToVisible } from '../tickets/ticket-access.js';
-import { normalizeTicketCode } from '../tickets/ticket-code.js';
-import { Ticket } from '../tickets/ticket.entity.js';
+import { findVisibleTicketId } from '../tickets/ticket-access.js';
+import { findTicketAttachment } from '../tickets/ticket-attachment-rows.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -26,11 +24,9 @@ export class TicketAttachmentsService {
    */
   async open(user: AuthUser, code: string, id: string): Promise<AttachmentDownload> {
     if (!UUID.test(id)) throw attachmentNotFound();
-    const ticket = await restrictToVisible(this.ds.getRepository(Ticket).createQueryBuilder('t').select('t.id'), user)
-      .andWhere('t.code = :code', { code: normalizeTicketCode(code) })
-      .getOne();
-    if (!ticket) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
-    const attachment = await this.ds.manager.findOneBy(Attachment, { id, ticketId: ticket.id });
+    const ticketId = await findVisibleTicketId(this.ds.manager, user, code);
+    if (!ticketId) throw notFound(`Không tìm thấy phản ánh mã "${code}".`);
+    const attachment = await findTicketAttachment(this.ds.manager, ticketId, id);
     if (!attachment) throw attachmentNotFound();
     const content = await this.stored.open(attachment);
     if (!content) {

@@ -27,6 +27,14 @@ export function restrictToVisible(qb: SelectQueryBuilder<Ticket>, user: AuthUser
 
 export const canCreateTickets = (user: AuthUser) => ['operator', 'coordinator', 'admin'].includes(user.role);
 
+/** The id of ticket `code` if this user may read it, else null (only the id is read). */
+export async function findVisibleTicketId(m: EntityManager, user: AuthUser, code: string): Promise<string | null> {
+  const ticket = await restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t').select('t.id'), user)
+    .andWhere('t.code = :code', { code: normalizeTicketCode(code) })
+    .getOne();
+  return ticket?.id ?? null;
+}
+
 /** The ticket `code` if this user may read it; 404 otherwise (nothing said about tickets one may not see). */
 export async function findVisibleTicket(m: EntityManager, user: AuthUser, code: string): Promise<Ticket> {
   const t = await restrictToVisible(m.getRepository(Ticket).createQueryBuilder('t'), user)

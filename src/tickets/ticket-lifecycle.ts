@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
@@ -338,6 +338,11 @@ export class TicketLifecycle {
       ticketId, kind: a.type, filename: a.name ?? null, url: a.url ?? null, contentType: null, sizeBytes: null, storagePath: null,
       data: (a.lat !== undefined ? { lat: a.lat, long: a.long } : {}) as never, createdAt: now,
     })));
+  }
+
+  /** The rows of attachments whose content is kept in a store (StoredAttachments puts the content after them). */
+  async recordStoredAttachments(m: EntityManager, rows: Array<QueryDeepPartialEntity<Attachment>>): Promise<void> {
+    await m.insert(Attachment, rows);
   }
 
   /** A citizen's further message on a ticket: its event, and the ticket's time of last change. */
