@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Settings } from '../../config/settings.js';
-import type { Category } from '../directory/category.entity.js';
 import { CalendarService } from './calendar.service.js';
 
-export type DeadlineRule = Pick<Category, 'deadlineHours' | 'deadlineMode'>;
+export interface DeadlineRule {
+  deadlineHours: number;
+  deadlineMode: 'working' | 'clock';
+}
 
 export interface Deadline {
   dueAt: Date;

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.js';
-import { seedReferenceData } from '../directory/reference-data.seeder.js';
+import { seedReferenceData } from './reference-data.seeder.js';
 import { seedDemoUsers } from '../users/demo-users.js';
 
 /**

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { TicketsModule } from '../tickets/tickets.module.js';
 import { DirectoryController } from './directory.controller.js';
 import { DirectoryService } from './directory.service.js';
+import { UnitChanges } from './unit-changes.js';
 
 /** Areas, handling units (their tree and reorganisation) and categories. */
 @Module({
-  imports: [TicketsModule],
   controllers: [DirectoryController],
-  providers: [DirectoryService],
-  exports: [DirectoryService],
+  providers: [DirectoryService, UnitChanges],
+  exports: [DirectoryService, UnitChanges],
 })
 export class DirectoryModule {}

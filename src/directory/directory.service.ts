@@ -4,14 +4,12 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { foldText } from '../common/text.js';
-import { actorOf } from '../tickets/ticket-events.js';
-import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
-import { countOpenTicketsOfUnit } from '../tickets/ticket-unit-moves.js';
 import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
 import { Unit } from './unit.entity.js';
 import { UNIT_LABEL_SQL, unitLabel, type UnitLabelRow } from './unit-label.js';
+import { UnitChanges } from './unit-changes.js';
 
 export const areaView = (a: Area) => ({ code: a.code, name: a.name, level: a.level, kind: a.kind, parentCode: a.parentCode });
 export const categoryView = (c: Category) => ({
@@ -41,7 +39,7 @@ function unitView(r: UnitLabelRow) {
 /** Areas, handling units (with reorganisation) and categories. */
 @Injectable()
 export class DirectoryService {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly tickets: TicketLifecycle) {}
+  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly changes: UnitChanges) {}
 
   listAreas(q: AreaQueryDto) {
     return this.ds.getRepository(Area)
@@ -93,10 +91,8 @@ export class DirectoryService {
       const areaCode = dto.areaCode !== undefined ? dto.areaCode : unit.areaCode;
       await this.checkUnitLinks(m, code, parentCode, areaCode);
       if (dto.active === false && unit.active) {
-        const open = await countOpenTicketsOfUnit(m, code);
-        if (open > 0) {
-          throw conflict('UNIT_HAS_OPEN_TICKETS', `Đơn vị còn ${open} phản ánh đang xử lý; hãy sáp nhập vào đơn vị khác hoặc chuyển các phản ánh trước khi ngừng hoạt động.`, { openTickets: open });
-        }
+        // refused while work is open for the unit (the tickets' check, TicketUnitChanges)
+        await this.changes.deactivating(m, code);
       }
       if (dto.active === true && unit.mergedIntoCode) {
         throw conflict('UNIT_MERGED', `Đơn vị đã được sáp nhập vào "${unit.mergedIntoCode}", không thể hoạt động lại.`);
@@ -148,7 +144,8 @@ export class DirectoryService {
 
       const now = this.clock.now();
       const note = `Sáp nhập ${source.name} vào ${target.name}`;
-      const moved = await this.tickets.moveOpenTickets(m, { from: code, into: intoCode, at: now, actor: actorOf(actor), note });
+      // its open tickets move with it (TicketUnitChanges), each with its event
+      const moved = await this.changes.merged(m, { from: code, into: intoCode, at: now, actor, note });
       await m.query(`UPDATE routing_rules SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE users SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE units SET parent_code = $2, updated_at = $3 WHERE parent_code = $1`, [code, intoCode, now]);

@@ -7,7 +7,7 @@ import {
   firstReceivedAt, overdueTicketRows, receivedPerChannel, ticketsWithState, unhandledSpansByUnit, unitStatisticsRows,
   type UnhandledUnitRow,
 } from '../tickets/ticket-report-queries.js';
-import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
+import { LONG_READ_STATEMENT_TIMEOUT } from '../common/long-reads.js';
 import {
   overdueTicketBatches,
   REPORT_CHANNELS,

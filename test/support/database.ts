@@ -5,14 +5,14 @@ import pg from 'pg';
 import { projectRoot } from '../../src/common/project-root.js';
 import { createDataSource } from '../../src/database/data-source.js';
 import { withDatabaseName } from '../../src/database/database-url.js';
-import { seedReferenceData } from '../../src/directory/reference-data.seeder.js';
+import { seedReferenceData } from '../../src/database/reference-data.seeder.js';
 
 /** A hash of everything that shapes the template: migrations and reference data. A change makes a new template. */
 function templateHash(): string {
   const root = projectRoot();
   const h = createHash('sha1');
   for (const f of readdirSync(join(root, 'migrations')).sort()) h.update(readFileSync(join(root, 'migrations', f)));
-  for (const f of ['src/directory/reference-data.ts', 'src/directory/reference-data.seeder.ts', 'src/calendar/holiday-seed.ts', 'data/seed/tra-vinh-administrative-units-2021.csv']) {
+  for (const f of ['src/directory/reference-data.ts', 'src/database/reference-data.seeder.ts', 'src/calendar/holiday-seed.ts', 'data/seed/tra-vinh-administrative-units-2021.csv']) {
     h.update(readFileSync(join(root, f)));
   }
   return h.digest('hex').slice(0, 12);

@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RoutingRule } from '../routing/routing-rule.entity.js';
-import { Area } from './area.entity.js';
-import { Category } from './category.entity.js';
-import { buildRoutingRules, buildUnits, CATEGORIES, loadAreas } from './reference-data.js';
-import { Unit } from './unit.entity.js';
+import { Area } from '../directory/area.entity.js';
+import { Category } from '../directory/category.entity.js';
+import { buildRoutingRules, buildUnits, CATEGORIES, loadAreas } from '../directory/reference-data.js';
+import { Unit } from '../directory/unit.entity.js';
 import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
 import { holidaySeed } from '../calendar/holiday-seed.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
