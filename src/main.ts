@@ -7,7 +7,7 @@ import { applyServerTimeouts, createApp } from './app.setup.js';
 import { resolveDatabase, type ResolvedDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
 import { DemoDataService } from './demo/demo-data.service.js';
-import { assertRedisReachable } from './health/redis-health.js';
+import { assertRedisReachable } from './common/app-redis.js';
 
 const LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 

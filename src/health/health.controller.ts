@@ -3,8 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { Public } from '../auth/decorators.js';
+import { AppRedis } from '../common/app-redis.js';
 import { JobHealthService, type FailingJob } from '../scheduler/job-health.service.js';
-import { RedisHealth } from './redis-health.js';
 
 /** Time each dependency has to answer, so that /health itself answers within 2 s whatever is down or frozen. */
 export const HEALTH_CHECK_TIMEOUT_MS = 1200;
@@ -20,7 +20,7 @@ function within<T>(work: Promise<T>, ms: number): Promise<T> {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly ds: DataSource, private readonly redis: RedisHealth, private readonly jobs: JobHealthService) {}
+  constructor(private readonly ds: DataSource, private readonly redis: AppRedis, private readonly jobs: JobHealthService) {}
 
   @Public()
   @Get()

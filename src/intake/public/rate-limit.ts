@@ -1,8 +1,8 @@
 import { isIPv6 } from 'node:net';
-import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { Redis } from 'ioredis';
 import { Settings } from '../../../config/settings.js';
+import { AppRedis } from '../../common/app-redis.js';
 import { AppError } from '../../common/errors.js';
 
 const WINDOW_MS = 60_000;
@@ -48,31 +48,19 @@ export function clientKey(ip: string | undefined): string {
  * key expiring with its window) holds across instances and costs one round trip. The keys carry QUEUE_PREFIX, so
  * deployments and test runs sharing a Redis do not count each other's requests.
  *
- * When Redis does not answer, the limit falls back to a per-instance count of the same size rather than turning the
+ * The count goes through the application's one Redis client (AppRedis), which never waits for Redis: when Redis
+ * does not answer, the limit falls back to a per-instance count of the same size rather than turning the
  * public form off or letting everything through; the outage is logged once.
  */
 @Injectable()
-export class PublicRateLimiter implements OnModuleInit, OnModuleDestroy {
+export class PublicRateLimiter {
   private readonly logger = new Logger(PublicRateLimiter.name);
-  private readonly redis: Redis;
   private readonly prefix: string;
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private redisDown = false;
 
-  constructor(private readonly settings: Settings) {
+  constructor(private readonly settings: Settings, private readonly redis: AppRedis) {
     this.prefix = `${settings.QUEUE_PREFIX}:public-rate:`;
-    this.redis = new Redis(settings.REDIS_URL, {
-      lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000,
-    });
-    this.redis.on('error', () => undefined);
-  }
-
-  async onModuleInit(): Promise<void> {
-    await this.redis.connect().catch(() => undefined);
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    this.redis.disconnect();
   }
 
   get limit(): number {
@@ -84,7 +72,7 @@ export class PublicRateLimiter implements OnModuleInit, OnModuleDestroy {
     let count: number;
     let resetMs: number;
     try {
-      const [n, ttl] = (await this.redis.eval(HIT_SCRIPT, 1, key, WINDOW_MS)) as [number, number];
+      const [n, ttl] = (await this.redis.client.eval(HIT_SCRIPT, 1, key, WINDOW_MS)) as [number, number];
       count = Number(n);
       resetMs = Number(ttl);
       if (this.redisDown) this.logger.log('Redis answers again: the public rate limit is shared by all instances again');
