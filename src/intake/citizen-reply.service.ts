@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
-import { recordEvent, SYSTEM_ACTOR } from '../tickets/ticket-events.js';
+import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { TicketListeners } from '../tickets/ticket-listeners.js';
 import { answerRecipients } from '../tickets/ticket-sources.js';
 import type { Channel } from '../tickets/ticket.entity.js';
@@ -25,6 +25,7 @@ export class CitizenReplyService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly settings: Settings,
     private readonly listeners: TicketListeners,
+    private readonly tickets: TicketLifecycle,
   ) {}
 
   /** A ticket answered (resolved, or merged into one answered): its citizens get the answer, in the same transaction. */
@@ -69,8 +70,8 @@ export class CitizenReplyService implements OnModuleInit {
       if ((r.channel === 'zalo' || r.channel === 'facebook') && r.sender_id) {
         const window = REPLY_WINDOW_MS[r.channel]!;
         if (now.getTime() - new Date(r.last_at).getTime() > window) {
-          await recordEvent(m, {
-            ticketId: r.ticket_id, type: 'reply_not_sent', at: now, actor: SYSTEM_ACTOR, internal: true,
+          await this.tickets.addSystemNote(m, r.ticket_id, {
+            type: 'reply_not_sent', at: now,
             note: `Không gửi được trả lời qua ${r.channel === 'zalo' ? 'Zalo' : 'Facebook'}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
           });
           continue;

@@ -17,7 +17,7 @@ import type { AssignDto, NoteDto, ReasonDto, RejectDto, ResolveDto } from './dto
 import { Attachment } from './attachment.entity.js';
 import { newTicketCode, normalizeTicketCode, TICKET_CODE_PATTERN } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
-import { actorOf, eventInsertParts, eventRow, recordEvent, type Actor, type EventInput } from './ticket-events.js';
+import { actorOf, eventInsertParts, eventRow, recordEvent, SYSTEM_ACTOR, type Actor, type EventInput } from './ticket-events.js';
 import { TicketListeners } from './ticket-listeners.js';
 import { flagOverdueTickets, markDueSoonTickets, type FlaggedTicketRow } from './ticket-deadline-watch.js';
 import { applyDeadlineExtension, type DeadlineExtension } from './ticket-deadline-extension.js';
@@ -352,6 +352,11 @@ export class TicketLifecycle {
       ticketId, type: 'citizen_message', at: now, actor: { id: null, name: message.actorName }, note: message.content, data: message.data,
     });
     await m.query(`UPDATE tickets SET updated_at = $2 WHERE id = $1`, [ticketId, now]);
+  }
+
+  /** An internal note of the system on a ticket (a reply that could not be sent): its event only, the ticket unchanged. */
+  async addSystemNote(m: EntityManager, ticketId: string, note: { type: string; at: Date; note: string }): Promise<void> {
+    await recordEvent(m, { ticketId, type: note.type, at: note.at, actor: SYSTEM_ACTOR, internal: true, note: note.note });
   }
 
   /**
