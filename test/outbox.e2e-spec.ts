@@ -1,6 +1,7 @@
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { SmtpRelay } from './support/smtp-relay.js';
+import { sleep, waitFor } from './support/wait.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /** Runs the outbox the way the workers do: relay the due rows, deliver each. */
@@ -86,6 +87,41 @@ describe('nothing lost, nothing doubled: the outbox across a Redis outage and a 
     expect(relay.mails.length).toBe(before + 1);
     expect(relay.mails.at(-1)!.subject).toBe(`[${body.code}] Kết quả xử lý phản ánh`);
   });
+
+  it('records a message sent while the database refuses to record it once the database takes writes again: never sent twice', async () => {
+    const operator = await up.userToken('operator');
+    const staff = await up.userToken('unit_staff', 'UB-29401');
+    const { body } = await up.http().post('/api/tickets').set(bearer(operator)).send({
+      channel: 'walk_in', reporterName: 'Đỗ Thị Hoa', reporterEmail: 'hoa@example.vn', areaCode: '29401', categoryCode: 'AN-SINH', content: 'Hỏi về hồ sơ hộ nghèo.',
+    }).expect(201);
+    await up.http().post(`/api/tickets/${body.code}/accept`).set(bearer(staff)).send({}).expect(200);
+    await up.http().post(`/api/tickets/${body.code}/resolve`).set(bearer(staff)).send({ resolution: 'Đã hướng dẫn làm hồ sơ.' }).expect(200);
+    const [msg] = await up.ds.query(`SELECT id FROM outbox_messages WHERE ticket_id = (SELECT id FROM tickets WHERE code = $1)`, [body.code]);
+    const before = relay.mails.length;
+    // the database refuses to record any message as sent (as a stalled or restarting server would), for 8 s
+    await up.ds.query(`CREATE FUNCTION refuse_sent() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the database is restarting' USING ERRCODE = '57P03'; END $$`);
+    await up.ds.query(`CREATE TRIGGER refuse_sent BEFORE UPDATE ON outbox_messages FOR EACH ROW WHEN (NEW.status = 'sent') EXECUTE FUNCTION refuse_sent()`);
+    try {
+      const delivery = up.app.get(DeliveryService).deliver(msg.id);
+      await waitFor('the mail', async () => relay.mails.length > before, 5000);
+      await sleep(8000);
+      const [during] = await up.ds.query(`SELECT status FROM outbox_messages WHERE id = $1`, [msg.id]);
+      expect(during.status).toBe('sending');
+      await up.ds.query(`DROP TRIGGER refuse_sent ON outbox_messages`);
+      expect(await delivery).toBe('sent');
+    } finally {
+      await up.ds.query(`DROP TRIGGER IF EXISTS refuse_sent ON outbox_messages`);
+      await up.ds.query(`DROP FUNCTION IF EXISTS refuse_sent()`);
+    }
+    const [after] = await up.ds.query(`SELECT status FROM outbox_messages WHERE id = $1`, [msg.id]);
+    expect(after.status).toBe('sent');
+    // recorded as sent: the relay's reclaim of abandoned messages, five minutes on, does not send it again
+    up.clock.advance(6 * 60_000);
+    await up.app.get(OutboxService).relay();
+    expect(await up.app.get(DeliveryService).deliver(msg.id)).toBe('skipped');
+    expect(relay.mails.filter((m) => m.subject === `[${body.code}] Kết quả xử lý phản ánh`)).toHaveLength(1);
+  }, 60_000);
 });
 
 describe('likely duplicates and merging', () => {

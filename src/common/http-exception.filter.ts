@@ -25,6 +25,11 @@ export const SERVICE_UNAVAILABLE_MESSAGE = DEFAULT_MESSAGES[503];
 const UNAVAILABLE_SQLSTATE = /^(08...|57P0[1-4]|57014|53300)$/;
 /** Node's codes for a peer that cannot be reached. */
 const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * TypeORM's errors that follow a lost connection: a transaction whose connection the server dropped (stopped,
+ * restarted) has had its query runner released, and its next statement fails with this one rather than pg's.
+ */
+const UNAVAILABLE_ERROR_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'ConnectionIsNotSetError']);
 /** pg's and pg-pool's own sentences for a connection that could not be had or was lost. */
 const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|is not queryable|Cannot use a pool after calling end/i;
 
@@ -39,6 +44,7 @@ export function isServiceUnavailable(exception: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : '';
     if (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_NET_CODES.has(code)) return true;
     if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    if (typeof (e as { name?: unknown }).name === 'string' && UNAVAILABLE_ERROR_NAMES.has((e as { name: string }).name)) return true;
     e = (e.driverError ?? e.cause) as typeof e;
   }
   return false;

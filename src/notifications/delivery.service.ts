@@ -1,15 +1,21 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { MailSender } from './mail.sender.js';
 import type { OutboxChannel } from './outbox-message.entity.js';
-import { OutboxService, type EmailPayload } from './outbox.service.js';
+import { ABANDONED_MS, OutboxService, type EmailPayload } from './outbox.service.js';
 
 /** Sends one claimed message; channel replies (Zalo, Facebook) register their sender here. */
 export interface ChannelSender {
   send(id: string, payload: Record<string, unknown>): Promise<void>;
 }
 
-/** Attempts at recording a message as sent, and the pause before each retry: a send must not be repeated for a blip. */
-const MARK_SENT_RETRIES_MS = [500, 1000, 2000];
+/**
+ * Recording a message as sent is tried again, with pauses growing from 0.5 s to MARK_SENT_MAX_PAUSE_MS, for as long
+ * as the relay would not yet take the message for abandoned (ABANDONED_MS after its claim, less a margin): a database
+ * that stalls or restarts for up to about four minutes leaves the message sent once. Longer, the message may go out
+ * a second time (with the same Message-ID), which is logged.
+ */
+export const MARK_SENT_MAX_PAUSE_MS = 5_000;
+export const MARK_SENT_RETRY_FOR_MS = ABANDONED_MS - 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,13 +84,17 @@ export class DeliveryService implements OnModuleDestroy {
    * taken for abandoned and sent a second time.
    */
   private async markSent(id: string, channel: OutboxChannel): Promise<void> {
+    const giveUpAt = Date.now() + MARK_SENT_RETRY_FOR_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.outbox.markSent(id);
+        await this.outbox.markSent(id);
+        if (attempt > 0) this.logger.log(`${channel} message ${id} recorded as sent after ${attempt + 1} attempts`);
+        return;
       } catch (e) {
-        const wait = MARK_SENT_RETRIES_MS[attempt];
-        if (wait === undefined) {
-          this.logger.error(`${channel} message ${id} was sent but could not be recorded as sent: ${(e as Error).message}`);
+        const wait = Math.min(500 * 2 ** attempt, MARK_SENT_MAX_PAUSE_MS);
+        if (attempt === 0) this.logger.warn(`${channel} message ${id} was sent; recording it as sent failed, trying again: ${(e as Error).message}`);
+        if (Date.now() + wait > giveUpAt) {
+          this.logger.error(`${channel} message ${id} was sent but could not be recorded as sent: ${(e as Error).message}; it may be sent again after ${ABANDONED_MS / 60_000} minutes`);
           throw e;
         }
         await sleep(wait);

@@ -28,7 +28,7 @@ export interface OutboxEntry {
 }
 
 /** A message taking longer than this in "sending" is considered abandoned (crash) and is tried again. */
-const ABANDONED_MS = 5 * 60_000;
+export const ABANDONED_MS = 5 * 60_000;
 
 /** Rows per INSERT (8 parameters a row: far below PostgreSQL's 65,535). */
 export const OUTBOX_BATCH = 1000;
