@@ -5,7 +5,8 @@ import { StoredAttachments } from '../../attachments/stored-attachments.service.
 import { Clock } from '../../common/clock.js';
 import { ticketIdOfCode } from '../../tickets/ticket-lookups.js';
 import { IntakeService, type InboundMessage, type IntakeOutcome } from '../intake.service.js';
-import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, safeFilename, stripQuotedReply } from './mail-text.js';
+import { safeFilename } from '../../attachments/safe-filename.js';
+import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, stripQuotedReply } from './mail-text.js';
 
 /** The SMTP envelope of a mail, as the listener received it. */
 export interface MailEnvelope {

@@ -1,4 +1,5 @@
-import { addressOf, mailExternalId, safeFilename, stripQuotedReply } from './mail-text.js';
+import { safeFilename } from '../../attachments/safe-filename.js';
+import { addressOf, mailExternalId, stripQuotedReply } from './mail-text.js';
 
 describe('stripQuotedReply', () => {
   it('drops the quoted message at the end with its attribution line', () => {

@@ -59,13 +59,6 @@ function headerText(mail: ParsedMail, name: string): string {
   return '';
 }
 
-/** A file name safe to show and store: no directories, no control characters, at most 255 characters. */
-export function safeFilename(name: string | undefined): string | null {
-  // eslint-disable-next-line no-control-regex
-  const base = (name ?? '').split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return base ? base.slice(-255) : null;
-}
-
 /** Lower-case addresses of a comma (or space) separated setting. */
 export function addressSet(list: string): Set<string> {
   return new Set(list.split(/[\s,;]+/).map((a) => a.trim().toLowerCase()).filter(Boolean));

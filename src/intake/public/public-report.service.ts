@@ -1,6 +1,6 @@
+import { safeFilename } from '../../attachments/safe-filename.js';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
@@ -260,10 +260,3 @@ export class PublicReportService {
   }
 }
 
-/** The name the citizen gave the file, without any path or control characters (kept for staff, never used on disk). */
-function safeFilename(name: string | undefined): string | null {
-  if (!name) return null;
-  // eslint-disable-next-line no-control-regex
-  const clean = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
-  return clean ? clean.slice(0, 255) : null;
-}
