@@ -18,6 +18,10 @@ import { SentReport } from './sent-report.entity.js';
 /** Reports go out a minute after the cut-off. */
 export const CUTOFF_GRACE_MS = 60_000;
 
+/** The local time the reports go out, the cut-off plus CUTOFF_GRACE_MS: "16:01" for a cut-off at 16. */
+export const reportMailTime = (cutoffHour: number) =>
+  `${String(cutoffHour).padStart(2, '0')}:${String(CUTOFF_GRACE_MS / 60_000).padStart(2, '0')}`;
+
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -42,7 +46,10 @@ export class ReportMailerService {
     private readonly lists: RecipientListsService,
   ) {}
 
-  /** Runs on every scheduler tick: sends the latest due daily (and weekly) report if it was not sent yet. */
+  /**
+   * Runs at the cut-off (the schedule's run, ReportsScheduler) and when the schedule is made: sends the latest due
+   * daily (and weekly) report if it was not sent yet.
+   */
   async tick(): Promise<number> {
     const now = this.clock.now();
     if (!(await this.lists.emails('leadership')).length) return 0;

@@ -19,6 +19,19 @@ export const REPEATING_JOB_OPTIONS = {
 } as const;
 
 /**
+ * Options of a job that runs at a time of day (the report mail at the cut-off, the morning digest): its next run is a
+ * day away, so a failed run (the database away at 16:01) is tried again every minute for most of the day, as the
+ * check every minute did before the schedule was a cron, and the report or digest goes out as soon as it can. The
+ * once-per-period claim in the database keeps a retry from sending twice. Only the last stack traces are kept.
+ */
+export const TIME_OF_DAY_JOB_OPTIONS = {
+  ...REPEATING_JOB_OPTIONS,
+  attempts: 20 * 60,
+  backoff: { type: 'fixed', delay: 60_000 },
+  stackTraceLimit: 3,
+} as const;
+
+/**
  * Runs the repeating jobs (overdue sweep, outbox relay, report tick) so that nothing fails silently: a failure is
  * logged with its error and recorded in job_health (which /health reads), then rethrown so that the queue retries
  * the job; a success clears the record.

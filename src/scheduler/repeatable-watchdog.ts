@@ -1,29 +1,49 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { JobInformation, Queue } from 'bull';
 import { Settings } from '../../config/settings.js';
-import { REPEATING_JOB_OPTIONS } from './job-health.service.js';
+import { REPEATING_JOB_OPTIONS, TIME_OF_DAY_JOB_OPTIONS } from './job-health.service.js';
 
-/** A repeating job an instance with workers keeps scheduled: the outbox relay, the overdue sweep, the report tick. */
-export interface RepeatingJob {
+/**
+ * When a repeating job runs: every `everyMs` (a sweep, a relay), or at the times of a cron expression in a time zone
+ * (a report at the cut-off, the morning digest: see dailyAt), Bull's own repeat options either way.
+ */
+export type RepeatSchedule = { everyMs: number } | { cron: string; tz: string };
+
+/** A repeating job an instance with workers keeps scheduled: the outbox relay, the overdue sweep, the report mail, the digest. */
+export type RepeatingJob = RepeatSchedule & {
   queue: Queue;
   name: string;
-  everyMs: number;
   /** Also queue one run at once whenever the schedule is made: what fell due while no schedule ran is caught up now. */
   runAtOnce?: boolean;
+};
+
+/** How a schedule is written in Redis, as Queue#getRepeatableJobs answers. */
+export type StoredSchedule = Pick<JobInformation, 'key' | 'name' | 'id' | 'next' | 'cron' | 'tz' | 'every'>;
+
+/** Whether the schedule stored in Redis is `job`'s: the same interval, or the same cron expression and time zone. */
+function isSchedule(job: RepeatSchedule, s: StoredSchedule): boolean {
+  return 'cron' in job ? s.cron === job.cron && s.tz === job.tz : !s.cron && Number(s.every) === job.everyMs;
 }
 
-/** Adds a repeatable job every `everyMs`, removing schedules of the same name with another interval. */
-export async function ensureRepeatable(queue: Queue, name: string, everyMs: number): Promise<void> {
+const repeatOptions = (job: RepeatSchedule) => ('cron' in job ? { cron: job.cron, tz: job.tz } : { every: job.everyMs });
+
+/** A job at a time of day runs once a day: a failed run is tried again (see TIME_OF_DAY_JOB_OPTIONS). */
+const jobOptions = (job: RepeatSchedule) => ('cron' in job ? TIME_OF_DAY_JOB_OPTIONS : REPEATING_JOB_OPTIONS);
+
+const scheduleText = (job: RepeatSchedule) => ('cron' in job ? `cron "${job.cron}" (${job.tz})` : `every ${job.everyMs} ms`);
+
+/** Adds the repeatable job `name` on `schedule`, removing schedules of the same name with another interval or cron. */
+export async function ensureRepeatable(queue: Queue, name: string, schedule: RepeatSchedule): Promise<void> {
   for (const r of await queue.getRepeatableJobs()) {
-    if (r.name === name && Number(r.every) !== everyMs) await queue.removeRepeatableByKey(r.key);
+    if (r.name === name && !isSchedule(schedule, r)) await queue.removeRepeatableByKey(r.key);
   }
-  await queue.add(name, {}, { ...REPEATING_JOB_OPTIONS, repeat: { every: everyMs }, jobId: name });
+  await queue.add(name, {}, { ...jobOptions(schedule), repeat: repeatOptions(schedule), jobId: name });
 }
 
 async function schedule(job: RepeatingJob): Promise<void> {
-  await ensureRepeatable(job.queue, job.name, job.everyMs);
-  if (job.runAtOnce) await job.queue.add(job.name, {}, REPEATING_JOB_OPTIONS);
+  await ensureRepeatable(job.queue, job.name, job);
+  if (job.runAtOnce) await job.queue.add(job.name, {}, jobOptions(job));
 }
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
@@ -32,15 +52,22 @@ const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 const LATE_MS = 5000;
 
 /**
+ * The id of the job of a schedule's next run, as Bull makes it (lib/repeatable.js, getRepeatJobId: the md5 of the
+ * name, the schedule's id and the md5 of its key, then the time of the run): the same for an interval and a cron
+ * schedule, whose key holds the interval, or the time zone and the cron expression.
+ */
+export function nextRunJobId(s: StoredSchedule): string {
+  return `repeat:${md5(s.name + (s.id ? `${s.id}:` : ':') + md5(s.key))}:${s.next}`;
+}
+
+/**
  * Whether the job of a schedule's next run is gone although its time has passed (its Redis key deleted, or lost by
  * a Redis that kept the schedule but not the job): then no worker will ever take it, nor schedule the run after it.
- * The job's id is Bull's (lib/repeatable.js, getRepeatJobId); were that to change, a late schedule would merely be made
- * again.
+ * Were Bull to make the id otherwise (nextRunJobId), a late schedule would merely be made again.
  */
-async function nextRunLost(queue: Queue, s: { key: string; name: string; id?: string | null; next: number }): Promise<boolean> {
+async function nextRunLost(queue: Queue, s: StoredSchedule): Promise<boolean> {
   if (s.next > Date.now() - LATE_MS) return false;
-  const jobId = `repeat:${md5(s.name + (s.id ? `${s.id}:` : ':') + md5(s.key))}:${s.next}`;
-  return !(await queue.getJob(jobId));
+  return !(await queue.getJob(nextRunJobId(s)));
 }
 
 /**
@@ -49,7 +76,7 @@ async function nextRunLost(queue: Queue, s: { key: string; name: string; id?: st
  * overdue watch and the reports until a restart. Each instance with workers checks every REPEATABLE_WATCHDOG_MS,
  * and at once when its Redis connection is ready again, and makes any missing schedule again (with a run at once
  * where the job asks for it). Several instances doing so at once add one schedule: its key and its runs' ids are
- * fixed. A schedule of the same name with another interval (another instance's settings) is left alone.
+ * fixed. A schedule of the same name with another interval or cron (another instance's settings) is left alone.
  */
 @Injectable()
 export class RepeatableWatchdog implements OnModuleDestroy {
@@ -101,13 +128,13 @@ export class RepeatableWatchdog implements OnModuleDestroy {
       for (const job of this.kept.filter((k) => k.queue === queue)) {
         if (this.stopped) return;
         const same = schedules.filter((s) => s.name === job.name);
-        const mine = same.find((s) => Number(s.every) === job.everyMs);
+        const mine = same.find((s) => isSchedule(job, s));
         if (same.length && !mine) continue;
         const lost = mine ? await nextRunLost(queue, mine) : false;
         if (mine && !lost) continue;
         if (mine) await queue.removeRepeatableByKey(mine.key);
         await schedule(job);
-        this.logger.warn(`repeating job ${queue.name}/${job.name} ${mine ? 'had lost its next run' : 'was not scheduled in Redis'}: scheduled again`);
+        this.logger.warn(`repeating job ${queue.name}/${job.name} (${scheduleText(job)}) ${mine ? 'had lost its next run' : 'was not scheduled in Redis'}: scheduled again`);
       }
     }
   }

@@ -46,9 +46,11 @@ export class OverdueService {
   ) {}
 
   /**
-   * One scheduler tick. Every step is idempotent, so ticks may overlap or repeat. The steps are independent: one
-   * that fails does not keep the others from running; the tick then fails with every step's error, so that the job
-   * is logged, retried and shown by /health.
+   * One tick of the sweeps (every OVERDUE_SWEEP_SECONDS). Every step is idempotent, so ticks may overlap or repeat.
+   * The steps are independent: one that fails does not keep the others from running; the tick then fails with every
+   * step's error, so that the job is logged, retried and shown by /health. The morning digest has a schedule of its
+   * own at DIGEST_TIME (sla.processor.ts); the tick checks it too, so that a digest that is due and not yet claimed
+   * (its run missed or failed) goes out at the next sweep: once claimed for the day, the check does nothing.
    */
   async tick(): Promise<{ overdue: number; warned: number; digests: number }> {
     const now = this.clock.now();
@@ -132,7 +134,10 @@ export class OverdueService {
     });
   }
 
-  /** Once per working day, from DIGEST_TIME on: one digest per unit with overdue tickets, oldest first. */
+  /**
+   * Once per working day, from DIGEST_TIME on (its cron schedule's run, and each tick): one digest per unit with
+   * overdue tickets, oldest first; the claim in scheduled_runs makes it once whoever runs it.
+   */
   async morningDigest(now: Date = this.clock.now()): Promise<number> {
     const today = localDate(now);
     if (!this.calendars.current().isWorkingDay(today)) return 0;
