@@ -1,3 +1,4 @@
+import { CHANNEL_LABELS, chatReplyWindowMs, isChatChannel } from '../tickets/channels.js';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
@@ -9,7 +10,6 @@ import { answerRecipients } from '../tickets/ticket-sources.js';
 import type { Channel } from '../tickets/ticket.entity.js';
 
 /** How long after the citizen's last message a platform lets the page / OA answer. */
-const REPLY_WINDOW_MS: Partial<Record<Channel, number>> = { facebook: 24 * 3600_000, zalo: 48 * 3600_000 };
 
 const trackUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/tra-cuu`;
 
@@ -48,7 +48,7 @@ export class CitizenReplyService implements OnModuleInit {
   async ack(m: EntityManager, ticket: { id: string; code: string; reporterEmail: string | null }, source: { channel: Channel; senderId: string | null; recipientId: string | null } | null): Promise<void> {
     const text = this.ackText(ticket.code);
     const entries: OutboxEntry[] = [];
-    if (source && (source.channel === 'zalo' || source.channel === 'facebook') && source.senderId) {
+    if (source && isChatChannel(source.channel) && source.senderId) {
       entries.push({ channel: source.channel, dedupeKey: `ack:${ticket.id}`, ticketId: ticket.id, payload: { recipient: source.senderId, pageId: source.recipientId, text } });
     } else {
       const email = source?.channel === 'email' ? source.senderId : ticket.reporterEmail;
@@ -67,12 +67,12 @@ export class CitizenReplyService implements OnModuleInit {
     for (const r of rows) {
       const text = this.answerText(r.code, unitName, ticket.resolution);
       const key = `answer:${r.ticket_id}:${stamp}:${r.channel}:${r.sender_id ?? ''}`;
-      if ((r.channel === 'zalo' || r.channel === 'facebook') && r.sender_id) {
-        const window = REPLY_WINDOW_MS[r.channel]!;
+      if (isChatChannel(r.channel) && r.sender_id) {
+        const window = chatReplyWindowMs(r.channel)!;
         if (now.getTime() - new Date(r.last_at).getTime() > window) {
           await this.tickets.addSystemNote(m, r.ticket_id, {
             type: 'reply_not_sent', at: now,
-            note: `Không gửi được trả lời qua ${r.channel === 'zalo' ? 'Zalo' : 'Facebook'}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
+            note: `Không gửi được trả lời qua ${CHANNEL_LABELS[r.channel]}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
           });
           continue;
         }

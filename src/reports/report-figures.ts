@@ -1,3 +1,5 @@
+import { CHANNELS, type Channel } from '../tickets/channels.js';
+
 /**
  * The figures behind the hotline section of the department's official report (see
  * shared/reference/1022-report.md). Plain data: whoever computes them (database, fixtures) hands them to
@@ -5,9 +7,9 @@
  */
 
 /** Intake channels in the order the report prints them (tổng đài 1022, trực tiếp, app, web, mail, Zalo, Facebook). */
-export const REPORT_CHANNELS = ['hotline', 'walk_in', 'app', 'web', 'email', 'zalo', 'facebook'] as const;
+export const REPORT_CHANNELS = CHANNELS;
 
-export type ReportChannel = (typeof REPORT_CHANNELS)[number];
+export type ReportChannel = Channel;
 
 /** A figure and its value at the previous report of the same kind; `previous` null: first report, no "(tăng …)". */
 export interface Change {

@@ -2,20 +2,15 @@
  * Renders the hotline section of the official report (the "- App công dân 1022 …" block of the
  * department's reports, see shared/reference/1022-report.md) from plain figures. Pure: no database, no clock.
  */
+import { CHANNEL_REGISTRY } from '../tickets/channels.js';
 import { compareVietnamese } from '../common/text.js';
 import { REPORT_CHANNELS, type OverdueUnitLine, type ReportChannel, type ReportFigures } from './report-figures.js';
 import { changePhrase, formatDateVi, formatHourVi, formatNumberVi } from './report-format.js';
 
 /** Channel labels as printed, in `REPORT_CHANNELS` order. */
-export const REPORT_CHANNEL_LABELS: Readonly<Record<ReportChannel, string>> = {
-  hotline: 'Qua tổng đài 1022',
-  walk_in: 'Trực tiếp',
-  app: 'Qua app',
-  web: 'Qua web',
-  email: 'Qua mail',
-  zalo: 'Zalo',
-  facebook: 'Facebook',
-};
+export const REPORT_CHANNEL_LABELS: Readonly<Record<ReportChannel, string>> = Object.fromEntries(
+  REPORT_CHANNELS.map((c) => [c, CHANNEL_REGISTRY[c].reportLabel]),
+) as Record<ReportChannel, string>;
 
 const LEVEL_RANK: Record<OverdueUnitLine['level'], number> = { province: 0, district: 1, commune: 2 };
 

@@ -1,5 +1,5 @@
 import type { Role } from '../users/user.entity.js';
-import type { Channel, TicketStatus } from './ticket.entity.js';
+import type { TicketStatus } from './ticket.entity.js';
 
 export const TICKET_ACTIONS = ['assign', 'accept', 'return', 'resolve', 'close', 'reject', 'reopen'] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
@@ -43,15 +43,8 @@ export const ACTION_LABELS: Record<TicketAction, string> = {
   reopen: 'mở lại',
 };
 
-export const CHANNEL_LABELS: Record<Channel, string> = {
-  hotline: 'Tổng đài 1022',
-  walk_in: 'Trực tiếp',
-  app: 'App công dân',
-  web: 'Trang web',
-  email: 'Thư điện tử',
-  zalo: 'Zalo',
-  facebook: 'Facebook',
-};
+/** How staff pages name each channel (the registry: channels.ts). */
+export { CHANNEL_LABELS } from './channels.js';
 
 export const REJECT_REASON_LABELS = {
   spam: 'Tin rác, quấy rối',

@@ -2,10 +2,10 @@ import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, V
 import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
 import { Unit } from '../directory/unit.entity.js';
+import type { Channel } from './channels.js';
 
-/** The seven channels, in the order the official report prints them. */
-export const CHANNELS = ['hotline', 'walk_in', 'app', 'web', 'email', 'zalo', 'facebook'] as const;
-export type Channel = (typeof CHANNELS)[number];
+/** The channels, in the order the official report prints them (the registry: channels.ts). */
+export { CHANNELS, type Channel } from './channels.js';
 
 export const STATUSES = ['received', 'assigned', 'in_progress', 'resolved', 'closed', 'rejected'] as const;
 export type TicketStatus = (typeof STATUSES)[number];
