@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, registerDecorator } from 'class-validator';
+import { IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, MinLength, registerDecorator } from 'class-validator';
 import { IsVietnamesePhone, trim } from '../../common/validators.js';
 import { MAX_PHOTOS, PHOTO_FIELD } from './photo-storage.js';
 
@@ -23,33 +23,59 @@ function NoInlineAttachments() {
     });
 }
 
-/** A report from the citizen app (App công dân 1022): JSON, or multipart/form-data with photos in `attachments`. */
-export class PublicReportDto {
+/** The longest content a complaint may have, and the shortest the web form takes. */
+export const CONTENT_MAX = 5000;
+export const WEB_CONTENT_MIN = 10;
+
+/**
+ * A citizen's complaint as the citizen app and the web form both send it: the same fields with the same rules. What
+ * one of them asks for besides is declared in its own class below (PublicReportDto, WebReportDto).
+ */
+abstract class CitizenComplaintDto {
   @ApiProperty({ example: 'Nguyễn Văn An' }) @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(120)
   fullName: string;
 
-  @ApiPropertyOptional({ example: '0912345678', description: 'số điện thoại hoặc e-mail: ít nhất một trong hai' })
-  @Transform(optionalText) @IsOptional() @IsVietnamesePhone()
-  phone?: string;
-
   @ApiPropertyOptional({ example: 'an.nguyen@example.com' }) @Transform(optionalText) @IsOptional() @IsEmail() @MaxLength(254)
   email?: string;
-
-  @ApiPropertyOptional({ example: '29401', description: 'mã GSO của xã, phường, thị trấn' }) @Transform(optionalText) @IsOptional() @IsString() @MaxLength(10)
-  areaCode?: string;
 
   @ApiPropertyOptional() @Transform(optionalText) @IsOptional() @IsString() @MaxLength(300)
   address?: string;
 
   @ApiPropertyOptional({ example: 'AN-SINH' }) @Transform(optionalText) @IsOptional() @IsString() @MaxLength(32)
   categoryCode?: string;
+}
 
-  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000)
+/** A report from the citizen app (App công dân 1022): JSON, or multipart/form-data with photos in `attachments`. */
+export class PublicReportDto extends CitizenComplaintDto {
+  @ApiPropertyOptional({ example: '0912345678', description: 'số điện thoại hoặc e-mail: ít nhất một trong hai' })
+  @Transform(optionalText) @IsOptional() @IsVietnamesePhone()
+  phone?: string;
+
+  @ApiPropertyOptional({ example: '29401', description: 'mã GSO của xã, phường, thị trấn' }) @Transform(optionalText) @IsOptional() @IsString() @MaxLength(10)
+  areaCode?: string;
+
+  @ApiProperty() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(CONTENT_MAX)
   content: string;
 
   @ApiPropertyOptional({ type: 'array', items: { type: 'string', format: 'binary' }, description: `multipart/form-data: tối đa ${MAX_PHOTOS} ảnh` })
   @NoInlineAttachments()
   attachments?: unknown;
+}
+
+/**
+ * The web form's report (/gui-phan-anh): the app's complaint, and what the form asks for besides: a phone number
+ * (the tracking page asks for it), the commune (chosen from the form's list, which the form checks), and a content
+ * long enough to act on (at least WEB_CONTENT_MIN characters).
+ */
+export class WebReportDto extends CitizenComplaintDto {
+  @Transform(optionalText) @IsNotEmpty() @IsVietnamesePhone()
+  phone: string;
+
+  @Transform(optionalText) @IsNotEmpty() @IsString() @MaxLength(10)
+  areaCode: string;
+
+  @Transform(trim) @IsString() @IsNotEmpty() @MinLength(WEB_CONTENT_MIN) @MaxLength(CONTENT_MAX)
+  content: string;
 }
 
 export class AppInstallDto {

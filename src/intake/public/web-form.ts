@@ -1,7 +1,8 @@
-import { isEmail } from 'class-validator';
-import { normalizeVietnamesePhone } from '../../common/phone.js';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import type { FieldErrors, ReportFormValues } from './pages.html.js';
 import type { FormChoices, PublicReportInput } from './public-report.service.js';
+import { WEB_CONTENT_MIN, WebReportDto } from './public.dto.js';
 
 export const REPORT_FIELDS = ['fullName', 'phone', 'email', 'areaCode', 'categoryCode', 'address', 'content'] as const;
 
@@ -18,47 +19,60 @@ export function reportFormValues(body: Record<string, unknown> | undefined): Rep
   return out;
 }
 
-const MIN_CONTENT = 10;
+/**
+ * What the form says of each field's first broken rule (the rules are WebReportDto's, the app's complaint and what the
+ * form asks for besides), in sentences for the person filling it; `other` for any rule not named.
+ */
+const FIELD_SENTENCES: Record<(typeof REPORT_FIELDS)[number], { other: string } & Record<string, string>> = {
+  fullName: { isNotEmpty: 'Vui lòng nhập họ và tên.', other: 'Họ và tên dài tối đa 120 ký tự.' },
+  phone: {
+    isNotEmpty: 'Vui lòng nhập số điện thoại để nhận kết quả và tra cứu phản ánh.',
+    other: 'Số điện thoại không hợp lệ. Vui lòng nhập số Việt Nam, ví dụ 0912 345 678.',
+  },
+  email: { other: 'Địa chỉ email không hợp lệ, ví dụ ten@example.com.' },
+  areaCode: { isNotEmpty: 'Vui lòng chọn xã, phường, thị trấn nơi xảy ra sự việc.', other: 'Xã, phường, thị trấn đã chọn không có trong danh sách; vui lòng chọn lại.' },
+  categoryCode: { other: 'Lĩnh vực đã chọn không có trong danh sách; vui lòng chọn lại.' },
+  address: { other: 'Địa chỉ dài tối đa 300 ký tự.' },
+  content: {
+    isNotEmpty: 'Vui lòng nhập nội dung phản ánh.',
+    minLength: `Nội dung quá ngắn: vui lòng mô tả rõ sự việc (ít nhất ${WEB_CONTENT_MIN} ký tự).`,
+    other: 'Nội dung dài tối đa 5.000 ký tự.',
+  },
+};
+
+/** The order in which a field's broken rules are told: an empty field is told it is empty, not that it is too short. */
+const RULE_ORDER = ['isNotEmpty', 'isString', 'minLength'];
 
 /**
- * Checks the web form, with a sentence per field for the person filling it (the API's DTO says the same things in
- * its own terms). On success, the input for PublicReportService.
+ * Checks the web form with the complaint's rules (WebReportDto), with a sentence per field for the person filling it;
+ * and, as only the form can, that the commune and the category are ones of its lists. On success, the input for
+ * PublicReportService.
  */
 export function checkReportForm(v: ReportFormValues, choices: FormChoices): { errors: FieldErrors; input?: PublicReportInput } {
+  const dto = plainToInstance(WebReportDto, Object.fromEntries(REPORT_FIELDS.map((f) => [f, v[f] ?? ''])));
   const errors: FieldErrors = {};
-  const fullName = (v.fullName ?? '').trim();
-  const phone = (v.phone ?? '').trim();
-  const email = (v.email ?? '').trim();
-  const address = (v.address ?? '').trim();
-  const content = (v.content ?? '').trim();
-  const areaCode = (v.areaCode ?? '').trim();
-  const categoryCode = (v.categoryCode ?? '').trim();
-
-  if (!fullName) errors.fullName = 'Vui lòng nhập họ và tên.';
-  else if (fullName.length > 120) errors.fullName = 'Họ và tên dài tối đa 120 ký tự.';
-
-  if (!phone) errors.phone = 'Vui lòng nhập số điện thoại để nhận kết quả và tra cứu phản ánh.';
-  else if (!normalizeVietnamesePhone(phone)) errors.phone = 'Số điện thoại không hợp lệ. Vui lòng nhập số Việt Nam, ví dụ 0912 345 678.';
-
-  if (email && (email.length > 254 || !isEmail(email))) errors.email = 'Địa chỉ email không hợp lệ, ví dụ ten@example.com.';
-
+  for (const e of validateSync(dto)) {
+    const field = e.property as (typeof REPORT_FIELDS)[number];
+    const sentences = FIELD_SENTENCES[field];
+    if (!sentences) continue;
+    const failed = Object.keys(e.constraints ?? {}).sort((a, b) => rank(a) - rank(b));
+    errors[field] = sentences[failed[0]] ?? sentences.other;
+  }
   const communes = new Set(choices.districts.flatMap((d) => d.communes.map((c) => c.code)));
-  if (!areaCode) errors.areaCode = 'Vui lòng chọn xã, phường, thị trấn nơi xảy ra sự việc.';
-  else if (!communes.has(areaCode)) errors.areaCode = 'Xã, phường, thị trấn đã chọn không có trong danh sách; vui lòng chọn lại.';
-
-  if (categoryCode && !choices.categories.some((c) => c.code === categoryCode)) errors.categoryCode = 'Lĩnh vực đã chọn không có trong danh sách; vui lòng chọn lại.';
-
-  if (address.length > 300) errors.address = 'Địa chỉ dài tối đa 300 ký tự.';
-
-  if (!content) errors.content = 'Vui lòng nhập nội dung phản ánh.';
-  else if (content.length < MIN_CONTENT) errors.content = `Nội dung quá ngắn: vui lòng mô tả rõ sự việc (ít nhất ${MIN_CONTENT} ký tự).`;
-  else if (content.length > 5000) errors.content = 'Nội dung dài tối đa 5.000 ký tự.';
+  if (!errors.areaCode && !communes.has(dto.areaCode)) errors.areaCode = FIELD_SENTENCES.areaCode.other;
+  if (!errors.categoryCode && dto.categoryCode && !choices.categories.some((c) => c.code === dto.categoryCode)) errors.categoryCode = FIELD_SENTENCES.categoryCode.other;
 
   if (Object.keys(errors).length) return { errors };
   return {
     errors,
     input: {
-      fullName, phone, email: email || null, areaCode, categoryCode: categoryCode || null, address: address || null, content,
+      fullName: dto.fullName, phone: dto.phone, email: dto.email ?? null, areaCode: dto.areaCode,
+      categoryCode: dto.categoryCode ?? null, address: dto.address ?? null, content: dto.content,
     },
   };
 }
+
+const rank = (rule: string) => {
+  const i = RULE_ORDER.indexOf(rule);
+  return i < 0 ? RULE_ORDER.length : i;
+};
