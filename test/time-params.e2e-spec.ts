@@ -1,6 +1,6 @@
 import { parseTimeBound } from '../src/common/time-bound.js';
 import { StaffPagesService } from '../src/web/staff-pages.service.js';
-import type { AuthUser } from '../src/auth/auth-user.js';
+import type { AuthUser } from '../src/common/auth-user.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**

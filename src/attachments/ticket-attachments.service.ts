@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import type { AttachmentDownload } from './attachment-response.js';
 import { StoredAttachments } from './stored-attachments.service.js';
 import { notFound } from '../common/errors.js';

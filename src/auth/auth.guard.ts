@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { forbidden, unauthorized } from '../common/errors.js';
 import type { Role } from '../users/user.entity.js';
-import type { AuthUser } from './auth-user.js';
-import { IS_PUBLIC, ROLES } from './decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { IS_PUBLIC, ROLES } from '../common/decorators.js';
 import { TokenService } from './token.service.js';
 
 /** Global guard: every route needs a valid token of an active user, unless marked @Public(); @Roles() narrows further. */

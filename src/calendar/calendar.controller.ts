@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../common/decorators.js';
 import { CalendarService } from './calendar.service.js';
 import { CalendarDayDto, CalendarQueryDto } from './dto/calendar.dto.js';
 

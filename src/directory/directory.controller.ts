@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser, Roles } from '../auth/decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser, Roles } from '../common/decorators.js';
 import { DirectoryService } from './directory.service.js';
 import {
   AreaQueryDto, CreateCategoryDto, CreateUnitDto, MergeUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto,

@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/decorators.js';
 import { AppRedis } from '../common/app-redis.js';
 import { JobHealthService, type FailingJob } from '../scheduler/job-health.service.js';
 

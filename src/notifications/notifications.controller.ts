@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional } from 'class-validator';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../common/decorators.js';
 import { notFound } from '../common/errors.js';
 import { OutboxService } from './outbox.service.js';
 import { RecipientListsService } from './recipient-lists.service.js';

@@ -3,7 +3,7 @@ import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } fro
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
 import type { Response } from 'express';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../common/decorators.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { parseTimeBound } from '../common/time-bound.js';

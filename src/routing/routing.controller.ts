@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
+import { Roles } from '../common/decorators.js';
 import { notFound } from '../common/errors.js';
 import { CreateRoutingRuleDto } from './dto/routing-rule.dto.js';
 import { RoutingService } from './routing.service.js';

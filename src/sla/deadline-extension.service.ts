@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, forbidden } from '../common/errors.js';
 import { parseTimeBound } from '../common/time-bound.js';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { atLocalTime, localDate } from '../common/vn-time.js';
@@ -14,7 +14,7 @@ import {
 } from '../tickets/ticket-deadline-watch.js';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
-import { LONG_READ_STATEMENT_TIMEOUT } from '../database/data-source.js';
+import { LONG_READ_STATEMENT_TIMEOUT } from '../common/long-reads.js';
 
 /** Tickets listed in one unit's morning digest (the oldest); the digest says how many there are in all. */
 export const DIGEST_MAX_TICKETS = 200;

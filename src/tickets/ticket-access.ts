@@ -1,5 +1,5 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { notFound } from '../common/errors.js';
 import { normalizeTicketCode } from './ticket-code.js';
 import { Ticket } from './ticket.entity.js';

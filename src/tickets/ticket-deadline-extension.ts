@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { conflict } from '../common/errors.js';
 import { recordEvent, type Actor } from './ticket-events.js';
 import { Ticket } from './ticket.entity.js';

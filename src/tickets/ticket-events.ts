@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
-import { displayName } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { displayName } from '../common/auth-user.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import type { TicketStatus } from './ticket.entity.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { parse } from 'csv-parse/sync';
 import { DataSource } from 'typeorm';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, unprocessable } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryDeepPartialEntity } from 'typeorm';
 import { Settings } from '../../config/settings.js';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { Clock } from '../common/clock.js';
 import { AppError, badRequest, conflict, forbidden, unprocessable, type FieldProblem } from '../common/errors.js';

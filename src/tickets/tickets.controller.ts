@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthUser } from '../auth/auth-user.js';
-import { CurrentUser } from '../auth/decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser } from '../common/decorators.js';
 import {
   AssignDto, CommentDto, MergeTicketDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
 } from './dto/ticket.dto.js';

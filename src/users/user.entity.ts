@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { Unit } from '../directory/unit.entity.js';
 
-export const ROLES = ['admin', 'coordinator', 'operator', 'unit_staff', 'leader'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../common/roles.js';
+
+export { ROLES, type Role } from '../common/roles.js';
 
 @Entity('users')
 export class User {

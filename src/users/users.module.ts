@@ -1,10 +1,8 @@
 import { Module } from '@nestjs/common';
-import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
-/** Accounts: created, changed and deactivated by admins. */
+/** Accounts and their passwords (the admins' API to them is in src/auth, with the access rules). */
 @Module({
-  controllers: [UsersController],
   providers: [UsersService],
   exports: [UsersService],
 })

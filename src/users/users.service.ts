@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { hashPassword, verifyPassword } from '../auth/password.js';
+import { hashPassword, verifyPassword } from './password.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { Unit } from '../directory/unit.entity.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/decorators.js';
 import { sendAttachment } from '../attachments/attachment-response.js';
 import { TicketAttachmentsService } from '../attachments/ticket-attachments.service.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Settings } from '../../config/settings.js';
 import { LoginThrottleService } from '../auth/login-throttle.service.js';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/decorators.js';
 import { TokenService } from '../auth/token.service.js';
 import { sendPage } from '../intake/public/public-pages.controller.js';
 import { formValue } from '../intake/public/web-form.js';

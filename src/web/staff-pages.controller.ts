@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards }
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Settings } from '../../config/settings.js';
-import { Public } from '../auth/decorators.js';
+import { Public } from '../common/decorators.js';
 import { AppError, notFound, type FieldProblem } from '../common/errors.js';
 import { sendPage } from '../intake/public/public-pages.controller.js';
 import { formValue } from '../intake/public/web-form.js';

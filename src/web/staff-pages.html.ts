@@ -1,5 +1,5 @@
-import type { AuthUser } from '../auth/auth-user.js';
-import { displayName } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { displayName } from '../common/auth-user.js';
 import { formatDateTimeVi, localDateTimeInput } from '../common/vn-time.js';
 import { CSS, esc, type PageContext } from '../intake/public/pages.html.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../tickets/ticket-state.js';

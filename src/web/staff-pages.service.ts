@@ -1,5 +1,5 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
-import type { AuthUser } from '../auth/auth-user.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
 import { DirectoryService } from '../directory/directory.service.js';

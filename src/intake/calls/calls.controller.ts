@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { AuthUser } from '../../auth/auth-user.js';
-import { CurrentUser, Public, Roles } from '../../auth/decorators.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { CurrentUser, Public, Roles } from '../../common/decorators.js';
 import { ApiStaffIdempotencyKey, IdempotencyKey } from '../../tickets/staff-idempotency.decorators.js';
 import { CallsSecretGuard } from './calls-secret.guard.js';
 import { CallsService } from './calls.service.js';

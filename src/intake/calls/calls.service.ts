@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { AuthUser } from '../../auth/auth-user.js';
+import type { AuthUser } from '../../common/auth-user.js';
 import { Clock } from '../../common/clock.js';
 import { AppError, conflict, notFound } from '../../common/errors.js';
 import { nationalPhone, normalizeVietnamesePhone } from '../../common/phone.js';

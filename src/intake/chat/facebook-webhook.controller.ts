@@ -3,7 +3,7 @@ import { Controller, Get, Headers, HttpCode, HttpStatus, Logger, Post, Query, Re
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Settings } from '../../../config/settings.js';
-import { Public } from '../../auth/decorators.js';
+import { Public } from '../../common/decorators.js';
 import { AppError, forbidden } from '../../common/errors.js';
 import { parseFacebookWebhook } from '../channels/facebook-event.js';
 import { verifyFacebookSignature } from '../channels/facebook-signature.js';

@@ -2,7 +2,7 @@ import { Controller, Headers, HttpCode, HttpStatus, Post, Req, type RawBodyReque
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Settings } from '../../../config/settings.js';
-import { Public } from '../../auth/decorators.js';
+import { Public } from '../../common/decorators.js';
 import { Clock } from '../../common/clock.js';
 import { WebhookShapeError } from '../channels/webhook-shape.error.js';
 import { parseZaloWebhook } from '../channels/zalo-event.js';

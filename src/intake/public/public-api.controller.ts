@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, HttpStatus, Param, Post, Quer
 import { FilesInterceptor } from '@nestjs/platform-express';
 import { ApiBadRequestResponse, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../../auth/decorators.js';
+import { Public } from '../../common/decorators.js';
 import { badRequest } from '../../common/errors.js';
 import { MAX_PHOTOS, PHOTO_FIELD, type StoredPhoto } from './photo-storage.js';
 import { AppInstallDto, PublicReportDto } from './public.dto.js';

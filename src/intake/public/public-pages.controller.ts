@@ -6,7 +6,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Settings } from '../../../config/settings.js';
-import { Public } from '../../auth/decorators.js';
+import { Public } from '../../common/decorators.js';
 import { AppError } from '../../common/errors.js';
 import { normalizeVietnamesePhone } from '../../common/phone.js';
 import { newTicketCode, normalizeTicketCode } from '../../tickets/ticket-code.js';

@@ -1,5 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { Role } from '../users/user.entity.js';
+import type { Role } from './roles.js';
 import type { AuthUser } from './auth-user.js';
 
 export const IS_PUBLIC = 'isPublic';

@@ -1,4 +1,4 @@
-import type { Role } from '../users/user.entity.js';
+import type { Role } from './roles.js';
 
 /** The person behind a request, as the guard resolved it. */
 export interface AuthUser {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/decorators.js';
-import { CreateUserDto, UpdateUserDto } from './dto/user.dto.js';
-import { publicUser, UsersService } from './users.service.js';
+import { Roles } from '../common/decorators.js';
+import { CreateUserDto, UpdateUserDto } from '../users/dto/user.dto.js';
+import { publicUser, UsersService } from '../users/users.service.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
