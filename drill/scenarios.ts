@@ -382,8 +382,9 @@ export async function databaseScenario(d: Drill): Promise<ScenarioResult> {
     await d.pg.stopFast();
     log(`database: PostgreSQL stopped (pg_ctl stop -m fast) for ${d.cfg.pgDownSeconds} s`);
     await sleep(d.cfg.pgDownSeconds * 1000);
-    await d.pg.start();
+    // the outage ends when PostgreSQL is asked to start: from then on /health may rightly say it is up
     const downEnd = performance.now();
+    await d.pg.start();
     log('database: PostgreSQL started again');
     await recover(`PostgreSQL stopped ${d.cfg.pgDownSeconds} s (pg_ctl stop -m fast)`, downStart, downEnd);
     await sleep(6000);
