@@ -1,6 +1,6 @@
 import type { ComplaintAttachment, NormalizedComplaint } from '../normalized-complaint.js';
 import { WebhookShapeError } from './webhook-shape.error.js';
-import { attachment, complaintContent, coordinateOf, epochMsOf, idOf, isRecord, stringOf } from './webhook-fields.js';
+import { attachment, chatComplaint, complaintContent, coordinateOf, epochMsOf, idOf, isRecord, stringOf } from './webhook-fields.js';
 
 export { WebhookShapeError } from './webhook-shape.error.js';
 
@@ -57,16 +57,7 @@ function parseMessagingItem(item: unknown, pageId: string | null, entryTime: num
   const content = complaintContent(typeof message.text === 'string' ? message.text : undefined, attachments);
   if (!content) return null;
 
-  return {
-    channel: 'facebook',
-    externalId: mid,
-    senderId,
-    recipientId,
-    reporterName: null,
-    content,
-    attachments,
-    receivedAt: new Date(timestamp),
-  };
+  return chatComplaint('facebook', { externalId: mid, senderId, recipientId, content, attachments, timestamp });
 }
 
 function parseAttachment(raw: unknown): ComplaintAttachment | null {

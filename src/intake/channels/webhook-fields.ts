@@ -1,4 +1,4 @@
-import type { ComplaintAttachment } from '../normalized-complaint.js';
+import type { ComplaintAttachment, NormalizedComplaint } from '../normalized-complaint.js';
 
 /** Short Vietnamese description of one attachment, used as the content of a message that has no text. */
 export function describeAttachment(a: ComplaintAttachment): string {
@@ -51,4 +51,15 @@ export const stringOf = (v: unknown): string | undefined => (typeof v === 'strin
 /** The attachment without its undefined fields (keeps stored JSON and test expectations tidy). */
 export function attachment(a: ComplaintAttachment): ComplaintAttachment {
   return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as ComplaintAttachment;
+}
+
+/** A chat platform's message as intake takes it: the platform's ids, the text (or a description) and attachments. */
+export function chatComplaint(
+  channel: NormalizedComplaint['channel'],
+  m: { externalId: string; senderId: string; recipientId: string | null; content: string; attachments: ComplaintAttachment[]; timestamp: number },
+): NormalizedComplaint {
+  return {
+    channel, externalId: m.externalId, senderId: m.senderId, recipientId: m.recipientId, reporterName: null,
+    content: m.content, attachments: m.attachments, receivedAt: new Date(m.timestamp),
+  };
 }

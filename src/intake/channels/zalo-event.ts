@@ -1,6 +1,6 @@
 import type { ComplaintAttachment, NormalizedComplaint } from '../normalized-complaint.js';
 import { WebhookShapeError } from './webhook-shape.error.js';
-import { attachment, complaintContent, coordinateOf, epochMsOf, idOf, isRecord, stringOf } from './webhook-fields.js';
+import { attachment, chatComplaint, complaintContent, coordinateOf, epochMsOf, idOf, isRecord, stringOf } from './webhook-fields.js';
 
 export { WebhookShapeError } from './webhook-shape.error.js';
 
@@ -57,16 +57,7 @@ export function parseZaloWebhook(body: unknown): NormalizedComplaint | null {
     content = complaintContent(undefined, [{ type: kind }]);
   }
 
-  return {
-    channel: 'zalo',
-    externalId: msgId,
-    senderId,
-    recipientId,
-    reporterName: null,
-    content,
-    attachments,
-    receivedAt: new Date(timestamp),
-  };
+  return chatComplaint('zalo', { externalId: msgId, senderId, recipientId, content, attachments, timestamp });
 }
 
 function parseAttachment(raw: unknown): ComplaintAttachment | null {
