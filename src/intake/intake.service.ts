@@ -2,10 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
-import type { Actor } from '../tickets/ticket-events.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { forbidden } from '../common/errors.js';
+import type { CreateTicketDto } from '../tickets/dto/ticket.dto.js';
+import { StaffIdempotencyService } from '../tickets/staff-idempotency.service.js';
+import { canCreateTickets } from '../tickets/ticket-access.js';
+import { actorOf, type Actor } from '../tickets/ticket-events.js';
 import { TicketLifecycle, type ComplaintInput } from '../tickets/ticket-lifecycle.js';
 import { CHANNEL_LABELS } from '../tickets/ticket-state.js';
 import type { Ticket } from '../tickets/ticket.entity.js';
+import { TicketsService } from '../tickets/tickets.service.js';
 import { CitizenReplyService } from './citizen-reply.service.js';
 import type { NormalizedComplaint } from './normalized-complaint.js';
 
@@ -34,7 +40,29 @@ export class IntakeService {
     private readonly clock: Clock,
     private readonly settings: Settings,
     private readonly replies: CitizenReplyService,
+    private readonly views: TicketsService,
+    private readonly idempotency: StaffIdempotencyService,
   ) {}
+
+  /**
+   * A ticket an operator (or a coordinator) logs from a call or a visit (`POST /api/tickets`); with an idempotency key,
+   * once (StaffIdempotencyService): a repetition creates nothing and gets the ticket as it is now (created: false).
+   */
+  async createForStaff(user: AuthUser, dto: CreateTicketDto, idempotencyKey: string | null = null) {
+    if (!canCreateTickets(user)) throw forbidden();
+    const outcome = await this.idempotency.once(
+      { user, key: idempotencyKey, request: { route: 'POST /api/tickets', body: dto } },
+      async (m) => {
+        const created = await this.tickets.create(m, dto, actorOf(user));
+        return { ticketId: created.ticket.id, value: created };
+      },
+      // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
+      { transaction: false },
+    );
+    return outcome.created
+      ? { created: true, ticket: this.views.viewOfCreated(outcome.value, user) }
+      : { created: false, ticket: await this.views.get(user, outcome.ticketCode) };
+  }
 
   /**
    * The one way in for channel messages. A message id seen before changes nothing; a message from a sender with an

@@ -1,12 +1,10 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators.js';
 import {
-  AssignDto, CommentDto, MergeTicketDto, CreateTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
+  AssignDto, CommentDto, MergeTicketDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
 } from './dto/ticket.dto.js';
-import { ApiStaffIdempotencyKey, IdempotencyKey } from './staff-idempotency.decorators.js';
 import { TicketsService } from './tickets.service.js';
 
 @ApiTags('tickets')
@@ -14,24 +12,6 @@ import { TicketsService } from './tickets.service.js';
 @Controller('api/tickets')
 export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
-
-  /**
-   * Creates a ticket: 201. With `Idempotency-Key` (see StaffIdempotencyService), a repetition of the same request by
-   * the same account creates nothing and answers 200 with the ticket as GET shows it now; the same key with another
-   * body is a 409.
-   */
-  @Post()
-  @ApiStaffIdempotencyKey()
-  async create(
-    @CurrentUser() user: AuthUser,
-    @Body() dto: CreateTicketDto,
-    @IdempotencyKey() idempotencyKey: string | null,
-    @Res({ passthrough: true }) res: Response,
-  ) {
-    const { created, ticket } = await this.tickets.create(user, dto, idempotencyKey);
-    if (!created) res.status(HttpStatus.OK);
-    return ticket;
-  }
 
   @Get()
   list(@CurrentUser() user: AuthUser, @Query() q: TicketQueryDto) {

@@ -2,12 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
-import { forbidden } from '../common/errors.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
-import { parseTimeBound, type CommentDto, type CreateTicketDto, type TicketQueryDto } from './dto/ticket.dto.js';
-import { canCreateTickets, findVisibleTicket, restrictToVisible } from './ticket-access.js';
-import { StaffIdempotencyService } from './staff-idempotency.service.js';
+import { parseTimeBound, type CommentDto, type TicketQueryDto } from './dto/ticket.dto.js';
+import { findVisibleTicket, restrictToVisible } from './ticket-access.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { TicketLifecycle, type ActionInput, type CreatedTicket } from './ticket-lifecycle.js';
 import { actorOf, recordEvent } from './ticket-events.js';
@@ -28,34 +26,13 @@ export class TicketsService {
     private readonly ds: DataSource,
     private readonly clock: Clock,
     private readonly lifecycle: TicketLifecycle,
-    private readonly idempotency: StaffIdempotencyService,
   ) {}
-
-  /**
-   * Creates a ticket; with an idempotency key, once (StaffIdempotencyService): a repetition creates nothing and gets
-   * the ticket as `get` shows it now (created: false).
-   */
-  async create(user: AuthUser, dto: CreateTicketDto, idempotencyKey: string | null = null) {
-    if (!canCreateTickets(user)) throw forbidden();
-    const outcome = await this.idempotency.once(
-      { user, key: idempotencyKey, request: { route: 'POST /api/tickets', body: dto } },
-      async (m) => {
-        const created = await this.lifecycle.create(m, dto, actorOf(user));
-        return { ticketId: created.ticket.id, value: created };
-      },
-      // its one write is a statement of its own, holding the unit it gives the ticket to: no transaction to open
-      { transaction: false },
-    );
-    return outcome.created
-      ? { created: true, ticket: this.createdView(outcome.value, user) }
-      : { created: false, ticket: await this.get(user, outcome.ticketCode) };
-  }
 
   /**
    * The answer to a creation, built from what was just written (the ticket, its one event, the likely duplicates
    * found when it was created, the names already loaded): what `get` would show, without reading it back.
    */
-  private createdView({ ticket, event, likelyDuplicates, refs }: CreatedTicket, user: AuthUser) {
+  viewOfCreated({ ticket, event, likelyDuplicates, refs }: CreatedTicket, user: AuthUser) {
     return {
       ...ticketView(ticket, refs, this.clock.now()),
       likelyDuplicates: seesDuplicates(user) ? likelyDuplicates : [],
