@@ -75,9 +75,13 @@ describe('the repeating jobs after Redis lost them', () => {
     await waitFor('the schedules made again', scheduled);
     const ack = await waitFor('the acknowledgement', async () => relay.received.find((r) => r.mail.subject?.includes(report.body.code)));
     expect(ack.rcptTo).toEqual(['muoi@example.vn']);
-    const [row] = await t.ds.query(
-      `SELECT o.status, o.attempts FROM outbox_messages o JOIN tickets t ON t.id = o.ticket_id WHERE t.code = $1 AND o.dedupe_key LIKE 'ack:%'`,
-      [report.body.code]);
+    // recorded as sent once the relay's answer is in (a moment after the mail arrives), after one attempt
+    const row = await waitFor('the acknowledgement recorded as sent', async () => {
+      const [r] = await t.ds.query(
+        `SELECT o.status, o.attempts FROM outbox_messages o JOIN tickets t ON t.id = o.ticket_id WHERE t.code = $1 AND o.dedupe_key LIKE 'ack:%'`,
+        [report.body.code]);
+      return r?.status === 'sending' ? null : r;
+    });
     expect(row).toEqual({ status: 'sent', attempts: 1 });
     const flagged = await waitFor('the overdue flag', async () =>
       (await t.ds.query(`SELECT overdue_at, due_at FROM tickets WHERE code = $1 AND overdue_at IS NOT NULL`, [late.body.code]))[0]);
