@@ -8,7 +8,7 @@ import { normalizeVietnamesePhone } from '../common/phone.js';
 import { RoutingService } from '../routing/routing.service.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { newTicketCode, normalizeTicketCode } from './ticket-code.js';
-import { TicketEvent } from './ticket-event.entity.js';
+import { TicketLifecycle } from './ticket-lifecycle.js';
 import { actorOf } from './ticket-events.js';
 import { ticketSearchText } from './ticket-view.js';
 import { CHANNELS, OPEN_STATUSES, STATUSES, Ticket, type Channel, type TicketStatus } from './ticket.entity.js';
@@ -36,6 +36,7 @@ export class TicketImportService {
     private readonly clock: Clock,
     private readonly routing: RoutingService,
     private readonly deadlines: DeadlineService,
+    private readonly lifecycle: TicketLifecycle,
   ) {}
 
   async import(user: AuthUser, csv: string): Promise<{ imported: number }> {
@@ -195,17 +196,13 @@ export class TicketImportService {
           }
         }
       }
-      const ids: string[] = [];
-      for (let i = 0; i < rows.length; i += 1000) {
-        const res = await m.insert(Ticket, rows.slice(i, i + 1000).map((r) => r.t));
-        ids.push(...res.identifiers.map((x) => x.id as string));
-      }
       // the ticket's history as far as the old system knows it, so that reports as of a past instant see it:
       // received at received_at (open, with its unit), ended at resolved_at when it has ended; then the import itself
-      const events = rows.flatMap((r, i) => {
+      await this.lifecycle.recordImported(m, rows.map((r) => r.t), (ticketId, i) => {
+        const r = rows[i];
         const t = r.t;
         const open = OPEN_STATUSES.includes(t.status!);
-        const base = { ticketId: ids[i], actorId: null, actorName: 'Hệ thống cũ', toUnitCode: t.assignedUnitCode ?? null, dueAt: t.dueAt ?? null, internal: false };
+        const base = { ticketId, actorId: null, actorName: 'Hệ thống cũ', toUnitCode: t.assignedUnitCode ?? null, dueAt: t.dueAt ?? null, internal: false };
         const history = [
           { ...base, type: 'created', at: t.receivedAt!, toStatus: open ? t.status! : t.assignedUnitCode ? 'assigned' as const : 'received' as const, note: 'Tiếp nhận (theo dữ liệu của hệ thống cũ).', data: {} as never },
         ];
@@ -216,7 +213,6 @@ export class TicketImportService {
           { ...base, type: 'imported', at: now, actorId: actor.id, actorName: actor.name, toStatus: t.status!, note: 'Nhập từ dữ liệu của hệ thống cũ.', data: { line: r.line } as never },
         ];
       });
-      for (let i = 0; i < events.length; i += 1000) await m.insert(TicketEvent, events.slice(i, i + 1000));
       return { imported: rows.length };
     });
   }

@@ -517,4 +517,18 @@ export class TicketLifecycle {
   moveOpenTickets(m: EntityManager, merge: UnitMerge): Promise<number> {
     return moveOpenTicketsToUnit(m, merge);
   }
+
+  /**
+   * Tickets imported from an earlier system (the CSV import's bulk path, in the import's transaction): the rows in
+   * INSERTs of 1,000, then the events of each (`historyOf`: its history as the old system knew it, and the import).
+   */
+  async recordImported(m: EntityManager, tickets: Array<Partial<Ticket>>, historyOf: (ticketId: string, index: number) => Array<Partial<TicketEvent>>): Promise<void> {
+    const ids: string[] = [];
+    for (let i = 0; i < tickets.length; i += 1000) {
+      const res = await m.insert(Ticket, tickets.slice(i, i + 1000) as never);
+      ids.push(...res.identifiers.map((x) => x.id as string));
+    }
+    const events = ids.flatMap((id, i) => historyOf(id, i));
+    for (let i = 0; i < events.length; i += 1000) await m.insert(TicketEvent, events.slice(i, i + 1000) as never);
+  }
 }
