@@ -12,12 +12,27 @@ import { TicketLifecycle, type ComplaintInput } from '../tickets/ticket-lifecycl
 import { CHANNEL_LABELS } from '../tickets/ticket-state.js';
 import type { Ticket } from '../tickets/ticket.entity.js';
 import { TicketsService } from '../tickets/tickets.service.js';
+import type { KeepFiles, NewAttachmentFile } from '../attachments/stored-attachments.service.js';
 import { CitizenReplyService } from './citizen-reply.service.js';
 import type { NormalizedComplaint } from './normalized-complaint.js';
 
-/** A message from a channel (chat, mail), normalised by its adapter, with what the channel may know besides. */
-export interface InboundMessage extends Omit<NormalizedComplaint, 'recipientId'> {
+/**
+ * A complaint from a channel (chat, mail, the citizen app, the web form), normalised by its adapter, with what the
+ * channel may know besides.
+ */
+export interface InboundMessage extends Omit<NormalizedComplaint, 'recipientId' | 'senderId' | 'externalId'> {
+  /**
+   * What names this delivery: the platform's message id (a redelivery changes nothing), or the idempotency key of a
+   * request (a repetition gets the first one's ticket); null: none (every delivery is a new complaint).
+   */
+  externalId: string | null;
+  /** Who sent it on the channel (a chat user, a mail address): their open ticket on the channel is continued; null: nobody known. */
+  senderId: string | null;
   recipientId?: string | null;
+  /** The name the ticket's 'created' event gives its author (default: the reporter's name, else the channel's). */
+  actorName?: string;
+  /** Files to keep with the ticket (photos, mail attachments), in the attachment store, in its transaction. */
+  files?: Array<Omit<NewAttachmentFile, 'ticketId'>>;
   reporterPhone?: string | null;
   reporterEmail?: string | null;
   areaCode?: string | null;
@@ -65,22 +80,32 @@ export class IntakeService {
   }
 
   /**
-   * The one way in for channel messages. A message id seen before changes nothing; a message from a sender with an
-   * open ticket on the same channel (within CONVERSATION_DAYS), or a reply naming a ticket code, joins that ticket;
-   * anything else becomes a new ticket (waiting for a coordinator when it lacks a category or area) and the
-   * citizen gets an acknowledgement with the code on the same channel.
+   * The one way in for a citizen's complaint, whatever the channel (in the caller's transaction `m`; `keep` records
+   * the message's files, see StoredAttachments.transaction). A delivery seen before (its message id, or its request's
+   * idempotency key) changes nothing and names the first one's ticket; a message from a sender with an open ticket on
+   * the same channel (within CONVERSATION_DAYS), or a reply naming a ticket code, joins that ticket; anything else
+   * becomes a new ticket (waiting for a coordinator when it lacks a category or area) and the citizen gets an
+   * acknowledgement with the code on the same channel. The files and the platform's links are kept with the ticket.
    */
-  async receive(m: EntityManager, msg: InboundMessage): Promise<IntakeOutcome> {
-    // one sender at a time: a redelivery and two quick messages are then decided one after the other
-    await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${msg.channel}:${msg.senderId}`]);
-    const seen = await this.tickets.ticketCodeOfSource(m, msg.channel, msg.externalId);
+  async receive(m: EntityManager, msg: InboundMessage, keep?: KeepFiles): Promise<IntakeOutcome> {
+    // one sender (or one request) at a time: a redelivery, a repetition and two quick messages are decided one after the other
+    const lockedOn = msg.senderId ?? msg.externalId;
+    if (lockedOn !== null) await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`intake:${msg.channel}:${lockedOn}`]);
+    const seen = msg.externalId !== null ? await this.tickets.ticketCodeOfSource(m, msg.channel, msg.externalId) : null;
     if (seen) return { ticketCode: seen, outcome: 'duplicate' };
     const since = new Date(this.clock.now().getTime() - this.settings.CONVERSATION_DAYS * 86_400_000);
-    const existing = await this.tickets.conversationTicket(m, msg, since);
+    const existing = msg.senderId !== null ? await this.tickets.conversationTicket(m, { ...msg, senderId: msg.senderId }, since) : null;
     const source = { channel: msg.channel, externalId: msg.externalId, senderId: msg.senderId, recipientId: msg.recipientId ?? null, receivedAt: msg.receivedAt };
+    const keepWith = async (ticketId: string) => {
+      await this.tickets.linkAttachments(m, ticketId, msg.attachments);
+      if (msg.files?.length) {
+        if (!keep) throw new Error('files to keep, but no attachment store transaction to keep them in');
+        await keep(msg.files.map((f) => ({ ...f, ticketId })));
+      }
+    };
     if (existing) {
       await this.tickets.recordSource(m, existing.id, source);
-      await this.tickets.linkAttachments(m, existing.id, msg.attachments);
+      await keepWith(existing.id);
       await this.tickets.addCitizenMessage(m, existing.id, {
         actorName: msg.reporterName ?? `Người dân qua ${CHANNEL_LABELS[msg.channel]}`,
         content: msg.content, data: { channel: msg.channel, externalId: msg.externalId, attachments: msg.attachments },
@@ -96,9 +121,10 @@ export class IntakeService {
       categoryCode: msg.categoryCode,
       address: msg.address,
       content: msg.content,
-    }, { id: null, name: msg.reporterName ?? CHANNEL_LABELS[msg.channel] });
-    await this.tickets.recordSource(m, ticket.id, source);
-    await this.tickets.linkAttachments(m, ticket.id, msg.attachments);
+    }, { id: null, name: msg.actorName ?? msg.reporterName ?? CHANNEL_LABELS[msg.channel] });
+    // without a message id or key there is nothing a redelivery could be matched with
+    if (msg.externalId !== null) await this.tickets.recordSource(m, ticket.id, source);
+    await keepWith(ticket.id);
     await this.replies.ack(m, ticket, source);
     return { ticketCode: ticket.code, outcome: 'created' };
   }

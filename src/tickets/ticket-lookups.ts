@@ -7,12 +7,6 @@ export function findTicketById(m: EntityManager, id: string): Promise<Ticket | n
   return m.findOneBy(Ticket, { id });
 }
 
-/** The id of the ticket with this (normalised) code; the ticket must exist. */
-export async function ticketIdOfCode(m: EntityManager, code: string): Promise<string> {
-  const [{ id }] = await m.query(`SELECT id FROM tickets WHERE code = $1`, [code]);
-  return id;
-}
-
 /** The ticket with this (normalised) code AND this reporter's phone (E.164), in one query; null for anything else. */
 export function findTicketByCodeAndPhone(m: EntityManager, code: string, phone: string): Promise<Ticket | null> {
   return m.findOneBy(Ticket, { code, reporterPhone: phone });

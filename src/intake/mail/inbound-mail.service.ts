@@ -3,7 +3,6 @@ import { simpleParser, type Attachment as MailAttachment } from 'mailparser';
 import { Settings } from '../../../config/settings.js';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
-import { ticketIdOfCode } from '../../tickets/ticket-lookups.js';
 import { IntakeService, type InboundMessage, type IntakeOutcome } from '../intake.service.js';
 import { safeFilename } from '../../attachments/safe-filename.js';
 import { addressOf, addressSet, automaticMailReason, MAX_CONTENT_CHARS, mailExternalId, stripQuotedReply } from './mail-text.js';
@@ -89,14 +88,8 @@ export class InboundMailService {
       attachments: [],
       receivedAt: now,
       codeHint: mail.subject ?? null,
-    };
-
-    return this.attachments.transaction(async (m, keep) => {
-      const result = await this.intake.receive(m, msg);
-      if (result.outcome === 'duplicate' || !kept.length) return result;
-      const ticketId = await ticketIdOfCode(m, result.ticketCode);
-      await keep(kept.map((f) => ({
-        ticketId,
+      // kept with the ticket the mail creates or joins (a redelivered mail keeps nothing again)
+      files: kept.map((f) => ({
         kind: f.part.contentType.toLowerCase().startsWith('image/') ? 'image' : 'file',
         filename: f.filename,
         contentType: f.part.contentType.slice(0, 100),
@@ -104,9 +97,10 @@ export class InboundMailService {
         data: { channel: 'email', externalId },
         createdAt: now,
         content: f.part.content,
-      })));
-      return result;
-    });
+      })),
+    };
+
+    return this.attachments.transaction((m, keep) => this.intake.receive(m, msg, keep));
   }
 
   /** The text body (mailparser converts an HTML-only mail to text), without the quoted message of a reply. */

@@ -1,5 +1,5 @@
 import { safeFilename } from '../../attachments/safe-filename.js';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -11,11 +11,9 @@ import { compareVietnamese } from '../../common/text.js';
 import { formatDateTimeVi } from '../../common/vn-time.js';
 import { loadUnitRefs, type UnitRef } from '../../directory/unit-label.js';
 import { normalizeTicketCode } from '../../tickets/ticket-code.js';
-import { TicketLifecycle } from '../../tickets/ticket-lifecycle.js';
 import { findTicketByCodeAndPhone, findTicketById, publicTicketEvents, type PublicEventRow } from '../../tickets/ticket-lookups.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../tickets/ticket-state.js';
 import type { TicketStatus } from '../../tickets/ticket.entity.js';
-import { CitizenReplyService } from '../citizen-reply.service.js';
 import { IntakeService } from '../intake.service.js';
 import type { StoredPhoto } from './photo-storage.js';
 
@@ -127,15 +125,14 @@ export class PublicReportService {
   constructor(
     private readonly ds: DataSource,
     private readonly intake: IntakeService,
-    private readonly replies: CitizenReplyService,
     private readonly clock: Clock,
     private readonly attachments: StoredAttachments,
-    private readonly tickets: TicketLifecycle,
   ) {}
 
   /**
-   * Creates the ticket, keeps the photos (from their temporary files in UPLOAD_DIR/.incoming) in the attachment
-   * store and records them, and queues the acknowledgement, in one transaction (StoredAttachments.transaction): a
+   * Takes the report in through the intake pipeline (IntakeService.receive): creates the ticket, keeps the photos (from
+   * their temporary files in UPLOAD_DIR/.incoming) in the attachment store and records them, and queues the
+   * acknowledgement, in one transaction (StoredAttachments.transaction): a
    * refused report leaves neither a ticket nor a photo. The temporary files are removed before the answer, whatever
    * it is.
    *
@@ -152,39 +149,35 @@ export class PublicReportService {
         { field: 'email', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
       ]);
     }
+    let streams: ReadStream[] = [];
     try {
-      return await this.attachments.transaction(async (m, keep) => {
-        if (idempotencyKey) {
-          // one request per key at a time: the repetition waits here for the first one's commit, then finds it
-          await m.query(`SELECT pg_advisory_xact_lock(hashtext('public:' || $1 || ':' || $2))`, [channel, idempotencyKey]);
-          const seen = await this.tickets.ticketCodeOfSource(m, channel, idempotencyKey);
-          if (seen !== null) return { code: seen, created: false };
-        }
-        const ticket = await this.intake.createTicket(m, {
-          channel,
-          reporterName: input.fullName,
-          reporterPhone: input.phone ?? null,
-          reporterEmail: input.email ?? null,
-          areaCode: input.areaCode ?? null,
-          address: input.address ?? null,
-          categoryCode: input.categoryCode ?? null,
-          content: input.content,
-        }, { id: null, name: `Người dân qua ${CHANNEL_LABELS[channel]}` });
-        if (idempotencyKey) {
-          await this.tickets.recordSource(m, ticket.id, {
-            channel, externalId: idempotencyKey, senderId: null, recipientId: null, receivedAt: ticket.receivedAt,
-          });
-        }
-        const now = this.clock.now();
-        await keep(photos.map((p) => ({
-          ticketId: ticket.id, kind: 'image', filename: safeFilename(p.originalname), contentType: p.detectedType,
-          sizeBytes: p.size, data: { sha256: p.sha256 }, createdAt: now, content: createReadStream(p.path),
-        })));
-        await this.replies.ack(m, ticket, null);
-        return { code: ticket.code, created: true };
-      });
+      const now = this.clock.now();
+      streams = photos.map((p) => createReadStream(p.path));
+      // the intake pipeline: a repetition of the key (even one running at the same time) finds the first one's ticket
+      const { ticketCode, outcome } = await this.attachments.transaction((m, keep) => this.intake.receive(m, {
+        channel,
+        externalId: idempotencyKey,
+        senderId: null,
+        reporterName: input.fullName,
+        actorName: `Người dân qua ${CHANNEL_LABELS[channel]}`,
+        reporterPhone: input.phone ?? null,
+        reporterEmail: input.email ?? null,
+        areaCode: input.areaCode ?? null,
+        address: input.address ?? null,
+        categoryCode: input.categoryCode ?? null,
+        content: input.content,
+        attachments: [],
+        files: photos.map((p, i) => ({
+          kind: 'image', filename: safeFilename(p.originalname), contentType: p.detectedType,
+          sizeBytes: p.size, data: { sha256: p.sha256 }, createdAt: now, content: streams[i],
+        })),
+        receivedAt: now,
+      }, keep));
+      return { code: ticketCode, created: outcome === 'created' };
     } finally {
-      // kept in the store, or refused, or (a repetition) not wanted: the temporary files go before the answer
+      // kept in the store, or refused, or (a repetition) not wanted: the temporary files go before the answer, and a
+      // file a repetition did not read is closed
+      for (const s of streams) s.destroy();
       await Promise.all(photos.map((p) => rm(p.path, { force: true }).catch(() => undefined)));
     }
   }
