@@ -28,7 +28,8 @@ export function flagOverdueTickets(m: EntityManager, now: Date): Promise<Flagged
   return m.query(
     // it became overdue at its deadline, or, when it was reopened after the deadline, at the reopening (it was
     // not open, so not overdue, in between); GREATEST ignores the NULL of a ticket never reopened. A ticket
-    // flagged overdue needs no due-soon warning for that deadline any more: it leaves that sweep's index too.
+    // flagged overdue needs no due-soon warning for that deadline any more: it leaves that sweep's index too. The
+    // flag is a change of the ticket (its event, its overdue time): its version goes up, like any other change.
     `WITH due AS (
        SELECT id FROM tickets
         WHERE status IN (${OPEN_LITERALS}) AND overdue_for_due_at IS DISTINCT FROM due_at AND due_at < $1
@@ -36,7 +37,7 @@ export function flagOverdueTickets(m: EntityManager, now: Date): Promise<Flagged
         LIMIT $2
           FOR UPDATE SKIP LOCKED),
      flagged AS (
-       UPDATE tickets SET overdue_for_due_at = due_at, warned_for_due_at = due_at,
+       UPDATE tickets SET overdue_for_due_at = due_at, warned_for_due_at = due_at, version = version + 1,
               overdue_at = GREATEST(due_at, (SELECT max(e.at) FROM ticket_events e WHERE e.ticket_id = tickets.id AND e.type = 'reopened'))
         WHERE id IN (SELECT id FROM due)
        RETURNING id, code, content, due_at, overdue_at, received_at, assigned_unit_code, category_code),

@@ -351,7 +351,8 @@ export class TicketLifecycle {
     await recordEvent(m, {
       ticketId, type: 'citizen_message', at: now, actor: { id: null, name: message.actorName }, note: message.content, data: message.data,
     });
-    await m.query(`UPDATE tickets SET updated_at = $2 WHERE id = $1`, [ticketId, now]);
+    // a change of the ticket like any other: a form shown before the message was read is told to reload
+    await m.query(`UPDATE tickets SET updated_at = $2, version = version + 1 WHERE id = $1`, [ticketId, now]);
   }
 
   /** An internal note of the system on a ticket (a reply that could not be sent): its event only, the ticket unchanged. */
