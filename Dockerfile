@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/data ./data
+# the pages' templates and static files are read from the source tree (src/views)
+COPY --from=build /app/src/views ./src/views
 COPY package.json ./
 EXPOSE 3000
 CMD ["node", "dist/src/main.js"]

@@ -9,6 +9,7 @@ import { Settings } from '../config/settings.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
 import { InputGuard, InputPipe, jsonBodyParser, parkRefusedBody } from './common/input-guard.js';
 import { createValidationPipe } from './common/validation.js';
+import { errorPage, STATIC_DIR, STATIC_PREFIX, Views } from './views/views.js';
 
 /** Everything an application instance needs besides its modules; shared by main.ts and the tests. */
 export function configureApp(app: INestApplication): void {
@@ -17,6 +18,11 @@ export function configureApp(app: INestApplication): void {
   const trust = app.get(Settings).TRUST_PROXY.trim();
   http.set('trust proxy', /^\d+$/.test(trust) ? Number(trust) : trust);
   // JSON nested too deeply is refused before it is parsed (see common/input-guard.ts); the raw bytes are kept as rawBody
+  // the pages' CSS and scripts (src/views/static): no cookies read, cached for an hour, never a directory listing
+  http.use(STATIC_PREFIX, express.static(STATIC_DIR, {
+    maxAge: '1h', index: false, redirect: false,
+    setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
+  }));
   http.use(jsonBodyParser({ limit: '1mb' }));
   http.useBodyParser('urlencoded', { limit: '1mb', extended: false });
   // large text bodies only where a file is expected (the CSV import); elsewhere the small JSON limit holds
@@ -25,7 +31,7 @@ export function configureApp(app: INestApplication): void {
   // NUL and lone surrogates are refused, naming the field, before the routes' guards, pipes and handlers (see InputGuard)
   app.useGlobalGuards(new InputGuard());
   app.useGlobalPipes(new InputPipe(), createValidationPipe());
-  app.useGlobalFilters(new HttpErrorFilter());
+  app.useGlobalFilters(new HttpErrorFilter(errorPage(new Views(app.get(Settings)))));
   const doc = new DocumentBuilder()
     .setTitle('Tổng đài 1022 — API')
     .setDescription('API tiếp nhận và xử lý phản ánh, kiến nghị của người dân qua Tổng đài 1022.')

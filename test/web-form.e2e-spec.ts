@@ -191,7 +191,10 @@ describe('public web form (e2e)', () => {
     it('lists every district of the province as an optgroup with its communes, in Vietnamese alphabetical order', async () => {
       const res = await t.http().get('/gui-phan-anh').expect(200);
       expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
-      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'; style-src 'nonce-[^']+'; script-src 'nonce-[^']+'/);
+      // scripts and styles only from the app's own static files: nothing inline may run
+      expect(res.headers['content-security-policy']).toMatch(/default-src 'none'; script-src 'self'; style-src 'self';/);
+      expect(res.headers['content-security-policy']).not.toContain('unsafe-inline');
+      expect(res.text).not.toMatch(/<script(?![^>]*\bsrc=)|<style|\sstyle=/);
       const select = /<select id="areaCode"[^>]*>([\s\S]*?)<\/select>/.exec(res.text)![1];
       const groups = [...select.matchAll(/<optgroup label="([^"]+)">([\s\S]*?)<\/optgroup>/g)].map((g) => ({
         district: g[1], communes: [...g[2].matchAll(/<option value="(\d+)">([^<]+)<\/option>/g)].map((o) => ({ code: o[1], name: o[2] })),

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AppError } from './errors.js';
 
 const DEFAULT_MESSAGES: Record<number, string> = {
@@ -62,35 +62,50 @@ function clientErrorMessage(cause: unknown): string | undefined {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
+  /**
+   * `htmlPage`: how a browser asking for a page (not under /api, Accept preferring HTML) is answered instead of JSON:
+   * a page in Vietnamese with the status and the sentence (given by the view layer, see app.setup.ts).
+   */
+  constructor(private readonly htmlPage?: (res: Response, status: number, message: string) => void) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const res = host.switchToHttp().getResponse<Response>();
+    const http = host.switchToHttp();
+    const res = http.getResponse<Response>();
     if (res.headersSent) return;
+    const req = http.getRequest<Request>();
+    const send = (status: number, body: { code: string; message: string } & Record<string, unknown>) => {
+      if (this.htmlPage && wantsPage(req)) return this.htmlPage(res, status, body.message);
+      res.status(status).json({ statusCode: status, ...body });
+    };
     if (exception instanceof AppError) {
-      res.status(exception.status).json({ statusCode: exception.status, code: exception.code, message: exception.message, ...exception.details });
-      return;
+      return send(exception.status, { code: exception.code, message: exception.message, ...exception.details });
     }
     if (isServiceUnavailable(exception) || (exception instanceof HttpException && exception.getStatus() === 503)) {
       this.logger.warn(`answered 503: ${(exception as Error)?.message ?? String(exception)}`);
-      res.status(503).set('Retry-After', String(RETRY_AFTER_SECONDS))
-        .json({ statusCode: 503, code: 'SERVICE_UNAVAILABLE', message: SERVICE_UNAVAILABLE_MESSAGE });
-      return;
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      return send(503, { code: 'SERVICE_UNAVAILABLE', message: SERVICE_UNAVAILABLE_MESSAGE });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       // Nest wraps body-parser's and Express's own errors in an HttpException, keeping the original as the cause
       const message = (status === 400 && clientErrorMessage(exception.cause)) || DEFAULT_MESSAGES[status] || (status >= 500 ? DEFAULT_MESSAGES[500] : DEFAULT_MESSAGES[400]);
       if (status >= 500) this.logger.error(exception.message, exception.stack);
-      res.status(status).json({ statusCode: status, code: HttpStatus[status] ?? 'ERROR', message });
-      return;
+      return send(status, { code: HttpStatus[status] ?? 'ERROR', message });
     }
     // body-parser errors carry a status (413 too large, 400 malformed JSON, 415 charset)
     const err = exception as { status?: number; type?: string; message?: string; stack?: string };
     if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
       const message = clientErrorMessage(err) || DEFAULT_MESSAGES[err.status] || 'Yêu cầu không hợp lệ.';
-      res.status(err.status).json({ statusCode: err.status, code: HttpStatus[err.status] ?? 'ERROR', message });
-      return;
+      return send(err.status, { code: HttpStatus[err.status] ?? 'ERROR', message });
     }
     this.logger.error(err?.message ?? String(exception), err?.stack);
-    res.status(500).json({ statusCode: 500, code: 'INTERNAL_ERROR', message: 'Đã có lỗi hệ thống, vui lòng thử lại sau.' });
+    send(500, { code: 'INTERNAL_ERROR', message: 'Đã có lỗi hệ thống, vui lòng thử lại sau.' });
   }
+}
+
+/** A browser asking for a page: a GET outside /api whose Accept prefers HTML to JSON. */
+function wantsPage(req: Request | undefined): boolean {
+  if (!req || req.method !== 'GET' || typeof req.path !== 'string') return false;
+  if (req.path === '/api' || req.path.startsWith('/api/') || req.path === '/health' || req.path.startsWith('/docs')) return false;
+  return typeof req.accepts === 'function' && req.accepts(['json', 'html']) === 'html';
 }

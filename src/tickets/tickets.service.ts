@@ -40,6 +40,22 @@ export class TicketsService {
     };
   }
 
+  /**
+   * What waits for this person, for the count in the pages' header: for coordinators and admins the tickets waiting
+   * for a unit (new or returned); for unit staff their unit's tickets not yet accepted. Both are index-only counts
+   * (idx_tickets_status_due, idx_tickets_unit_status) over small sets.
+   */
+  async waitingCounts(user: AuthUser): Promise<{ queue?: number; unit?: number }> {
+    const repo = this.ds.getRepository(Ticket);
+    if (user.role === 'coordinator' || user.role === 'admin') {
+      return { queue: await repo.count({ where: { status: 'received' } }) };
+    }
+    if (user.role === 'unit_staff' && user.unitCode) {
+      return { unit: await repo.count({ where: { status: 'assigned', assignedUnitCode: user.unitCode } }) };
+    }
+    return {};
+  }
+
   async list(user: AuthUser, q: TicketQueryDto) {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;

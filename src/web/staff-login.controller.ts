@@ -5,7 +5,7 @@ import { Settings } from '../../config/settings.js';
 import { LoginThrottleService } from '../auth/login-throttle.service.js';
 import { Public } from '../common/decorators.js';
 import { TokenService } from '../auth/token.service.js';
-import { sendPage } from '../intake/public/public-pages.controller.js';
+import { sendPage } from './staff-pages.html.js';
 import { formValue } from '../intake/public/web-form.js';
 import { UsersService } from '../users/users.service.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
@@ -31,7 +31,7 @@ export class StaffLoginController {
     const next = safeNext(formValue(query, 'next'));
     // already signed in (a second tab, the back button): straight on
     if (await this.sessions.fromRequest(req)) return res.redirect(303, next);
-    sendPage(res, this.settings, 200, (ctx) => loginPage(ctx, { next }));
+    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => loginPage(ctx, { next }));
   }
 
   @Post('dang-nhap')
@@ -39,7 +39,7 @@ export class StaffLoginController {
     const username = formValue(body, 'username').trim();
     const password = formValue(body, 'password');
     const next = safeNext(formValue(body, 'next'));
-    const again = (status: number, error: string) => sendPage(res, this.settings, status, (ctx) => loginPage(ctx, { next, username, error }));
+    const again = (status: number, error: string) => sendPage(res, this.settings.REPORT_PROVINCE_NAME, status, (ctx) => loginPage(ctx, { next, username, error }));
     if (!username || !password) return again(400, 'Vui lòng nhập tên đăng nhập và mật khẩu.');
     try {
       await this.throttle.check(req.ip, username);

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { Settings } from '../../config/settings.js';
 import { AppError } from '../common/errors.js';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../common/http-exception.filter.js';
-import { sendPage } from '../intake/public/public-pages.controller.js';
+import { sendPage } from './staff-pages.html.js';
 import { staffMessagePage } from './staff-pages.html.js';
 import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffRequest } from './staff-session.js';
 
@@ -25,7 +25,7 @@ export class StaffPageErrorFilter implements ExceptionFilter {
     const s = req.staffSession;
     const nav = s ? { user: s.user, csrf: s.csrf } : null;
     const page = (status: number, title: string, message: string) =>
-      sendPage(res, this.settings, status, (ctx) => staffMessagePage(ctx, nav, title, message));
+      sendPage(res, this.settings.REPORT_PROVINCE_NAME, status, (ctx) => staffMessagePage(ctx, nav, title, message));
 
     if (exception instanceof LoginRequired) {
       // a cookie that no longer opens a session (expired, account locked) goes

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Settings } from '../../config/settings.js';
 import { Public } from '../common/decorators.js';
 import { AppError, notFound, type FieldProblem } from '../common/errors.js';
-import { sendPage } from '../intake/public/public-pages.controller.js';
+import { sendPage } from './staff-pages.html.js';
 import { formValue } from '../intake/public/web-form.js';
 import { normalizeTicketCode } from '../tickets/ticket-code.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
@@ -50,14 +50,14 @@ export class StaffPagesController {
     const result = await this.pages.list(s.user, filter);
     const code = normalizeTicketCode(formValue(query, 'ma'));
     const flash = flashFor(formValue(query, 'da'), FULL_CODE.test(code) ? code : undefined);
-    sendPage(res, this.settings, 200, (ctx) => ticketListPage(ctx, nav(s), { filter, result, flash }));
+    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => ticketListPage(ctx, nav(s), { filter, result, flash }));
   }
 
   /** The page e-mails link to (`${PUBLIC_URL}/tickets/<code>`); 404 alike for an unknown code and one this user may not read. */
   @Get('tickets/:code')
   async show(@CurrentSession() s: StaffSession, @Param('code') code: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const page = await this.pages.ticketPage(s.user, code);
-    sendPage(res, this.settings, 200, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), flash: flashFor(formValue(query, 'da')) }));
+    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), flash: flashFor(formValue(query, 'da')) }));
   }
 
   /**
@@ -80,7 +80,7 @@ export class StaffPagesController {
       if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
       const page = await this.pages.ticketPage(s.user, code);
       const error = { ...refusal(e), action, values: actionFormValues(action, body) };
-      sendPage(res, this.settings, e.status, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), error }));
+      sendPage(res, this.settings.REPORT_PROVINCE_NAME, e.status, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), error }));
     }
   }
 
@@ -91,6 +91,6 @@ export class StaffPagesController {
     const unit = formValue(query, 'don-vi').slice(0, 32);
     const page = Number(formValue(query, 'trang'));
     const list = await this.pages.overdueNow(s.user, { unit: unit || undefined, page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1 });
-    sendPage(res, this.settings, 200, (ctx) => overduePage(ctx, nav(s), list, unit || undefined));
+    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => overduePage(ctx, nav(s), list, unit || undefined));
   }
 }

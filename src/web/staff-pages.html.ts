@@ -1,7 +1,8 @@
 import type { AuthUser } from '../common/auth-user.js';
 import { displayName } from '../common/auth-user.js';
 import { formatDateTimeVi, localDateTimeInput } from '../common/vn-time.js';
-import { CSS, esc, type PageContext } from '../intake/public/pages.html.js';
+import type { Response } from 'express';
+import { PAGE_HEADERS } from '../views/views.js';
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../tickets/ticket-state.js';
 import { REJECT_REASONS, STATUSES, type Channel } from '../tickets/ticket.entity.js';
 import type { Role } from '../users/user.entity.js';
@@ -20,37 +21,18 @@ export interface NavModel {
   csrf: string;
 }
 
-const STAFF_CSS = `
-main{max-width:56rem}
-header .who{font-size:.9rem;opacity:.95}
-header form{display:inline;margin:0}
-button.link{background:none;border:0;padding:0;width:auto;color:#fff;font-weight:400;text-decoration:underline;font-size:.95rem}
-input[type=password],input[type=search],input[type=datetime-local]{width:100%;font:inherit;font-size:16px;padding:.6rem;border:1px solid #8a8f98;border-radius:6px;background:#fff}
-.check label{display:inline;font-weight:400}
-.check input{width:1.2rem;height:1.2rem;vertical-align:middle}
-.badge{display:inline-block;font-size:.8rem;font-weight:700;line-height:1.4;padding:.05rem .45rem;border-radius:4px;background:#e4e7eb;color:#1a1a1a;white-space:nowrap}
-.badge.late{background:#b3261e;color:#fff}
-.badge.internal{background:#fff0c2;color:#6b4e00}
-.ok{background:#eef7ee;border-left:4px solid #2e7d32;padding:.75rem;margin-bottom:1rem}
-.summary ul{margin:.25rem 0 0;padding-left:1.2rem}
-ul.tickets{list-style:none;margin:0;padding:0}
-ul.tickets li{background:#fff;border-radius:8px;padding:.75rem 1rem;margin-bottom:.6rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-ul.tickets li.late{border-left:4px solid #b3261e}
-.tcode{font-weight:700;letter-spacing:.03em;margin-right:.35rem}
-.meta{color:#555;font-size:.9rem;overflow-wrap:anywhere}
-.excerpt{margin:.25rem 0 0;overflow-wrap:anywhere}
-.pager{display:flex;justify-content:space-between;align-items:center;gap:.5rem;margin:1rem 0}
-.content{white-space:pre-line;overflow-wrap:anywhere}
-dl.facts dd{overflow-wrap:anywhere}
-form.action{margin-top:1rem}
-form.action h3{font-size:1.05rem;margin:0 0 .75rem}
-ol.timeline li.internal{background:#fffaf0;border-left:3px solid #e08a00;padding:.25rem .5rem}
-ol.timeline .note{white-space:pre-line;overflow-wrap:anywhere}
-section.unit{margin-bottom:1rem}
-section.unit h2{margin-top:0}
-section.unit ul.tickets li{box-shadow:none;border:1px solid #e4e7eb}
-@media (min-width:40rem){.filters .row{display:flex;gap:1rem;align-items:flex-end}.filters .row .field{flex:1}}
-`;
+const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Escapes text for HTML element content and quoted attribute values (until these pages move to templates). */
+const esc = (value: unknown): string => String(value ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]);
+
+export interface PageContext {
+  province: string;
+}
+
+/** Sends a staff page with the view layer's headers. */
+export function sendPage(res: Response, province: string, status: number, render: (ctx: PageContext) => string): void {
+  res.status(status).set(PAGE_HEADERS).send(render({ province }));
+}
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Quản trị hệ thống',
@@ -80,10 +62,11 @@ export function staffLayout(ctx: PageContext, title: string, body: string, nav: 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${esc(title)} — Tổng đài 1022</title>
-<style nonce="${esc(ctx.nonce)}">${CSS}${STAFF_CSS}</style>
+<link rel="stylesheet" href="/static/css/base.css">
+<link rel="stylesheet" href="/static/css/staff.css">
 </head>
 <body>
-<header>
+<header class="top">
 <a class="brand" href="/tickets">Tổng đài 1022 ${esc(ctx.province)}</a>
 <span class="sub">Trang dành cho cán bộ xử lý phản ánh</span>
 ${menu}

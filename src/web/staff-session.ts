@@ -14,6 +14,8 @@ import { formValue } from '../intake/public/web-form.js';
 
 export const SESSION_COOKIE = 'tongdai1022_phien';
 export const CSRF_FIELD = '_csrf';
+/** The same token, sent by the pages' scripts on their fetch() calls (read from the form's hidden field). */
+export const CSRF_HEADER = 'X-CSRF-Token';
 
 export interface StaffSession {
   user: AuthUser;
@@ -127,7 +129,7 @@ export class StaffSessionGuard implements CanActivate {
     const session = await this.sessions.fromRequest(req);
     if (!session) throw new LoginRequired(returnPath(req));
     req.staffSession = session;
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !this.sessions.checkCsrf(session, formValue(req.body, CSRF_FIELD))) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !this.sessions.checkCsrf(session, formValue(req.body, CSRF_FIELD) || req.get(CSRF_HEADER) || '')) {
       throw new CsrfRejected();
     }
     return true;

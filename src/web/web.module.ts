@@ -6,6 +6,10 @@ import { DirectoryModule } from '../directory/directory.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
+import { ViewsModule } from '../views/views.module.js';
+import { ConsoleModule } from './console/console.module.js';
+import { CoordinationModule } from './coordination/coordination.module.js';
+import { HomeController } from './home.controller.js';
 import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
@@ -18,8 +22,8 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
  * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list and extensions from SlaModule.
  */
 @Module({
-  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule],
-  controllers: [StaffLoginController, StaffPagesController, StaffAttachmentsController],
+  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule],
+  controllers: [HomeController, StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })
 export class WebModule {}

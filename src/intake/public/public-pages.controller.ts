@@ -1,37 +1,42 @@
-import { randomBytes } from 'node:crypto';
 import {
   ArgumentsHost, Body, Catch, Controller, Get, HttpException, HttpStatus, Logger, Post, Query, Res, UseFilters, UseGuards,
   type ExceptionFilter,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Settings } from '../../../config/settings.js';
 import { Public } from '../../common/decorators.js';
 import { AppError } from '../../common/errors.js';
 import { normalizeVietnamesePhone } from '../../common/phone.js';
 import { newTicketCode, normalizeTicketCode } from '../../tickets/ticket-code.js';
 import { FORM_TOKEN_FIELD, FormTokens, type TrapVerdict } from './bot-trap.js';
-import { messagePage, reportFormPage, reportSentPage, trackFormPage, trackResultPage, type FieldErrors, type PageContext } from './pages.html.js';
-import { PublicReportService } from './public-report.service.js';
+import { Views } from '../../views/views.js';
+import { HONEYPOT_FIELD } from './bot-trap.js';
+import { PublicReportService, type FormChoices } from './public-report.service.js';
 import { PublicBodyLimitGuard, PublicRateLimitGuard } from './rate-limit.js';
-import { checkReportForm, formValue, reportFormValues } from './web-form.js';
+import { checkReportForm, formValue, reportFormValues, type FieldErrors, type ReportFormValues } from './web-form.js';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../../common/http-exception.filter.js';
+
+export const TRACK_NOT_FOUND_TEXT =
+  'Không tìm thấy phản ánh với mã phản ánh và số điện thoại này. Vui lòng kiểm tra lại mã phản ánh và số điện thoại đã khai báo khi gửi.';
+
+interface ReportFormModel {
+  choices: FormChoices;
+  values: ReportFormValues;
+  errors: FieldErrors;
+  token: string;
+  notice?: string;
+}
+
+/** The web form's view model: the values and errors, the bot trap's field names, the number of errors for the summary. */
+const formModel = (m: ReportFormModel) => ({
+  ...m,
+  errorCount: Object.values(m.errors).filter(Boolean).length,
+  honeypotField: HONEYPOT_FIELD,
+  tokenField: FORM_TOKEN_FIELD,
+});
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
-/** Sends a page with a fresh CSP nonce; pages with personal data are never cached. Also used by the staff pages. */
-export function sendPage(res: Response, settings: Settings, status: number, render: (ctx: PageContext) => string): void {
-  const nonce = randomBytes(16).toString('base64');
-  res.status(status).set({
-    'Content-Type': 'text/html; charset=utf-8',
-    'Cache-Control': 'no-store',
-    'Content-Security-Policy':
-      `default-src 'none'; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'same-origin',
-    'X-Frame-Options': 'DENY',
-  }).send(render({ nonce, province: settings.REPORT_PROVINCE_NAME }));
-}
 
 const TRAP_NOTICES: Record<Exclude<TrapVerdict, 'ok' | 'spam'>, string> = {
   too_fast: 'Vui lòng kiểm tra lại thông tin bên dưới rồi bấm “Gửi phản ánh” một lần nữa.',
@@ -44,7 +49,7 @@ const TRAP_NOTICES: Record<Exclude<TrapVerdict, 'ok' | 'spam'>, string> = {
 export class PublicPageErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('PublicPages');
 
-  constructor(private readonly settings: Settings) {}
+  constructor(private readonly views: Views) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -52,8 +57,8 @@ export class PublicPageErrorFilter implements ExceptionFilter {
     // the database away or stalled: the same 503 as the API and the staff pages, with when to try again
     if (isServiceUnavailable(exception)) {
       res.set('Retry-After', String(RETRY_AFTER_SECONDS));
-      return sendPage(res, this.settings, HttpStatus.SERVICE_UNAVAILABLE, (ctx) =>
-        messagePage(ctx, 'Hệ thống tạm thời gián đoạn', `${SERVICE_UNAVAILABLE_MESSAGE} Nếu cần gấp, hãy gọi Tổng đài 1022.`));
+      return this.views.send(res, HttpStatus.SERVICE_UNAVAILABLE, 'public/message.njk',
+        { title: 'Hệ thống tạm thời gián đoạn', message: `${SERVICE_UNAVAILABLE_MESSAGE} Nếu cần gấp, hãy gọi Tổng đài 1022.` });
     }
     const status = exception instanceof AppError ? exception.status : exception instanceof HttpException ? exception.getStatus() : 500;
     let title = 'Có lỗi xảy ra';
@@ -67,7 +72,7 @@ export class PublicPageErrorFilter implements ExceptionFilter {
       this.logger.error((exception as Error)?.message ?? String(exception), (exception as Error)?.stack);
       message = 'Đã có lỗi hệ thống, vui lòng thử lại sau ít phút. Nếu cần gấp, hãy gọi Tổng đài 1022.';
     }
-    sendPage(res, this.settings, status, (ctx) => messagePage(ctx, title, message));
+    this.views.send(res, status, 'public/message.njk', { title, message });
   }
 }
 
@@ -84,13 +89,13 @@ export class PublicPagesController {
   constructor(
     private readonly reports: PublicReportService,
     private readonly tokens: FormTokens,
-    private readonly settings: Settings,
+    private readonly views: Views,
   ) {}
 
   @Get('gui-phan-anh')
   async form(@Res() res: Response): Promise<void> {
     const choices = await this.reports.formChoices();
-    sendPage(res, this.settings, 200, (ctx) => reportFormPage(ctx, { choices, values: {}, errors: {}, token: this.tokens.issue() }));
+    this.views.send(res, 200, 'public/report-form.njk', formModel({ choices, values: {}, errors: {}, token: this.tokens.issue() }));
   }
 
   @Post('gui-phan-anh')
@@ -104,7 +109,7 @@ export class PublicPagesController {
     const given = formValue(body, FORM_TOKEN_FIELD);
     const token = verdict === 'ok' || verdict === 'too_fast' ? given : this.tokens.issue();
     const again = (status: number, errors: FieldErrors, notice?: string) =>
-      sendPage(res, this.settings, status, (ctx) => reportFormPage(ctx, { choices, values, errors, token, notice }));
+      this.views.send(res, status, 'public/report-form.njk', formModel({ choices, values, errors, token, notice }));
     if (verdict !== 'ok') return again(400, {}, TRAP_NOTICES[verdict]);
 
     const { errors, input } = checkReportForm(values, choices);
@@ -129,13 +134,13 @@ export class PublicPagesController {
   sent(@Query('ma') code: unknown, @Res() res: Response): void {
     const c = typeof code === 'string' ? normalizeTicketCode(code) : '';
     if (!FULL_CODE.test(c)) return res.redirect(303, '/gui-phan-anh');
-    sendPage(res, this.settings, 200, (ctx) => reportSentPage(ctx, c));
+    this.views.send(res, 200, 'public/report-sent.njk', { code: c });
   }
 
   @Get('tra-cuu')
   trackForm(@Query('ma') code: unknown, @Res() res: Response): void {
     const c = typeof code === 'string' ? code.slice(0, 40) : '';
-    sendPage(res, this.settings, 200, (ctx) => trackFormPage(ctx, { values: { code: c }, errors: {} }));
+    this.views.send(res, 200, 'public/track-form.njk', { values: { code: c }, errors: {} });
   }
 
   /** POST, so that the phone number stays out of addresses, logs and the browser history. */
@@ -147,13 +152,13 @@ export class PublicPagesController {
     else if (!FULL_CODE.test(normalizeTicketCode(values.code))) errors.code = 'Mã phản ánh có dạng PA-XXXX-XXXX, ví dụ PA-7K3M-9QXZ.';
     if (!values.phone) errors.phone = 'Vui lòng nhập số điện thoại đã khai báo khi gửi phản ánh.';
     else if (!normalizeVietnamesePhone(values.phone)) errors.phone = 'Số điện thoại không hợp lệ, ví dụ 0912 345 678.';
-    if (Object.keys(errors).length) return sendPage(res, this.settings, 400, (ctx) => trackFormPage(ctx, { values, errors }));
+    if (Object.keys(errors).length) return this.views.send(res, 400, 'public/track-form.njk', { values, errors });
     try {
       const view = await this.reports.track(values.code, values.phone);
-      sendPage(res, this.settings, 200, (ctx) => trackResultPage(ctx, view));
+      this.views.send(res, 200, 'public/track-result.njk', { view });
     } catch (e) {
       if (!(e instanceof AppError) || e.status !== HttpStatus.NOT_FOUND) throw e;
-      sendPage(res, this.settings, 404, (ctx) => trackFormPage(ctx, { values, errors: {}, notFound: true }));
+      this.views.send(res, 404, 'public/track-form.njk', { values, errors: {}, notFound: true, notFoundText: TRACK_NOT_FOUND_TEXT });
     }
   }
 }

@@ -4,6 +4,7 @@ import { Settings } from '../../../config/settings.js';
 import { AttachmentsModule } from '../../attachments/attachments.module.js';
 import { TicketsModule } from '../../tickets/tickets.module.js';
 import { IntakeModule } from '../intake.module.js';
+import { ViewsModule } from '../../views/views.module.js';
 import { FormTokens } from './bot-trap.js';
 import { photoMulterOptions, PhotoStorage } from './photo-storage.js';
 import { PublicApiController } from './public-api.controller.js';
@@ -17,6 +18,7 @@ import { UploadErrorsInterceptor } from './upload-errors.interceptor.js';
   imports: [
     TicketsModule,
     IntakeModule,
+    ViewsModule,
     AttachmentsModule,
     // the photos' temporary files and limits come from the settings (UPLOAD_DIR, UPLOAD_MAX_BYTES)
     MulterModule.registerAsync({

@@ -1,8 +1,21 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import type { FieldErrors, ReportFormValues } from './pages.html.js';
 import type { FormChoices, PublicReportInput } from './public-report.service.js';
 import { WEB_CONTENT_MIN, WebReportDto } from './public.dto.js';
+
+/** A field's reason, per field name, as shown next to the field. */
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** The web form's fields as typed. */
+export interface ReportFormValues {
+  fullName?: string;
+  phone?: string;
+  email?: string;
+  areaCode?: string;
+  categoryCode?: string;
+  address?: string;
+  content?: string;
+}
 
 export const REPORT_FIELDS = ['fullName', 'phone', 'email', 'areaCode', 'categoryCode', 'address', 'content'] as const;
 

@@ -1,0 +1,68 @@
+import type { AuthUser } from '../common/auth-user.js';
+import { displayName } from '../common/auth-user.js';
+import type { Role } from '../common/roles.js';
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'Quản trị hệ thống',
+  coordinator: 'Điều phối viên',
+  operator: 'Tổng đài viên',
+  unit_staff: 'Cán bộ đơn vị',
+  leader: 'Lãnh đạo',
+};
+
+/** Where `/` sends a signed-in person: the page of their daily job. */
+export const HOME_BY_ROLE: Record<Role, string> = {
+  operator: '/tong-dai',
+  coordinator: '/dieu-phoi',
+  admin: '/dieu-phoi',
+  unit_staff: '/tickets',
+  leader: '/tre-han',
+};
+
+/** Which counts the header shows live (see static/js/live.js and GET /trang/dem). */
+export type CountKey = 'queue' | 'unit';
+
+interface NavLink {
+  href: string;
+  label: string;
+  id: string;
+  roles: readonly Role[];
+  countKey?: CountKey;
+}
+
+/** The header's menu, in order; each person sees the links of their role. */
+const LINKS: readonly NavLink[] = [
+  { href: '/tong-dai', label: 'Tiếp nhận cuộc gọi', id: 'menu-tong-dai', roles: ['operator', 'coordinator', 'admin'] },
+  { href: '/dieu-phoi', label: 'Điều phối', id: 'menu-dieu-phoi', roles: ['coordinator', 'admin'], countKey: 'queue' },
+  { href: '/tickets', label: 'Phản ánh', id: 'menu-phan-anh', roles: ['operator', 'coordinator', 'admin', 'leader'] },
+  { href: '/tickets', label: 'Phản ánh của đơn vị', id: 'menu-phan-anh', roles: ['unit_staff'], countKey: 'unit' },
+  { href: '/tre-han', label: 'Trễ hạn', id: 'menu-tre-han', roles: ['leader', 'coordinator', 'admin'] },
+];
+
+export interface NavModel {
+  userName: string;
+  roleLabel: string;
+  role: Role;
+  csrf: string;
+  links: Array<{ href: string; label: string; id: string; current: boolean; countKey?: CountKey; count?: number }>;
+}
+
+/**
+ * The header of a staff page (layout.njk): who is signed in, the menu of their role with the current page marked,
+ * the live counts (null: not known yet, filled by live.js) and the CSRF token of the sign-out form.
+ */
+export function staffNav(s: { user: AuthUser; csrf: string }, current: string, counts: Partial<Record<CountKey, number>> = {}): NavModel {
+  return {
+    userName: displayName(s.user),
+    roleLabel: ROLE_LABELS[s.user.role],
+    role: s.user.role,
+    csrf: s.csrf,
+    links: LINKS.filter((l) => l.roles.includes(s.user.role)).map((l) => ({
+      href: l.href,
+      label: l.label,
+      id: l.id,
+      current: current === l.href || current.startsWith(`${l.href}/`),
+      ...(l.countKey ? { countKey: l.countKey, count: counts[l.countKey] ?? 0 } : {}),
+    })),
+  };
+}
