@@ -144,13 +144,12 @@ export class DirectoryService {
 
       const now = this.clock.now();
       const note = `Sáp nhập ${source.name} vào ${target.name}`;
-      // its open tickets move with it (TicketUnitChanges), each with its event
+      // its open tickets (each with its event), routing rules and accounts move with it, each by the owner of its
+      // table (TicketUnitChanges, RoutingUnitChanges, UserUnitChanges)
       const moved = await this.changes.merged(m, { from: code, into: intoCode, at: now, actor, note });
-      await m.query(`UPDATE routing_rules SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
-      await m.query(`UPDATE users SET unit_code = $2 WHERE unit_code = $1`, [code, intoCode]);
       await m.query(`UPDATE units SET parent_code = $2, updated_at = $3 WHERE parent_code = $1`, [code, intoCode, now]);
       await m.query(`UPDATE units SET active = false, merged_into_code = $2, updated_at = $3 WHERE code = $1`, [code, intoCode, now]);
-      return { unit: await this.getUnit(code, m), into: await this.getUnit(intoCode, m), movedTickets: moved };
+      return { unit: await this.getUnit(code, m), into: await this.getUnit(intoCode, m), movedTickets: moved.tickets, movedRoutingRules: moved.routingRules, movedUsers: moved.users };
     });
   }
 

@@ -12,22 +12,25 @@ export interface UnitMerged {
   note: string;
 }
 
+/** What moves to the successor when a unit is merged, per owner of the rows. */
+export type MergedItems = 'tickets' | 'routingRules' | 'users';
 type MergeListener = (m: EntityManager, merge: UnitMerged) => Promise<number>;
 type DeactivationCheck = (m: EntityManager, unitCode: string) => Promise<void>;
 
 /**
- * What the directory's reorganisations mean to the modules that hold work for units: they subscribe here (tickets
- * moves a merged unit's open tickets, and refuses a deactivation while it has some) instead of the directory calling
- * them, so that the directory imports none of them.
+ * What the directory's reorganisations mean to the modules that hold rows for units: they subscribe here instead of
+ * the directory writing their tables or calling them (tickets moves a merged unit's open tickets and refuses a
+ * deactivation while it has some; routing moves the unit's rules; users moves its accounts), so that each table keeps
+ * one owner and the directory imports none of them.
  */
 @Injectable()
 export class UnitChanges {
-  private readonly mergeListeners: MergeListener[] = [];
+  private readonly mergeListeners: Array<{ items: MergedItems; listener: MergeListener }> = [];
   private readonly deactivationChecks: DeactivationCheck[] = [];
 
-  /** Called in the merge's transaction; answers how many items it moved to the successor. */
-  onMerge(listener: MergeListener): void {
-    this.mergeListeners.push(listener);
+  /** Called in the merge's transaction; answers how many of its `items` it moved to the successor. */
+  onMerge(items: MergedItems, listener: MergeListener): void {
+    this.mergeListeners.push({ items, listener });
   }
 
   /** Called in the deactivation's transaction; throws (an AppError) to refuse it. */
@@ -35,9 +38,10 @@ export class UnitChanges {
     this.deactivationChecks.push(check);
   }
 
-  async merged(m: EntityManager, merge: UnitMerged): Promise<number> {
-    let moved = 0;
-    for (const listener of this.mergeListeners) moved += await listener(m, merge);
+  /** Runs every listener in the merge's transaction; answers how many rows of each kind moved. */
+  async merged(m: EntityManager, merge: UnitMerged): Promise<Record<MergedItems, number>> {
+    const moved: Record<MergedItems, number> = { tickets: 0, routingRules: 0, users: 0 };
+    for (const { items, listener } of this.mergeListeners) moved[items] += await listener(m, merge);
     return moved;
   }
 

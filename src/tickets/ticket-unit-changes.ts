@@ -14,7 +14,7 @@ export class TicketUnitChanges implements OnModuleInit {
   constructor(private readonly units: UnitChanges, private readonly lifecycle: TicketLifecycle) {}
 
   onModuleInit(): void {
-    this.units.onMerge((m, merge) =>
+    this.units.onMerge('tickets', (m, merge) =>
       this.lifecycle.moveOpenTickets(m, { from: merge.from, into: merge.into, at: merge.at, actor: actorOf(merge.actor), note: merge.note }));
     this.units.onDeactivation(async (m, code) => {
       const open = await countOpenTicketsOfUnit(m, code);

@@ -1,0 +1,14 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { UnitChanges } from '../directory/unit-changes.js';
+import { RoutingRule } from './routing-rule.entity.js';
+
+/** Routing's side of a unit's merge: the rules that sent tickets to the merged unit send them to its successor. */
+@Injectable()
+export class RoutingUnitChanges implements OnModuleInit {
+  constructor(private readonly units: UnitChanges) {}
+
+  onModuleInit(): void {
+    this.units.onMerge('routingRules', async (m, merge) =>
+      (await m.update(RoutingRule, { unitCode: merge.from }, { unitCode: merge.into })).affected ?? 0);
+  }
+}

@@ -1,0 +1,14 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { UnitChanges } from '../directory/unit-changes.js';
+import { User } from './user.entity.js';
+
+/** The accounts' side of a unit's merge: the merged unit's staff and leaders now work for its successor. */
+@Injectable()
+export class UserUnitChanges implements OnModuleInit {
+  constructor(private readonly units: UnitChanges) {}
+
+  onModuleInit(): void {
+    this.units.onMerge('users', async (m, merge) =>
+      (await m.update(User, { unitCode: merge.from }, { unitCode: merge.into })).affected ?? 0);
+  }
+}
