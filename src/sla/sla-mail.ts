@@ -1,5 +1,7 @@
 import { formatDateTimeVi, formatDateVi } from '../common/vn-time.js';
+import type nunjucks from 'nunjucks';
 import type { EmailPayload } from '../notifications/outbox.service.js';
+import { createEnvironment } from '../views/views.js';
 
 /** The e-mails of the deadline watch, in Vietnamese. */
 export interface NoticeTicket {
@@ -13,7 +15,7 @@ export interface NoticeTicket {
 
 const excerpt = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const link = (publicUrl: string, code: string) => `${publicUrl.replace(/\/$/, '')}/tickets/${encodeURIComponent(code)}`;
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+let env: nunjucks.Environment | undefined;
 
 function ticketBlock(t: NoticeTicket, publicUrl: string): string {
   return [
@@ -53,16 +55,17 @@ export function digestMail(to: string[], unitName: string, day: Date, tickets: N
   };
   const lines = tickets.map((t, i) =>
     `${i + 1}. ${t.code} — hạn ${formatDateTimeVi(t.dueAt)} (trễ ${late(t)}) — ${t.categoryName ?? 'chưa phân loại'}\n   ${excerpt(t.content, 160)}\n   ${link(publicUrl, t.code)}`);
-  const rows = tickets.map((t) =>
-    `<tr><td><a href="${escapeHtml(link(publicUrl, t.code))}">${escapeHtml(t.code)}</a></td><td>${escapeHtml(formatDateTimeVi(t.dueAt))}</td><td>${late(t)}</td><td>${escapeHtml(t.categoryName ?? 'chưa phân loại')}</td><td>${escapeHtml(excerpt(t.content, 160))}</td></tr>`);
+  const rows = tickets.map((t) => ({
+    code: t.code, link: link(publicUrl, t.code), dueAt: formatDateTimeVi(t.dueAt), late: late(t),
+    category: t.categoryName ?? 'chưa phân loại', excerpt: excerpt(t.content, 160),
+  }));
   const listLink = `${publicUrl.replace(/\/$/, '')}/tre-han`;
   const shown = total > tickets.length ? `; dưới đây là ${tickets.length} phản ánh trễ lâu nhất, danh sách đầy đủ tại ${listLink}` : '';
   return {
     to,
     subject: `[Tổng đài 1022] ${unitName}: ${total} phản ánh trễ hạn ngày ${formatDateVi(day)}`,
     text: `Kính gửi ${unitName},\n\nĐơn vị đang có ${total} phản ánh trễ hạn xử lý (xếp từ cũ nhất)${shown}:\n\n${lines.join('\n')}\n\nĐề nghị đơn vị khẩn trương xử lý.\n\nTổng đài 1022\n`,
-    html: `<p>Kính gửi ${escapeHtml(unitName)},</p><p>Đơn vị đang có <b>${total}</b> phản ánh trễ hạn xử lý (xếp từ cũ nhất)${escapeHtml(shown)}:</p>`
-      + `<table border="1" cellpadding="4" cellspacing="0"><thead><tr><th>Mã phản ánh</th><th>Hạn xử lý</th><th>Trễ</th><th>Lĩnh vực</th><th>Nội dung</th></tr></thead><tbody>${rows.join('')}</tbody></table>`
-      + `<p>Đề nghị đơn vị khẩn trương xử lý.</p><p>Tổng đài 1022</p>`,
+    // the view layer's template, escaping on (src/views/templates/mail/overdue-digest.njk)
+    html: (env ??= createEnvironment()).render('mail/overdue-digest.njk', { unitName, total, shown, tickets: rows }),
   };
 }
