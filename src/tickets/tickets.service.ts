@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Brackets, DataSource } from 'typeorm';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
 import { parseTimeBound, type CommentDto, type TicketQueryDto } from './dto/ticket.dto.js';
 import { findVisibleTicket, restrictToVisible } from './ticket-access.js';
+import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { TicketLifecycle, type ActionInput, type CreatedTicket } from './ticket-lifecycle.js';
 import { actorOf, recordEvent } from './ticket-events.js';
@@ -17,6 +18,8 @@ const seesDuplicates = (user: AuthUser) => ['operator', 'coordinator', 'admin'].
 
 /** Ticket lists count matches up to this many; past it, `total` is this number and `totalExact` is false. */
 export const LIST_COUNT_CAP = 10_000;
+
+const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
 
@@ -74,18 +77,40 @@ export class TicketsService {
     if (q.receivedFrom) qb.andWhere('t.received_at >= :from', { from: parseTimeBound(q.receivedFrom, 'from') });
     if (q.receivedTo) qb.andWhere('t.received_at < :to', { to: parseTimeBound(q.receivedTo, 'to') });
     if (q.phone) qb.andWhere('t.reporter_phone = :phone', { phone: normalizeVietnamesePhone(q.phone) });
-    if (q.q && foldText(q.q)) qb.andWhere(`t.search_text LIKE :text ESCAPE '\\'`, { text: `%${escapeLike(foldText(q.q))}%` });
+    if (q.q && foldText(q.q)) {
+      // the text as typed, and what a person may mean by it: a phone number written with spaces, dots or dashes
+      // ("0912 345 678", "0912.345.678"), a tracking code in lower case or without its dashes ("pa7k3m9qxz")
+      const alternatives = [`t.search_text LIKE :text ESCAPE '\\'`];
+      const phone = /^[+\d][\d\s.\-()]{7,18}$/.test(q.q.trim()) ? normalizeVietnamesePhone(q.q) : null;
+      if (phone) alternatives.push('t.reporter_phone = :qPhone');
+      const code = normalizeTicketCode(q.q);
+      if (FULL_CODE.test(code)) alternatives.push('t.code = :qCode');
+      qb.andWhere(new Brackets((w) => { for (const a of alternatives) w.orWhere(a); }), { text: `%${escapeLike(foldText(q.q))}%`, qPhone: phone, qCode: code });
+    }
     // the count stops at LIST_COUNT_CAP: exact below it, "more than" above (counting a million rows on every page
     // would cost more than the page itself)
     const [countSql, countParams] = qb.clone().select('1').limit(LIST_COUNT_CAP + 1).getQueryAndParameters();
-    qb.orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC').skip((page - 1) * pageSize).take(pageSize);
+    if (q.sort === 'deadline') {
+      // what must be done first: open tickets by deadline (the late ones first), then the others, newest first
+      qb.orderBy(`CASE WHEN t.status IN ('${OPEN_STATUSES.join("','")}') THEN 0 ELSE 1 END`, 'ASC')
+        .addOrderBy(`CASE WHEN t.status IN ('${OPEN_STATUSES.join("','")}') THEN t.due_at END`, 'ASC', 'NULLS LAST')
+        .addOrderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC');
+    } else {
+      qb.orderBy('t.received_at', 'DESC').addOrderBy('t.id', 'ASC');
+    }
+    qb.skip((page - 1) * pageSize).take(pageSize);
     const [items, [{ n }]] = await Promise.all([
       qb.getMany(),
       this.ds.query(`SELECT count(*)::int AS n FROM (${countSql}) c`, countParams) as Promise<Array<{ n: number }>>,
     ]);
     const refs = await loadTicketRefs(this.ds.manager, items);
     const totalExact = n <= LIST_COUNT_CAP;
-    return { items: items.map((t) => ticketView(t, refs, now)), total: Math.min(n, LIST_COUNT_CAP), totalExact, page, pageSize };
+    // due soon: open, not yet late, past the warning instant (DUE_SOON_PERCENT of the allowed time)
+    const dueSoon = (t: Ticket) => OPEN_STATUSES.includes(t.status) && !!t.dueAt && t.dueAt >= now && !!t.warnAt && t.warnAt <= now;
+    return {
+      items: items.map((t) => ({ ...ticketView(t, refs, now), dueSoon: dueSoon(t) })),
+      total: Math.min(n, LIST_COUNT_CAP), totalExact, page, pageSize,
+    };
   }
 
   async get(user: AuthUser, code: string) {

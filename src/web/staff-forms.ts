@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { badRequest } from '../common/errors.js';
+import { badRequest, type FieldProblem } from '../common/errors.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { ExtendDeadlineDto } from '../sla/dto/sla.dto.js';
 import { formValue } from '../intake/public/web-form.js';
@@ -8,7 +8,7 @@ import {
   AssignDto, CommentDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
 } from '../tickets/dto/ticket.dto.js';
 import { TICKET_ACTIONS, type TicketAction } from '../tickets/ticket-state.js';
-import { STATUSES, type TicketStatus } from '../tickets/ticket.entity.js';
+import { CHANNELS, STATUSES, type Channel, type TicketStatus } from '../tickets/ticket.entity.js';
 
 /** What the forms of the ticket page send: a lifecycle action, a deadline extension, or a comment. */
 export const PAGE_ACTIONS = [...TICKET_ACTIONS, 'extend', 'comment'] as const;
@@ -22,9 +22,9 @@ export const ACTION_FIELDS: Record<PageAction, readonly string[]> = {
   return: ['reason'],
   resolve: ['resolution'],
   close: ['note'],
-  reject: ['reason', 'duplicateOf', 'note'],
+  reject: ['reason', 'duplicateOf', 'note', 'confirm'],
   reopen: ['reason'],
-  extend: ['dueAt', 'reason'],
+  extend: ['dueDate', 'dueTime', 'reason'],
   comment: ['text', 'public'],
 };
 
@@ -38,6 +38,9 @@ export const FIELD_LABELS: Record<string, string> = {
   resolution: 'Kết quả xử lý',
   duplicateOf: 'Mã phản ánh trùng',
   dueAt: 'Hạn xử lý mới',
+  dueDate: 'Ngày của hạn mới',
+  dueTime: 'Giờ của hạn mới',
+  confirm: 'Xác nhận',
   text: 'Nội dung ý kiến',
   version: 'Phiên bản',
 };
@@ -67,47 +70,145 @@ export type ActionSubmission =
 export async function actionDto(action: PageAction, body: Record<string, unknown> | undefined): Promise<ActionSubmission> {
   const values = actionFormValues(action, body);
   const plain: Record<string, unknown> = {};
+  // what the page checks itself before the API's rules: the dates as people write them, the reject form's choice
+  // and confirmation
+  const problems: FieldProblem[] = [];
   if (action === 'comment') {
     plain.text = values.text;
     plain.internal = values.public !== 'on';
   } else {
-    for (const [k, v] of Object.entries(values)) if (v.trim() !== '' || ['reason', 'resolution', 'dueAt'].includes(k)) plain[k] = v;
+    for (const [k, v] of Object.entries(values)) {
+      if (k === 'dueDate' || k === 'dueTime' || k === 'confirm') continue;
+      if (v.trim() !== '' || ['reason', 'resolution'].includes(k)) plain[k] = v;
+    }
     const version = formValue(body, 'version');
     if (/^\d{1,9}$/.test(version)) plain.version = Number(version);
   }
+  if (action === 'extend') {
+    const date = parseViDate(values.dueDate);
+    const time = parseViTime(values.dueTime);
+    if (typeof date !== 'string') problems.push({ field: 'dueDate', reason: date.reason });
+    if (typeof time !== 'string') problems.push({ field: 'dueTime', reason: time.reason });
+    if (typeof date === 'string' && typeof time === 'string') plain.dueAt = `${date}T${time}`;
+  }
+  if (action === 'reject') {
+    if (!values.reason) {
+      problems.push({ field: 'reason', reason: 'vui lòng chọn lý do từ chối' });
+      delete plain.reason;
+    }
+    if (values.confirm !== 'on') problems.push({ field: 'confirm', reason: 'vui lòng đánh dấu ô xác nhận từ chối phản ánh này' });
+  }
   const dto = plainToInstance(DTO_OF[action] as new () => object, plain);
   const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw badRequest(flattenValidationErrors(errors));
+  // a field the page already found wrong keeps the page's reason, which says how to write it
+  const own = new Set(problems.map((p) => (p.field === 'dueDate' || p.field === 'dueTime' ? 'dueAt' : p.field)));
+  const all = [...problems, ...flattenValidationErrors(errors).filter((p) => !own.has(p.field))];
+  if (all.length) throw badRequest(all);
   return { action, dto } as ActionSubmission;
+}
+
+/** A date as people write it here: "05/03/2026" (also "5/3/2026", "05.03.2026", "05-03-2026"), as "2026-03-05". */
+export function parseViDate(value: string): string | { reason: string } {
+  const v = value.trim();
+  if (!v) return { reason: 'không được để trống; ghi ngày theo dạng dd/mm/yyyy, ví dụ 05/03/2026' };
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(v);
+  if (!m) return { reason: `"${v.slice(0, 40)}" không phải ngày theo dạng dd/mm/yyyy, ví dụ 05/03/2026` };
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (y < 2000 || y > 2100 || check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
+    return { reason: `không có ngày ${v}` };
+  }
+  return `${y}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** A time of day in 24 hours: "16:30" (also "8:00", "16h30"), as "16:30". */
+export function parseViTime(value: string): string | { reason: string } {
+  const v = value.trim();
+  if (!v) return { reason: 'không được để trống; ghi giờ theo dạng HH:mm (24 giờ), ví dụ 16:30' };
+  const m = /^(\d{1,2})[:hH.](\d{2})$/.exec(v);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return { reason: `"${v.slice(0, 20)}" không phải giờ theo dạng HH:mm (24 giờ), ví dụ 16:30` };
+  return `${m[1].padStart(2, '0')}:${m[2]}`;
 }
 
 export interface ListFilter {
   status: TicketStatus | '';
   q: string;
   overdue: boolean;
+  category: string;
+  channel: Channel | '';
+  area: string;
+  unit: string;
+  /** The received-date bounds as typed (dd/mm/yyyy). */
+  from: string;
+  to: string;
   page: number;
 }
 
-export const PAGE_SIZE = 20;
+export const PAGE_SIZE = 50;
 
-/** The list page's filters from its address; a value that makes no sense is ignored rather than refused. */
-export function listFilter(query: Record<string, unknown>): ListFilter {
+/** What the list's address asked for, and the reason per date field it could not read (that bound is left out). */
+export interface ListRequest {
+  filter: ListFilter;
+  /** The bounds read ("2026-03-05"), for the query. */
+  receivedFrom?: string;
+  receivedTo?: string;
+  errors: Record<string, string>;
+}
+
+const CODE_LIKE = /^[A-Z0-9-]{1,32}$/i;
+
+/**
+ * The list page's filters from its address; a choice that makes no sense is ignored rather than refused; a date
+ * that cannot be read is named with the reason next to its field.
+ */
+export function listFilter(query: Record<string, unknown>): ListRequest {
   const one = (k: string) => formValue(query, k);
   const status = one('status');
+  const channel = one('channel');
   const page = Number(one('page'));
-  return {
+  const code = (k: string) => (CODE_LIKE.test(one(k)) ? one(k) : '');
+  const filter: ListFilter = {
     status: (STATUSES as readonly string[]).includes(status) ? (status as TicketStatus) : '',
     q: one('q').trim().slice(0, 200),
     overdue: one('overdue') === 'true',
+    category: code('category'),
+    channel: (CHANNELS as readonly string[]).includes(channel) ? (channel as Channel) : '',
+    area: code('area'),
+    unit: code('unit'),
+    from: one('from').trim().slice(0, 40),
+    to: one('to').trim().slice(0, 40),
     page: Number.isInteger(page) && page >= 1 && page <= 100000 ? page : 1,
   };
+  const errors: Record<string, string> = {};
+  const bound = (field: 'from' | 'to'): string | undefined => {
+    if (!filter[field]) return undefined;
+    const d = parseViDate(filter[field]);
+    if (typeof d === 'string') return d;
+    errors[field] = `${d.reason.charAt(0).toUpperCase()}${d.reason.slice(1)}.`;
+    return undefined;
+  };
+  const receivedFrom = bound('from');
+  const receivedTo = bound('to');
+  if (receivedFrom && receivedTo && receivedFrom > receivedTo) {
+    errors.to = `Phải từ ngày ${filter.from} trở về sau.`;
+    return { filter, receivedFrom, errors };
+  }
+  return { filter, receivedFrom, receivedTo, errors };
 }
 
-export function listQuery(f: ListFilter): TicketQueryDto {
+export function listQuery(r: ListRequest): TicketQueryDto {
+  const f = r.filter;
   return {
     status: f.status ? [f.status] : undefined,
     q: f.q || undefined,
     overdue: f.overdue ? 'true' : undefined,
+    category: f.category || undefined,
+    channel: f.channel || undefined,
+    area: f.area || undefined,
+    unit: f.unit || undefined,
+    receivedFrom: r.receivedFrom,
+    receivedTo: r.receivedTo,
+    sort: 'deadline',
     page: f.page,
     pageSize: PAGE_SIZE,
   };
@@ -118,8 +219,17 @@ export function listHref(f: ListFilter, page = f.page): string {
   const p = new URLSearchParams();
   if (f.q) p.set('q', f.q);
   if (f.status) p.set('status', f.status);
+  if (f.category) p.set('category', f.category);
+  if (f.channel) p.set('channel', f.channel);
+  if (f.area) p.set('area', f.area);
+  if (f.unit) p.set('unit', f.unit);
+  if (f.from) p.set('from', f.from);
+  if (f.to) p.set('to', f.to);
   if (f.overdue) p.set('overdue', 'true');
   if (page > 1) p.set('page', String(page));
   const s = p.toString();
   return s ? `/tickets?${s}` : '/tickets';
 }
+
+/** Whether any filter is set (the list then says "phù hợp" and offers to clear them). */
+export const isFiltered = (f: ListFilter) => !!(f.q || f.status || f.overdue || f.category || f.channel || f.area || f.unit || f.from || f.to);

@@ -1,15 +1,13 @@
 import { Body, Controller, Get, Post, Query, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Settings } from '../../config/settings.js';
 import { LoginThrottleService } from '../auth/login-throttle.service.js';
 import { Public } from '../common/decorators.js';
 import { TokenService } from '../auth/token.service.js';
-import { sendPage } from './staff-pages.html.js';
 import { formValue } from '../intake/public/web-form.js';
 import { UsersService } from '../users/users.service.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
-import { loginPage } from './staff-pages.html.js';
+import { Views } from '../views/views.js';
 import { CSRF_FIELD, CsrfRejected, safeNext, StaffSessions } from './staff-session.js';
 
 /** Sign-in and sign-out of the staff pages: the API's access token, kept in an HttpOnly cookie. */
@@ -22,7 +20,7 @@ export class StaffLoginController {
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly sessions: StaffSessions,
-    private readonly settings: Settings,
+    private readonly views: Views,
     private readonly throttle: LoginThrottleService,
   ) {}
 
@@ -31,7 +29,7 @@ export class StaffLoginController {
     const next = safeNext(formValue(query, 'next'));
     // already signed in (a second tab, the back button): straight on
     if (await this.sessions.fromRequest(req)) return res.redirect(303, next);
-    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => loginPage(ctx, { next }));
+    this.views.send(res, 200, 'staff/login.njk', { next });
   }
 
   @Post('dang-nhap')
@@ -39,7 +37,7 @@ export class StaffLoginController {
     const username = formValue(body, 'username').trim();
     const password = formValue(body, 'password');
     const next = safeNext(formValue(body, 'next'));
-    const again = (status: number, error: string) => sendPage(res, this.settings.REPORT_PROVINCE_NAME, status, (ctx) => loginPage(ctx, { next, username, error }));
+    const again = (status: number, error: string) => this.views.send(res, status, 'staff/login.njk', { next, username, error });
     if (!username || !password) return again(400, 'Vui lòng nhập tên đăng nhập và mật khẩu.');
     try {
       await this.throttle.check(req.ip, username);

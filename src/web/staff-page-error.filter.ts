@@ -1,10 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { Settings } from '../../config/settings.js';
 import { AppError } from '../common/errors.js';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../common/http-exception.filter.js';
-import { sendPage } from './staff-pages.html.js';
-import { staffMessagePage } from './staff-pages.html.js';
+import { Views } from '../views/views.js';
+import { messageView } from './staff-views.js';
 import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffRequest } from './staff-session.js';
 
 /**
@@ -15,17 +14,16 @@ import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffR
 export class StaffPageErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('StaffPages');
 
-  constructor(private readonly settings: Settings, private readonly sessions: StaffSessions) {}
+  constructor(private readonly views: Views, private readonly sessions: StaffSessions) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<StaffRequest>();
     const res = http.getResponse<Response>();
     if (res.headersSent) return;
-    const s = req.staffSession;
-    const nav = s ? { user: s.user, csrf: s.csrf } : null;
+    // the header of the person signed in (its counts come with live.js: this page may be answering a database outage)
     const page = (status: number, title: string, message: string) =>
-      sendPage(res, this.settings.REPORT_PROVINCE_NAME, status, (ctx) => staffMessagePage(ctx, nav, title, message));
+      this.views.send(res, status, 'staff/message.njk', messageView(req.staffSession ?? null, req.path, title, message));
 
     if (exception instanceof LoginRequired) {
       // a cookie that no longer opens a session (expired, account locked) goes

@@ -1,21 +1,19 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Settings } from '../../config/settings.js';
 import { Public } from '../common/decorators.js';
 import { AppError, notFound, type FieldProblem } from '../common/errors.js';
-import { sendPage } from './staff-pages.html.js';
 import { formValue } from '../intake/public/web-form.js';
 import { normalizeTicketCode } from '../tickets/ticket-code.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
 import { actionDto, actionFormValues, FIELD_LABELS, isPageAction, listFilter } from './staff-forms.js';
-import { flashFor, overduePage, ticketListPage, ticketPage, type NavModel } from './staff-pages.html.js';
 import { StaffPagesService } from './staff-pages.service.js';
+import { flashFor, listView, overdueView, ticketView } from './staff-views.js';
+import { Views } from '../views/views.js';
 import { CurrentSession, StaffSessionGuard, type StaffSession } from './staff-session.js';
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
-const nav = (s: StaffSession): NavModel => ({ user: s.user, csrf: s.csrf });
 const ticketPath = (code: string) => `/tickets/${encodeURIComponent(code)}`;
 
 /**
@@ -42,22 +40,26 @@ function refusal(e: AppError): { message: string; problems: string[]; fields: Re
 @UseFilters(StaffPageErrorFilter)
 @Controller()
 export class StaffPagesController {
-  constructor(private readonly pages: StaffPagesService, private readonly settings: Settings) {}
+  constructor(private readonly pages: StaffPagesService, private readonly views: Views) {}
 
+  /**
+   * The tickets this person sees, by deadline, 50 a page, with filters; a received date that cannot be read answers
+   * 400 with the reason next to its field (and the list without that bound).
+   */
   @Get('tickets')
   async list(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const filter = listFilter(query);
-    const result = await this.pages.list(s.user, filter);
+    const request = listFilter(query);
+    const [page, counts] = await Promise.all([this.pages.list(s.user, request), this.pages.counts(s.user)]);
     const code = normalizeTicketCode(formValue(query, 'ma'));
     const flash = flashFor(formValue(query, 'da'), FULL_CODE.test(code) ? code : undefined);
-    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => ticketListPage(ctx, nav(s), { filter, result, flash }));
+    this.views.send(res, Object.keys(request.errors).length ? 400 : 200, 'staff/list.njk', listView(s, counts, request, page, flash));
   }
 
   /** The page e-mails link to (`${PUBLIC_URL}/tickets/<code>`); 404 alike for an unknown code and one this user may not read. */
   @Get('tickets/:code')
   async show(@CurrentSession() s: StaffSession, @Param('code') code: string, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    const page = await this.pages.ticketPage(s.user, code);
-    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), flash: flashFor(formValue(query, 'da')) }));
+    const [page, counts] = await Promise.all([this.pages.ticketPage(s.user, code), this.pages.counts(s.user)]);
+    this.views.send(res, 200, 'staff/ticket.njk', ticketView(s, counts, page, { flash: flashFor(formValue(query, 'da')) }));
   }
 
   /**
@@ -78,9 +80,9 @@ export class StaffPagesController {
         : `/tickets?da=${action}&ma=${encodeURIComponent(done.code)}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
-      const page = await this.pages.ticketPage(s.user, code);
+      const [page, counts] = await Promise.all([this.pages.ticketPage(s.user, code), this.pages.counts(s.user)]);
       const error = { ...refusal(e), action, values: actionFormValues(action, body) };
-      sendPage(res, this.settings.REPORT_PROVINCE_NAME, e.status, (ctx) => ticketPage(ctx, { ...page, nav: nav(s), error }));
+      this.views.send(res, e.status, 'staff/ticket.njk', ticketView(s, counts, page, { error }));
     }
   }
 
@@ -91,6 +93,6 @@ export class StaffPagesController {
     const unit = formValue(query, 'don-vi').slice(0, 32);
     const page = Number(formValue(query, 'trang'));
     const list = await this.pages.overdueNow(s.user, { unit: unit || undefined, page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1 });
-    sendPage(res, this.settings.REPORT_PROVINCE_NAME, 200, (ctx) => overduePage(ctx, nav(s), list, unit || undefined));
+    this.views.send(res, 200, 'staff/overdue.njk', overdueView(s, await this.pages.counts(s.user), list, unit || undefined));
   }
 }

@@ -2,6 +2,7 @@ import { HttpStatus, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
+import { DeadlineService } from '../calendar/deadline.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DeadlineExtensionService } from '../sla/deadline-extension.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
@@ -9,12 +10,53 @@ import { DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.j
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../tickets/ticket-state.js';
 import { OPEN_STATUSES, type TicketStatus } from '../tickets/ticket.entity.js';
 import { TicketsService } from '../tickets/tickets.service.js';
-import { listQuery, type ActionSubmission, type ListFilter } from './staff-forms.js';
+import { listQuery, type ActionSubmission, type ListRequest } from './staff-forms.js';
+import type { CountKey } from './staff-nav.js';
 
 export type TicketDetail = Awaited<ReturnType<TicketsService['get']>>;
 export type TicketList = Awaited<ReturnType<TicketsService['list']>>;
 export type OverdueList = Awaited<ReturnType<OverdueService['overdueAt']>>;
 export type UnitChoice = Awaited<ReturnType<DirectoryService['listUnits']>>[number];
+export type CategoryChoice = Awaited<ReturnType<DirectoryService['listCategories']>>[number];
+
+/** The communes of the province, by district, for the list's commune filter. */
+export interface DistrictChoice {
+  code: string;
+  name: string;
+  communes: Array<{ code: string; name: string }>;
+}
+
+/** What the list's filters offer: categories, communes, and (for those who see several units) units. */
+export interface ListChoices {
+  categories: CategoryChoice[];
+  districts: DistrictChoice[];
+  /** Units to narrow the list to: a leader's subtree, every active unit for those who see all; none for unit staff. */
+  units: UnitChoice[];
+}
+
+/** A page of the list, each ticket with its time left in its deadline mode. */
+export interface ListPage {
+  result: TicketList;
+  /** By ticket code: minutes left in the ticket's deadline mode (null: closed or no deadline), and the mode. */
+  timeLeft: Map<string, { minutesLeft: number | null; mode: 'working' | 'clock' }>;
+  choices: ListChoices;
+}
+
+/** A unit and every unit under it, in the order given. */
+export function subtree(units: UnitChoice[], root: string): UnitChoice[] {
+  const inside = new Set([root]);
+  // parents come before children in no guaranteed order: repeat until nothing is added
+  for (let added = true; added;) {
+    added = false;
+    for (const u of units) {
+      if (!inside.has(u.code) && u.parentCode && inside.has(u.parentCode)) {
+        inside.add(u.code);
+        added = true;
+      }
+    }
+  }
+  return units.filter((u) => inside.has(u.code));
+}
 
 /** Roles that see the per-unit overdue list. */
 export const OVERDUE_PAGE_ROLES: readonly AuthUser['role'][] = ['leader', 'coordinator', 'admin'];
@@ -55,11 +97,48 @@ export class StaffPagesService {
     private readonly directory: DirectoryService,
     private readonly overdue: OverdueService,
     private readonly extensions: DeadlineExtensionService,
+    private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
   ) {}
 
-  list(user: AuthUser, filter: ListFilter): Promise<TicketList> {
-    return this.tickets.list(user, listQuery(filter));
+  /** The areas are reference data that never change while the application runs: read once. */
+  private districts?: Promise<DistrictChoice[]>;
+
+  /** What waits for this person, for the header's counts on first render. */
+  counts(user: AuthUser): Promise<Partial<Record<CountKey, number>>> {
+    return this.tickets.waitingCounts(user);
+  }
+
+  /** A page of the list as TicketsService gives it to this user, the time left of each ticket, and the filters' choices. */
+  async list(user: AuthUser, request: ListRequest): Promise<ListPage> {
+    const [result, choices] = await Promise.all([this.tickets.list(user, listQuery(request)), this.choices(user)]);
+    const now = this.clock.now();
+    const modes = new Map(choices.categories.map((c) => [c.code, c.deadlineMode]));
+    const timeLeft = new Map(result.items.map((t) => {
+      const mode = (t.category && modes.get(t.category.code)) || 'working';
+      const open = OPEN_STATUSES.includes(t.status);
+      return [t.code, { mode, minutesLeft: open && t.dueAt ? this.deadlines.minutesLeft(now, new Date(t.dueAt), mode) : null }];
+    }));
+    return { result, timeLeft, choices };
+  }
+
+  private async choices(user: AuthUser): Promise<ListChoices> {
+    const [categories, districts, units] = await Promise.all([
+      this.directory.listCategories(),
+      this.districts ??= this.loadDistricts().catch((e) => { this.districts = undefined; throw e; }),
+      user.role === 'unit_staff' ? Promise.resolve([]) : this.directory.listUnits({ active: 'true' }),
+    ]);
+    return { categories, districts, units: user.role === 'leader' && user.unitCode ? subtree(units, user.unitCode) : units };
+  }
+
+  private async loadDistricts(): Promise<DistrictChoice[]> {
+    const provinces = await this.directory.listAreas({});
+    const districts = (await Promise.all(provinces.map((p) => this.directory.listAreas({ parentCode: p.code })))).flat();
+    return Promise.all(districts.map(async (d) => ({
+      code: d.code,
+      name: d.name,
+      communes: (await this.directory.listAreas({ parentCode: d.code })).map((c) => ({ code: c.code, name: c.name })),
+    })));
   }
 
   /** The ticket (404 when this user may not read it, as for an unknown code), its time left and the forms' data. */

@@ -45,6 +45,9 @@ const commaList = ({ value }: { value: unknown }) => {
   return parts.every((v) => typeof v === 'string') ? parts.flatMap((v: string) => v.split(',')).map((v) => v.trim()).filter(Boolean) : value;
 };
 
+export const TICKET_SORTS = ['received', 'deadline'] as const;
+export type TicketSort = (typeof TICKET_SORTS)[number];
+
 export class TicketQueryDto {
   @ApiPropertyOptional({ description: 'một hoặc nhiều trạng thái, cách nhau bởi dấu phẩy' })
   @IsOptional() @Transform(commaList)
@@ -74,12 +77,19 @@ export class TicketQueryDto {
   @IsOptional() @IsTimeBound('to')
   receivedTo?: string;
 
-  @ApiPropertyOptional({ description: 'tìm trong mã, người phản ánh, địa chỉ, nội dung; không phân biệt dấu' })
+  @ApiPropertyOptional({ description: 'tìm trong mã, người phản ánh, số điện thoại, địa chỉ, nội dung; không phân biệt dấu; số điện thoại viết có dấu cách, dấu chấm, và mã phản ánh viết thường hoặc không có gạch ngang cũng tìm được' })
   @IsOptional() @IsString() @MaxLength(200)
   q?: string;
 
   @ApiPropertyOptional({ description: 'số điện thoại ở mọi dạng' }) @IsOptional() @IsVietnamesePhone()
   phone?: string;
+
+  @ApiPropertyOptional({
+    enum: TICKET_SORTS, default: 'received',
+    description: 'received: mới tiếp nhận trước; deadline: phản ánh đang mở theo hạn xử lý (trễ hạn trước), sau đó các phản ánh đã xong',
+  })
+  @IsOptional() @IsIn(TICKET_SORTS)
+  sort?: TicketSort;
 
   @ApiPropertyOptional() @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   page?: number;
