@@ -4,7 +4,8 @@ import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * Every write of ticket state goes through TicketLifecycle and raises the ticket's version (optimistic concurrency):
- * a form shown before an overdue flag or a citizen's further message is told to reload instead of acting blind.
+ * a form shown before an overdue flag, a due-soon warning or a citizen's further message is told to reload instead of
+ * acting blind.
  */
 describe('the version of a ticket goes up with every change', () => {
   let t: TestApp;
@@ -30,6 +31,29 @@ describe('the version of a ticket goes up with every change', () => {
     expect(stale.body.code).toBe('STALE_VERSION');
     expect((await t.ds.query(`SELECT status FROM tickets WHERE code = $1`, [created.body.code]))[0].status).toBe('assigned');
     await t.http().post(`/api/tickets/${created.body.code}/accept`).set(bearer(staff)).send({ version: before + 1 }).expect(200);
+  });
+
+  it('a due-soon warning raises it and is written as a "due_soon" event, once per deadline', async () => {
+    const operator = await t.userToken('operator');
+    const created = await t.http().post('/api/tickets').set(bearer(operator)).send({
+      channel: 'hotline', reporterName: 'Lê Văn Chín', areaCode: '29401', categoryCode: 'XET-NGHIEM', content: 'Chưa có kết quả xét nghiệm.',
+    }).expect(201);
+    const [{ warn_at: warnAt }] = await t.ds.query(`SELECT warn_at FROM tickets WHERE code = $1`, [created.body.code]);
+    const before = await version(created.body.code);
+    t.clock.set(new Date(new Date(warnAt).getTime() + 60_000));
+    expect(await t.app.get(OverdueService).sweepDueSoon()).toBeGreaterThanOrEqual(1);
+    expect(await version(created.body.code)).toBe(before + 1);
+    const events = await t.ds.query(
+      `SELECT e.type, e.at, e.actor_name, e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id WHERE t.code = $1 AND e.type = 'due_soon'`,
+      [created.body.code]);
+    expect(events).toEqual([expect.objectContaining({ type: 'due_soon', at: t.clock.now(), actor_name: 'Hệ thống' })]);
+    expect(new Date(events[0].data.dueAt).toISOString()).toBe(created.body.dueAt);
+    // a second sweep finds nothing new: no second event, no second raise
+    await t.app.get(OverdueService).sweepDueSoon();
+    expect(await version(created.body.code)).toBe(before + 1);
+    // staff see the warning in the ticket's history (signed in again: the clock moved past the first token's life)
+    const staffView = await t.http().get(`/api/tickets/${created.body.code}`).set(bearer(await t.userToken('operator'))).expect(200);
+    expect(staffView.body.events.map((e: { type: string }) => e.type)).toContain('due_soon');
   });
 
   it("a citizen's further message on the ticket raises it", async () => {

@@ -54,8 +54,9 @@ export function flagOverdueTickets(m: EntityManager, now: Date): Promise<Flagged
 
 /**
  * Marks up to SWEEP_BATCH open tickets as warned, once per ticket and deadline, when their warning time has come
- * (DUE_SOON_PERCENT of the allowed time passed) and returns them; new work is found through the partial index
- * idx_tickets_due_soon_watch, rows taken with SKIP LOCKED as in flagOverdueTickets.
+ * (DUE_SOON_PERCENT of the allowed time passed), writes one "due_soon" event each, and returns them; new work is found
+ * through the partial index idx_tickets_due_soon_watch, rows taken with SKIP LOCKED as in flagOverdueTickets. Like
+ * the overdue flag, the warning is a change of the ticket: its version goes up.
  */
 export function markDueSoonTickets(m: EntityManager, now: Date): Promise<FlaggedTicketRow[]> {
   return m.query(
@@ -66,9 +67,13 @@ export function markDueSoonTickets(m: EntityManager, now: Date): Promise<Flagged
         LIMIT $2
           FOR UPDATE SKIP LOCKED),
      warned AS (
-       UPDATE tickets SET warned_for_due_at = due_at
+       UPDATE tickets SET warned_for_due_at = due_at, version = version + 1
         WHERE id IN (SELECT id FROM due)
-       RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code)
+       RETURNING id, code, content, due_at, received_at, assigned_unit_code, category_code),
+     ev AS (
+       INSERT INTO ticket_events (ticket_id, type, at, actor_name, from_unit_code, to_unit_code, note, data)
+       SELECT id, 'due_soon', $1::timestamptz, 'Hệ thống', assigned_unit_code, assigned_unit_code, 'Phản ánh sắp đến hạn xử lý.', jsonb_build_object('dueAt', due_at)
+         FROM warned)
      SELECT w.id, w.code, w.content, w.due_at, w.received_at, w.assigned_unit_code, c.name AS category_name, u.emails
        FROM warned w LEFT JOIN units u ON u.code = w.assigned_unit_code LEFT JOIN categories c ON c.code = w.category_code`,
     [now, SWEEP_BATCH],

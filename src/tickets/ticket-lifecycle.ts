@@ -504,7 +504,7 @@ export class TicketLifecycle {
     return flagOverdueTickets(m, now);
   }
 
-  /** Marks one batch of open tickets due soon (ticket-deadline-watch.ts). */
+  /** Marks one batch of open tickets due soon, with their 'due_soon' events (ticket-deadline-watch.ts). */
   markDueSoon(m: EntityManager, now: Date): Promise<FlaggedTicketRow[]> {
     return markDueSoonTickets(m, now);
   }
