@@ -1,0 +1,84 @@
+import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+
+/**
+ * The view layer's common ground: `/` by role, a Vietnamese page for a browser at an unknown address (JSON stays for
+ * the API), the static files, the pages' CSP, and the header's live counts (GET /trang/dem).
+ */
+const COOKIE = 'tongdai1022_phien';
+
+describe('view layer (e2e)', () => {
+  let t: TestApp;
+  let operator: string;
+  const users = { op: 'tongdai.vien', coord: 'dieuphoi.vien', unit: 'canbo.hoaloi', leader: 'lanhdao.tinh', admin: 'quantri' };
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2026-03-02T09:00:00+07:00' });
+    operator = await t.userToken('operator', null, users.op);
+    await Promise.all([
+      t.userToken('coordinator', null, users.coord), t.userToken('unit_staff', 'UB-29401', users.unit),
+      t.userToken('leader', null, users.leader), t.userToken('admin', null, users.admin),
+    ]);
+  });
+  afterAll(() => t?.close());
+
+  async function login(username: string): Promise<string> {
+    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
+    expect(res.status).toBe(303);
+    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
+  }
+
+  it('/ sends a visitor to the sign-in page and a signed-in person to the page of their job', async () => {
+    expect((await t.http().get('/')).headers.location).toBe('/dang-nhap');
+    const homes: Array<[string, string]> = [
+      [users.op, '/tong-dai'], [users.coord, '/dieu-phoi'], [users.admin, '/dieu-phoi'], [users.unit, '/tickets'], [users.leader, '/tre-han'],
+    ];
+    for (const [username, home] of homes) {
+      const res = await t.http().get('/').set('Cookie', await login(username));
+      expect([res.status, res.headers.location]).toEqual([303, home]);
+    }
+  });
+
+  it('a browser at an unknown address gets a page in Vietnamese; the API and a program asking for JSON get JSON', async () => {
+    const page = await t.http().get('/khong-co-trang-nay').set('Accept', 'text/html,application/xhtml+xml,*/*;q=0.8');
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.text).toContain('<html lang="vi">');
+    expect(page.text).toContain('Không tìm thấy trang');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const api = await t.http().get('/api/khong-co').set('Accept', 'text/html');
+    expect(api.status).toBe(404);
+    expect(api.headers['content-type']).toMatch(/^application\/json/);
+    const program = await t.http().get('/khong-co-trang-nay').set('Accept', 'application/json');
+    expect(program.headers['content-type']).toMatch(/^application\/json/);
+    expect(program.body).toMatchObject({ statusCode: 404 });
+  });
+
+  it('serves the static CSS and scripts with their types, and 404 for a file that is not there or outside', async () => {
+    const css = await t.http().get('/static/css/base.css').expect(200);
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    expect(css.headers['cache-control']).toContain('max-age=3600');
+    const js = await t.http().get('/static/js/combobox.js').expect(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.headers['x-content-type-options']).toBe('nosniff');
+    await t.http().get('/static/css/nothing.css').expect(404);
+    await t.http().get('/static/..%2f..%2fpackage.json').expect(404);
+    await t.http().get('/static/').expect(404);
+  });
+
+  it('the header counts what waits: the queue for coordinators, the unit\'s new tickets for its staff', async () => {
+    const create = (body: Record<string, unknown>) => t.http().post('/api/tickets').set(bearer(operator))
+      .send({ channel: 'hotline', reporterName: 'Lê Văn A', content: 'Chưa nhận được hỗ trợ.', ...body }).expect(201);
+    const coord = await login(users.coord);
+    const unit = await login(users.unit);
+    const before = { queue: (await t.http().get('/trang/dem').set('Cookie', coord).expect(200)).body.queue, unit: (await t.http().get('/trang/dem').set('Cookie', unit).expect(200)).body.unit };
+    await create({ areaCode: '29401', categoryCode: 'AN-SINH' }); // routed to UB-29401
+    await create({}); // no commune, no category: waits for a coordinator
+    expect((await t.http().get('/trang/dem').set('Cookie', coord)).body).toEqual({ queue: before.queue + 1 });
+    expect((await t.http().get('/trang/dem').set('Cookie', unit)).body).toEqual({ unit: before.unit + 1 });
+    // the header of a staff page shows the same number on first render
+    const list = await t.http().get('/tickets').set('Cookie', unit).expect(200);
+    expect(list.text).toMatch(new RegExp(`data-live-count="unit"[^>]*>${before.unit + 1}<`));
+    // without a session: the sign-in page, not the numbers
+    expect((await t.http().get('/trang/dem')).status).toBe(303);
+  });
+});
