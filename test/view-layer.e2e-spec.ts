@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { launchChromium } from './support/browser.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -80,5 +82,34 @@ describe('view layer (e2e)', () => {
     expect(list.text).toMatch(new RegExp(`data-live-count="unit"[^>]*>${before.unit + 1}<`));
     // without a session: the sign-in page, not the numbers
     expect((await t.http().get('/trang/dem')).status).toBe(303);
+  });
+
+  it('in the browser, a new ticket for the unit appears in its list and the header count without a reload', async () => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      await page.clock.install();
+      await page.goto('/dang-nhap?next=/tickets');
+      await page.fill('#username', users.unit);
+      await page.fill('#password', TEST_PASSWORD);
+      await page.press('#password', 'Enter');
+      await page.waitForURL('**/tickets');
+      const count = Number(await page.locator('[data-live-count="unit"]').textContent());
+      const created = await t.http().post('/api/tickets').set(bearer(operator))
+        .send({ channel: 'hotline', reporterName: 'Trần Văn Mới', areaCode: '29401', categoryCode: 'AN-SINH', content: 'Phản ánh vừa gọi tới.' }).expect(201);
+      expect(await page.locator(`text=${created.body.code}`).count()).toBe(0);
+      await page.clock.fastForward(31_000);
+      await page.locator(`[data-live-list] >> text=${created.body.code}`).first().waitFor({ timeout: 10_000 });
+      expect(Number(await page.locator('[data-live-count="unit"]').textContent())).toBe(count + 1);
+      expect(await page.locator('[role=status][aria-live=polite]').textContent()).toContain('có phản ánh mới');
+      // a page loaded once: the swap did not navigate
+      expect(page.url()).toBe(`${base}/tickets`);
+    } finally {
+      await browser.close();
+    }
   });
 });

@@ -1,29 +1,60 @@
-// The header's counts of what waits for this person (new tickets for the unit, the coordinators' queue), kept
-// current without reloading: asks GET /trang/dem every 30 seconds while the tab is visible. A list page marked
-// data-live-list="queue|unit" shows a notice with a reload link when its count grows.
+// Keeps what waits for this person current without reloading the page: asks GET /trang/dem every 30 seconds while
+// the tab is visible and updates the header's counts (new tickets for the unit, the coordinators' queue). On a list
+// marked data-live-list="queue|unit", when its count changes the list is fetched again and swapped in place, so new
+// tickets appear; while the person is working in the list (focus inside it, a box ticked) it is left alone and a
+// notice offers to reload instead. A polite live region says what changed.
 (function () {
   var badges = document.querySelectorAll('[data-live-count]');
-  if (!badges.length || !window.fetch) return;
+  if (!badges.length || !window.fetch || !window.DOMParser) return;
   var list = document.querySelector('[data-live-list]');
   var listKey = list && list.getAttribute('data-live-list');
   var seen = {};
   [].forEach.call(badges, function (b) { seen[b.getAttribute('data-live-count')] = Number(b.textContent) || 0; });
-  var first = seen[listKey];
+  var status = document.createElement('div');
+  status.className = 'hp';
+  status.setAttribute('role', 'status');
+  status.setAttribute('aria-live', 'polite');
+  document.body.appendChild(status);
+
+  function busy() {
+    return list.contains(document.activeElement) || !!list.querySelector('input[type=checkbox]:checked');
+  }
+  function notice() {
+    if (document.getElementById('co-moi')) return;
+    var note = document.createElement('div');
+    note.id = 'co-moi'; note.className = 'notice live-banner';
+    note.appendChild(document.createTextNode('Có phản ánh mới. '));
+    var a = document.createElement('a'); a.href = location.pathname + location.search; a.textContent = 'Tải lại danh sách';
+    note.appendChild(a);
+    list.parentNode.insertBefore(note, list);
+  }
+  function refreshList(grew) {
+    if (busy()) { if (grew) notice(); return; }
+    fetch(location.pathname + location.search, { credentials: 'same-origin', headers: { Accept: 'text/html' } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html || busy()) return;
+        var fresh = new DOMParser().parseFromString(html, 'text/html').querySelector('[data-live-list="' + listKey + '"]');
+        if (!fresh) return;
+        list.innerHTML = fresh.innerHTML;
+        var total = document.getElementById('tong-so');
+        var freshTotal = fresh.ownerDocument.getElementById('tong-so');
+        if (total && freshTotal) total.textContent = freshTotal.textContent;
+        if (grew) status.textContent = 'Danh sách đã được cập nhật: có phản ánh mới.';
+      })
+      .catch(function () { if (grew) notice(); });
+  }
   function show(counts) {
     [].forEach.call(badges, function (b) {
       var key = b.getAttribute('data-live-count');
       if (typeof counts[key] !== 'number') return;
       b.textContent = String(counts[key]);
       b.hidden = counts[key] === 0;
-      b.setAttribute('aria-label', counts[key] + ' phản ánh đang chờ');
     });
-    if (list && typeof counts[listKey] === 'number' && counts[listKey] > first && !document.getElementById('co-moi')) {
-      var note = document.createElement('div');
-      note.id = 'co-moi'; note.className = 'notice live-banner'; note.setAttribute('role', 'status');
-      note.appendChild(document.createTextNode('Có phản ánh mới. '));
-      var a = document.createElement('a'); a.href = location.pathname + location.search; a.textContent = 'Tải lại danh sách';
-      note.appendChild(a);
-      list.parentNode.insertBefore(note, list);
+    if (list && typeof counts[listKey] === 'number' && counts[listKey] !== seen[listKey]) {
+      var grew = counts[listKey] > seen[listKey];
+      seen[listKey] = counts[listKey];
+      refreshList(grew);
     }
   }
   function poll() {
