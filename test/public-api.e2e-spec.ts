@@ -328,19 +328,31 @@ describe('citizen app public API (e2e)', () => {
       code = res.body.code;
     });
 
-    it('shows the status in Vietnamese, the unit and the receipt time with the right phone in any usual form', async () => {
+    it('shows the status in Vietnamese, the unit, the receipt time, what was sent and the deadline with the right phone in any usual form', async () => {
+      const [{ due_at: dueAt }] = await t.ds.query(`SELECT due_at FROM tickets WHERE code = $1`, [code]);
+      expect(dueAt).not.toBeNull();
       for (const phone of ['0912345678', '+84912345678', '0912.345.678']) {
         const res = await t.http().get(`/api/public/reports/${code}`).query({ phone });
         expect(res.status).toBe(200);
         expect(res.body).toEqual({
           code, status: 'assigned', statusLabel: 'Đã chuyển đơn vị xử lý', unit: 'UBND xã Hòa Lợi',
           receivedAt: '2026-03-02T02:00:00.000Z',
+          content: REPORT.content,
+          dueAt: dueAt.toISOString(),
+          overdue: false,
           timeline: [
             { at: '2026-03-02T02:00:00.000Z', label: 'Tổng đài 1022 đã tiếp nhận phản ánh' },
           ],
           answer: null,
+          duplicateOutcome: null,
         });
       }
+      // past the deadline and still open: overdue
+      const now = t.clock.now();
+      t.clock.set(new Date(dueAt.getTime() + 60_000).toISOString());
+      const late = await t.http().get(`/api/public/reports/${code}`).query({ phone: '0912345678' }).expect(200);
+      expect(late.body).toMatchObject({ dueAt: dueAt.toISOString(), overdue: true });
+      t.clock.set(now.toISOString());
       // the code as a person types it
       const typed = await t.http().get(`/api/public/reports/${code.toLowerCase()}`).query({ phone: '0912345678' });
       expect(typed.status).toBe(200);
@@ -396,14 +408,18 @@ describe('citizen app public API (e2e)', () => {
       expect(JSON.stringify(staffView.body)).toContain('canbo-le-thi-tam');
     });
 
-    it('a report merged into another as its duplicate follows that one: its citizen sees that status and answer', async () => {
+    it('a report merged into another citizen\'s follows its state; the outcome is a neutral sentence, never its answer', async () => {
       const coordinator = await t.userToken('coordinator');
       const staff = await t.userToken('unit_staff', 'UB-29401');
-      const original = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '0933111222' }).expect(201)).body.code;
-      const duplicate = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '0944555666' }).expect(201)).body.code;
+      const original = (await t.http().post('/api/public/reports').send({ ...REPORT, fullName: 'Đặng Văn Khương', phone: '0933111222', address: 'Số 12 ấp Bến Có' }).expect(201)).body.code;
+      const duplicate = (await t.http().post('/api/public/reports').send({ ...REPORT, fullName: 'Lý Thị Mai', phone: '0944555666', content: 'Xóm tôi chưa nhận được gạo hỗ trợ.' }).expect(201)).body.code;
       await t.http().post(`/api/tickets/${duplicate}/reject`).set(bearer(coordinator)).send({ reason: 'duplicate', duplicateOf: original }).expect(200);
       const merged = await t.http().get(`/api/public/reports/${duplicate}`).query({ phone: '0944555666' }).expect(200);
-      expect(merged.body).toMatchObject({ code: duplicate, status: 'assigned', statusLabel: 'Đã chuyển đơn vị xử lý', unit: 'UBND xã Hòa Lợi', answer: null });
+      expect(merged.body).toMatchObject({
+        code: duplicate, status: 'assigned', statusLabel: 'Đã chuyển đơn vị xử lý', unit: 'UBND xã Hòa Lợi', answer: null,
+        content: 'Xóm tôi chưa nhận được gạo hỗ trợ.',
+        duplicateOutcome: 'Phản ánh của bạn trùng nội dung với một phản ánh khác đang được xử lý; kết quả: Đã chuyển đơn vị xử lý.',
+      });
       expect(merged.body.timeline.map((e: { label: string }) => e.label)).toEqual([
         'Tổng đài 1022 đã tiếp nhận phản ánh',
         'Phản ánh trùng nội dung với một phản ánh khác và được gộp để xử lý chung',
@@ -411,12 +427,39 @@ describe('citizen app public API (e2e)', () => {
       expect(merged.text).not.toContain(original);
       t.clock.advance(60_000);
       await t.http().post(`/api/tickets/${original}/accept`).set(bearer(staff)).send({}).expect(200);
-      await t.http().post(`/api/tickets/${original}/resolve`).set(bearer(staff)).send({ resolution: 'Đã hỗ trợ cả hai gia đình.' }).expect(200);
+      const resolution = 'Đã trao 20 kg gạo cho ông Đặng Văn Khương, số 12 ấp Bến Có.';
+      await t.http().post(`/api/tickets/${original}/resolve`).set(bearer(staff)).send({ resolution }).expect(200);
       const answered = await t.http().get(`/api/public/reports/${duplicate}`).query({ phone: '0944555666' }).expect(200);
-      expect(answered.body).toMatchObject({ code: duplicate, status: 'resolved', statusLabel: 'Đã xử lý', answer: 'Đã hỗ trợ cả hai gia đình.' });
+      expect(answered.body).toMatchObject({
+        code: duplicate, status: 'resolved', statusLabel: 'Đã xử lý', answer: null,
+        duplicateOutcome: 'Phản ánh của bạn trùng nội dung với một phản ánh khác đang được xử lý; kết quả: Đã xử lý.',
+      });
       expect(answered.body.timeline.map((e: { label: string }) => e.label).slice(-2)).toEqual([
         'UBND xã Hòa Lợi đã tiếp nhận và đang xử lý', 'UBND xã Hòa Lợi đã có kết quả xử lý',
       ]);
+      // nothing of the other citizen: not the answer, their name, their address, their content, their code
+      for (const other of [resolution, 'Đặng Văn Khương', 'Khương', 'Số 12', REPORT.content, original]) expect(answered.text).not.toContain(other);
+      // the citizen of the ticket kept does read it, so the test above can fail
+      const kept = await t.http().get(`/api/public/reports/${original}`).query({ phone: '0933111222' }).expect(200);
+      expect(kept.body).toMatchObject({ answer: resolution, duplicateOutcome: null });
+    });
+
+    it('a report merged into one of the same reporter\'s phone shows that one\'s answer', async () => {
+      const coordinator = await t.userToken('coordinator');
+      const staff = await t.userToken('unit_staff', 'UB-29401');
+      const original = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '0955777888' }).expect(201)).body.code;
+      const again = (await t.http().post('/api/public/reports').send({ ...REPORT, phone: '+84 955 777 888', content: 'Tôi gửi lại: gia đình vẫn chưa nhận được gạo.' }).expect(201)).body.code;
+      t.clock.advance(60_000);
+      await t.http().post(`/api/tickets/${original}/accept`).set(bearer(staff)).send({}).expect(200);
+      const resolution = 'Đã trao 20 kg gạo cho gia đình bà Bé.';
+      await t.http().post(`/api/tickets/${original}/resolve`).set(bearer(staff)).send({ resolution }).expect(200);
+      // merged after the answer: it follows the answered ticket at once
+      await t.http().post(`/api/tickets/${again}/reject`).set(bearer(coordinator)).send({ reason: 'duplicate', duplicateOf: original }).expect(200);
+      const res = await t.http().get(`/api/public/reports/${again}`).query({ phone: '0955777888' }).expect(200);
+      expect(res.body).toMatchObject({
+        code: again, status: 'resolved', statusLabel: 'Đã xử lý', answer: resolution, duplicateOutcome: null,
+        content: 'Tôi gửi lại: gia đình vẫn chưa nhận được gạo.',
+      });
     });
   });
 
@@ -472,13 +515,14 @@ describe('public rate limit (e2e, two instances sharing Redis)', () => {
     await b?.close();
   });
 
-  it('allows PUBLIC_RATE_LIMIT_PER_MINUTE requests per client and minute across instances, then 429 in Vietnamese', async () => {
+  it('allows PUBLIC_RATE_LIMIT_PER_MINUTE submissions per client and minute across instances, then 429 in Vietnamese', async () => {
     const client = '203.0.113.7';
     const track = (app: TestApp) => app.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', client);
     expect((await track(a)).status).toBe(404);
     expect((await track(b)).status).toBe(404);
     const third = await track(a);
     expect(third.status).toBe(404);
+    expect(third.headers['ratelimit-limit']).toBe('3');
     expect(third.headers['ratelimit-remaining']).toBe('0');
     const limited = await b.http().post('/api/public/reports').set('X-Forwarded-For', client).send(REPORT);
     expect(limited.status).toBe(429);
@@ -488,15 +532,71 @@ describe('public rate limit (e2e, two instances sharing Redis)', () => {
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
     expect(await b.ds.query('SELECT count(*)::int AS n FROM tickets')).toEqual([{ n: 0 }]);
 
-    // the pages share the limit and answer with a Vietnamese page
-    const page = await a.http().get('/gui-phan-anh').set('X-Forwarded-For', client);
-    expect(page.status).toBe(429);
-    expect(page.headers['content-type']).toMatch(/^text\/html/);
-    expect(page.text).toContain('Bạn đã gửi quá nhiều yêu cầu');
+    // the pages' submissions (the form, a tracking lookup) share the limit and answer with a Vietnamese page
+    for (const path of ['/gui-phan-anh', '/tra-cuu']) {
+      const page = await a.http().post(path).type('form').send({ code: 'PA-2222-2222', phone: '0912345678' }).set('X-Forwarded-For', client);
+      expect(page.status).toBe(429);
+      expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(page.headers['retry-after']).toBeDefined();
+      expect(page.text).toContain('<h1>Bạn đã gửi quá nhiều yêu cầu</h1>');
+      expect(page.text).toMatch(/Vui lòng thử lại sau \d+ giây\./);
+    }
+    // showing the pages is no submission: still served to that client
+    expect((await a.http().get('/gui-phan-anh').set('X-Forwarded-For', client)).status).toBe(200);
 
     // another client is not affected
     const other = await a.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', '198.51.100.20');
     expect(other.status).toBe(404);
+  });
+
+  it('page views do not use up the submissions: a family behind one carrier address opens the form many times, then sends', async () => {
+    const client = '100.64.12.34';
+    const views = ['/gui-phan-anh', '/tra-cuu', '/tra-cuu?ma=PA-2222-2222', '/gui-phan-anh/da-gui?ma=PA-2222-2222'];
+    for (let i = 0; i < 40; i++) {
+      const res = await (i % 2 ? b : a).http().get(views[i % views.length]).set('X-Forwarded-For', client);
+      expect(res.status).toBe(200);
+    }
+    // a GET of a page counts against the page views' own ceiling, not against the submissions
+    const view = await a.http().get('/gui-phan-anh').set('X-Forwarded-For', client).expect(200);
+    expect(view.headers['ratelimit-limit']).toBe('600');
+    expect(view.headers['ratelimit-remaining']).toBe(String(600 - 41));
+    const form = view.text;
+    const ts = /name="ts" value="([^"]+)"/.exec(form)![1];
+    await new Promise((r) => setTimeout(r, 2100));
+    // (each test instance has a secret of its own: the form goes back to the instance that rendered it)
+    const send = () => a.http().post('/gui-phan-anh').set('X-Forwarded-For', client)
+      .field('fullName', 'Nguyễn Văn Tám').field('phone', '0912 000 111').field('areaCode', '29401').field('categoryCode', '')
+      .field('content', 'Đèn đường ấp Bến Có hỏng đã hai tuần.').field('website', '').field('ts', ts);
+    const sent = await send();
+    expect(sent.status).toBe(303);
+    expect(sent.headers['ratelimit-limit']).toBe('3');
+    expect(sent.headers['ratelimit-remaining']).toBe('2');
+    expect(await a.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_name = 'Nguyễn Văn Tám'`)).toEqual([{ n: 1 }]);
+    // the submissions stay limited: two more, then 429 (the same rendering sent again makes no second ticket)
+    expect((await send()).status).toBe(303);
+    expect((await send()).status).toBe(303);
+    const over = await send();
+    expect(over.status).toBe(429);
+    expect(over.text).toContain('Bạn đã gửi quá nhiều yêu cầu');
+    expect(await a.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_name = 'Nguyễn Văn Tám'`)).toEqual([{ n: 1 }]);
+  });
+
+  it('page views have a ceiling of their own against floods (600 a minute per client at this setting)', async () => {
+    const client = '192.0.2.77';
+    const statuses: number[] = [];
+    for (let i = 0; i < 601; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, 601 - i) }, () => a.http().get('/tra-cuu').set('X-Forwarded-For', client)));
+      statuses.push(...batch.map((r) => r.status));
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(600);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(1);
+    const flooded = await b.http().get('/gui-phan-anh').set('X-Forwarded-For', client);
+    expect(flooded.status).toBe(429);
+    expect(flooded.text).toContain('Bạn đã gửi quá nhiều yêu cầu');
+    // its submissions are untouched
+    const lookUp = await b.http().get('/api/public/reports/PA-2222-2222').query({ phone: '0912345678' }).set('X-Forwarded-For', client);
+    expect(lookUp.status).toBe(404);
+    expect(lookUp.headers['ratelimit-remaining']).toBe('2');
   });
 
   it('does not limit the staff API', async () => {

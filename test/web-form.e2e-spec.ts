@@ -1,8 +1,49 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
+import { jpeg, pdf, sha256 } from './support/citizen-report.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { launchChromium } from './support/browser.js';
+
+/** CRC-32 of PNG chunks (ISO 3309). */
+function crc32(buf: Buffer): number {
+  let crc = 0xffffffff;
+  for (const byte of buf) {
+    crc ^= byte;
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? 0xedb88320 ^ (crc >>> 1) : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** A real PNG image (width × height RGB pixels of a gradient), decodable by any browser. */
+function realPng(width = 24, height = 16): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(body.length + 8);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), body.length + 4);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8 bits per sample, RGB, deflate, no filter method, no interlace
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) rows.set([Math.round((255 * x) / width), Math.round((255 * y) / height), 128], y * (1 + width * 3) + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const MAX_BYTES = 64 * 1024;
 
 /**
  * The public web form (channel `web`) and the tracking page: in real headless Chromium against the application on a
@@ -17,15 +58,28 @@ const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true })
 describe('public web form (e2e)', () => {
   let t: TestApp;
   let base: string;
+  let uploadDir: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000' } });
+    uploadDir = await mkdtemp(join(tmpdir(), 'hotline-web-uploads-'));
+    t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000', UPLOAD_DIR: uploadDir, UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
     await t.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await rm(uploadDir, { recursive: true, force: true });
+  });
 
   const ticketCount = async () => Number((await t.ds.query('SELECT count(*)::int AS n FROM tickets'))[0].n);
+  /** The photos kept with a ticket: their rows and their content in the attachment store. */
+  const photosOf = async (code: string): Promise<Array<{ kind: string; filename: string; content_type: string; size_bytes: number; data: { sha256: string }; content: Buffer }>> =>
+    t.ds.query(
+      `SELECT a.kind, a.filename, a.content_type, a.size_bytes, a.data, c.content
+         FROM attachments a JOIN tickets t ON t.id = a.ticket_id JOIN attachment_contents c ON c.attachment_id = a.id
+        WHERE t.code = $1 ORDER BY a.filename`, [code]);
+  /** The temporary files left under UPLOAD_DIR (none once a request is answered). */
+  const leftovers = async () => (await readdir(uploadDir, { recursive: true, withFileTypes: true }).catch(() => [])).filter((e) => e.isFile());
 
   describe('in headless Chromium on a phone screen', () => {
     let browser: Browser;
@@ -178,6 +232,131 @@ describe('public web form (e2e)', () => {
         });
       });
     }
+  });
+
+  describe('photos in headless Chromium on a phone screen', () => {
+    let browser: Browser;
+    let context: BrowserContext;
+    let page: Page;
+    const name = 'Huỳnh Thị Thu Ba';
+    const content = 'Cống thoát nước trước nhà văn hóa ấp Bến Có bị vỡ, nước thải tràn ra đường.';
+    const png = realPng();
+    const photo = jpeg(3000);
+
+    beforeAll(async () => {
+      browser = await launchChromium();
+      context = await browser.newContext({ viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' });
+      page = await context.newPage();
+    }, 60_000);
+    afterAll(async () => {
+      await context?.close();
+      await browser?.close();
+    });
+
+    const submit = async () => {
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/gui-phan-anh'),
+        page.click('button[type=submit]'),
+      ]);
+      await page.waitForLoadState();
+      return response.status();
+    };
+    const fieldsKept = async () => {
+      expect(await page.inputValue('#fullName')).toBe(name);
+      expect(await page.inputValue('#phone')).toBe('0913 456 789');
+      expect(await page.inputValue('#areaCode')).toBe('29401');
+      expect(await page.inputValue('#address')).toBe('Ấp Bến Có');
+      expect(await page.inputValue('#content')).toBe(content);
+    };
+
+    it('the form is multipart with a photo field for up to five images, last before the button', async () => {
+      await page.goto(`${base}/gui-phan-anh`);
+      expect(await page.locator('form.card').getAttribute('enctype')).toBe('multipart/form-data');
+      const input = page.locator('#photos');
+      expect(await input.getAttribute('type')).toBe('file');
+      expect(await input.getAttribute('name')).toBe('photos');
+      expect(await input.getAttribute('accept')).toBe('image/*');
+      expect(await input.getAttribute('multiple')).not.toBeNull();
+      expect(await page.locator('label[for=photos]').textContent()).toBe('Ảnh chụp (tùy chọn, tối đa 5 ảnh, mỗi ảnh tối đa 64 KB)');
+      // every other field of the form comes before it (a refused photo stops the reading of what follows)
+      const names = await page.locator('form.card [name]').evaluateAll((els) => els.map((e) => e.getAttribute('name')));
+      expect(names.at(-1)).toBe('photos');
+      const box = (await input.boundingBox())!;
+      expect(box.x + box.width).toBeLessThanOrEqual(PHONE_SCREEN.width);
+    });
+
+    it('a photo over the size limit: the form comes back (413) with the reason under the photo field and every value kept', async () => {
+      await page.fill('#fullName', name);
+      await page.fill('#phone', '0913 456 789');
+      await page.selectOption('#district', { label: 'Huyện Châu Thành' });
+      await page.selectOption('#areaCode', '29401');
+      await page.fill('#address', 'Ấp Bến Có');
+      await page.fill('#content', content);
+      await page.setInputFiles('#photos', [{ name: 'ảnh lớn.jpg', mimeType: 'image/jpeg', buffer: jpeg(MAX_BYTES + 1) }]);
+      await page.waitForTimeout(2100);
+      expect(await submit()).toBe(413);
+      expect(await page.locator('#field-photos .error').textContent())
+        .toBe('Ảnh “ảnh lớn.jpg” lớn hơn 64 KB. Mỗi ảnh tối đa 64 KB: vui lòng chọn ảnh nhỏ hơn hoặc gửi không kèm ảnh.');
+      expect(await page.locator('#photos').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#photos').getAttribute('aria-describedby')).toBe('photos-error');
+      expect(await page.locator('.summary').textContent()).toContain('Vui lòng sửa 1 lỗi');
+      expect(await page.locator('.error').count()).toBe(1);
+      await fieldsKept();
+      expect(await t.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_name = $1`, [name])).toEqual([{ n: 0 }]);
+      expect(await leftovers()).toEqual([]);
+    });
+
+    it('a file that is not an image: its own reason, values kept', async () => {
+      await page.setInputFiles('#photos', [
+        { name: 'hien-truong.png', mimeType: 'image/png', buffer: png },
+        { name: 'don-kien-nghi.pdf', mimeType: 'application/pdf', buffer: pdf() },
+      ]);
+      expect(await submit()).toBe(400);
+      expect(await page.locator('#field-photos .error').textContent())
+        .toBe('Tệp “don-kien-nghi.pdf” không phải ảnh. Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC: vui lòng chọn lại.');
+      await fieldsKept();
+      expect(await t.ds.query(`SELECT count(*)::int AS n FROM tickets WHERE reporter_name = $1`, [name])).toEqual([{ n: 0 }]);
+      expect(await t.ds.query(`SELECT count(*)::int AS n FROM attachments WHERE filename IN ('hien-truong.png', 'don-kien-nghi.pdf')`)).toEqual([{ n: 0 }]);
+      expect(await leftovers()).toEqual([]);
+    });
+
+    it('with real photos chosen again, the report is sent and the photos are kept with the ticket, readable', async () => {
+      await page.setInputFiles('#photos', [
+        { name: 'hien-truong.png', mimeType: 'image/png', buffer: png },
+        { name: 'ảnh cống vỡ.jpg', mimeType: 'image/jpeg', buffer: photo },
+      ]);
+      expect(await submit()).toBe(303);
+      expect(new URL(page.url()).pathname).toBe('/gui-phan-anh/da-gui');
+      const code = (await page.locator('#ma-phan-anh').textContent())!.trim();
+      expect(code).toMatch(CODE);
+      const [ticket] = await t.ds.query(`SELECT channel, reporter_name, content FROM tickets WHERE code = $1`, [code]);
+      expect(ticket).toEqual({ channel: 'web', reporter_name: name, content });
+      const rows = await photosOf(code);
+      expect(rows.map(({ content: bytes, ...r }) => ({ ...r, bytes: bytes.length }))).toEqual([
+        { kind: 'image', filename: 'hien-truong.png', content_type: 'image/png', size_bytes: png.length, data: { sha256: sha256(png) }, bytes: png.length },
+        { kind: 'image', filename: 'ảnh cống vỡ.jpg', content_type: 'image/jpeg', size_bytes: photo.length, data: { sha256: sha256(photo) }, bytes: photo.length },
+      ].sort((a, b) => (a.filename < b.filename ? -1 : 1)));
+      expect(rows.find((r) => r.filename === 'hien-truong.png')!.content.equals(png)).toBe(true);
+      expect(rows.find((r) => r.filename === 'ảnh cống vỡ.jpg')!.content.equals(photo)).toBe(true);
+      // the staff read it through the ticket, and the PNG is an image a browser decodes
+      const coordinator = await t.userToken('coordinator');
+      const staffView = await t.http().get(`/api/tickets/${code}`).set('Authorization', `Bearer ${coordinator}`).expect(200);
+      const listed = staffView.body.attachments.find((a: { filename: string }) => a.filename === 'hien-truong.png');
+      const download = await t.http().get(listed.downloadUrl).set('Authorization', `Bearer ${coordinator}`).buffer(true).parse((res, cb) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => cb(null, Buffer.concat(parts)));
+      }).expect(200);
+      expect((download.body as Buffer).equals(png)).toBe(true);
+      // (as a string: the tests' TypeScript has no DOM types)
+      const size = await page.evaluate(`(async () => {
+        const bytes = Uint8Array.from(atob('${png.toString('base64')}'), (c) => c.charCodeAt(0));
+        const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+        return [bitmap.width, bitmap.height];
+      })()`);
+      expect(size).toEqual([24, 16]);
+      expect(await leftovers()).toEqual([]);
+    });
   });
 
   describe('over plain HTTP', () => {
@@ -333,6 +512,81 @@ describe('public web form (e2e)', () => {
       for (const field of Object.keys(errors)) {
         expect(res.text).toMatch(new RegExp(`<div class="field" id="field-${field}">(?:(?!<div class="field")[\\s\\S])*id="${field}-error"`));
       }
+    });
+
+    describe('photos (multipart/form-data, as the browser sends the form)', () => {
+      const multipart = (fields: Record<string, string>, photos: Array<{ buf: Buffer; name: string; type: string }> = []) => {
+        const req = t.http().post('/gui-phan-anh');
+        for (const [k, v] of Object.entries(fields)) req.field(k, v);
+        for (const p of photos) req.attach('photos', p.buf, { filename: p.name, contentType: p.type });
+        return req;
+      };
+      const codeOf = (res: { headers: Record<string, string> }) => new URL(res.headers.location, base).searchParams.get('ma')!;
+
+      it('a valid report with photos: the photos are kept with the ticket; the same rendering sent again keeps nothing more', async () => {
+        const photos = [{ buf: realPng(8, 8), name: 'den-duong.png', type: 'image/png' }, { buf: jpeg(2500), name: 'IMG_2031.JPG', type: 'image/jpeg' }];
+        const body = { ...valid, content: 'Đèn đường hỏng, có ảnh chụp kèm theo.', ts: formToken(3000) };
+        const first = await multipart(body, photos);
+        expect(first.status).toBe(303);
+        const code = codeOf(first);
+        expect((await photosOf(code)).map((r) => [r.filename, r.content_type, r.data.sha256])).toEqual([
+          ['IMG_2031.JPG', 'image/jpeg', sha256(photos[1].buf)], ['den-duong.png', 'image/png', sha256(photos[0].buf)],
+        ]);
+        const again = await multipart(body, photos);
+        expect(again.status).toBe(303);
+        expect(codeOf(again)).toBe(code);
+        expect(await photosOf(code)).toHaveLength(2);
+        expect(await t.ds.query(`SELECT count(*)::int AS n FROM attachments WHERE filename = 'den-duong.png'`)).toEqual([{ n: 1 }]);
+        expect(await leftovers()).toEqual([]);
+      });
+
+      it('good photos with a bad field: the form comes back asking to choose the photos again; nothing kept', async () => {
+        const before = await ticketCount();
+        const res = await multipart({ ...valid, phone: '0123', ts: formToken(3000) }, [{ buf: jpeg(), name: 'anh.jpg', type: 'image/jpeg' }]);
+        expect(res.status).toBe(400);
+        expect(res.text).toContain('id="phone-error"');
+        expect(res.text).toContain('<p class="notice photos-again" id="photos-again">Ảnh bạn đã chọn chưa được gửi. Vui lòng chọn lại ảnh trước khi gửi.</p>');
+        expect(res.text).toContain('value="Phạm Văn Năm"');
+        expect(await ticketCount()).toBe(before);
+        expect(await t.ds.query(`SELECT count(*)::int AS n FROM attachments WHERE filename = 'anh.jpg'`)).toEqual([{ n: 0 }]);
+        expect(await leftovers()).toEqual([]);
+      });
+
+      it('refused photos (too many, too large, not an image): the reason next to the photo field, values and token kept', async () => {
+        const before = await ticketCount();
+        const ts = formToken(3000);
+        const cases = [
+          { photos: Array.from({ length: 6 }, (_, i) => ({ buf: jpeg(), name: `anh-${i}.jpg`, type: 'image/jpeg' })), status: 400, error: 'Chỉ gửi được tối đa 5 ảnh: vui lòng chọn lại.' },
+          { photos: [{ buf: jpeg(), name: 'nho.jpg', type: 'image/jpeg' }, { buf: jpeg(MAX_BYTES + 1), name: 'lon.jpg', type: 'image/jpeg' }], status: 413,
+            error: 'Ảnh “lon.jpg” lớn hơn 64 KB. Mỗi ảnh tối đa 64 KB: vui lòng chọn ảnh nhỏ hơn hoặc gửi không kèm ảnh.' },
+          // the first bytes decide, not the type declared
+          { photos: [{ buf: pdf(), name: 'gia-anh.jpg', type: 'image/jpeg' }], status: 400,
+            error: 'Tệp “gia-anh.jpg” không phải ảnh. Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC: vui lòng chọn lại.' },
+        ];
+        for (const c of cases) {
+          const res = await multipart({ ...valid, ts }, c.photos);
+          expect(res.status).toBe(c.status);
+          expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+          const errors = [...res.text.matchAll(/<p class="error" id="([^"]+)-error">([^<]+)<\/p>/g)].map((m) => [m[1], m[2]]);
+          expect(errors).toEqual([['photos', c.error]]);
+          expect(res.text).toMatch(/<input type="file" id="photos" name="photos" aria-invalid="true" aria-describedby="photos-error" accept="image\/\*" multiple>/);
+          expect(res.text).toContain('value="Phạm Văn Năm"');
+          expect(res.text).toContain(`${valid.content}</textarea>`);
+          expect(res.text).toContain(`name="ts" value="${ts}"`);
+          expect(res.text).not.toContain('photos-again');
+        }
+        expect(await ticketCount()).toBe(before);
+        expect(await leftovers()).toEqual([]);
+      });
+
+      it('the bot trap still holds with photos: a filled honeypot looks like success and keeps nothing', async () => {
+        const before = await ticketCount();
+        const res = await multipart({ ...valid, website: 'http://spam.example', ts: formToken(10_000) }, [{ buf: jpeg(), name: 'spam.jpg', type: 'image/jpeg' }]);
+        expect(res.status).toBe(303);
+        expect(await ticketCount()).toBe(before);
+        expect(await t.ds.query(`SELECT count(*)::int AS n FROM attachments WHERE filename = 'spam.jpg'`)).toEqual([{ n: 0 }]);
+        expect(await leftovers()).toEqual([]);
+      });
     });
 
     it('refuses a body over the limit with 413 and a Vietnamese page', async () => {

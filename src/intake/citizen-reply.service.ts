@@ -6,17 +6,19 @@ import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
 import { TicketListeners } from '../tickets/ticket-listeners.js';
+import { findTicketById } from '../tickets/ticket-lookups.js';
 import { answerRecipients } from '../tickets/ticket-sources.js';
-import type { Channel } from '../tickets/ticket.entity.js';
-
-/** How long after the citizen's last message a platform lets the page / OA answer. */
+import type { Channel, TicketStatus } from '../tickets/ticket.entity.js';
+import { duplicateOutcomeText, sameReporter } from './public/duplicate-outcome.js';
 
 const trackUrl = (publicUrl: string) => `${publicUrl.replace(/\/$/, '')}/tra-cuu`;
 
 /**
  * Answers citizens on the channel they used: an acknowledgement with the tracking code when a ticket is created,
- * and the answer when it is resolved (also to the citizens of tickets merged into it as duplicates). Every reply is
- * an outbox row written with its cause; delivery happens afterwards.
+ * and the answer when it is resolved. The citizens of tickets merged into it as duplicates are told too: the answer
+ * itself when their ticket is the same reporter's (phone), otherwise only the outcome in a neutral sentence (the
+ * answer is written to another citizen and may name them: see duplicate-outcome.ts). Every reply is an outbox row
+ * written with its cause; delivery happens afterwards.
  */
 @Injectable()
 export class CitizenReplyService implements OnModuleInit {
@@ -44,6 +46,12 @@ export class CitizenReplyService implements OnModuleInit {
     return head + (resolution.length > room ? `${resolution.slice(0, room - 1)}…` : resolution);
   }
 
+  /** The outcome told to the citizen of a ticket merged into another citizen's: the kept ticket's state only. */
+  duplicateText(code: string, keptStatus: TicketStatus): string {
+    return `${duplicateOutcomeText(keptStatus).replace(/^Phản ánh của bạn/, `Phản ánh ${code} của bạn`)} `
+      + `Bạn có thể tra cứu tình hình xử lý tại ${trackUrl(this.settings.PUBLIC_URL)} bằng mã phản ánh và số điện thoại.`;
+  }
+
   /** Acknowledges a new ticket to its reporter on the channel it came from (or by e-mail when one was given). */
   async ack(m: EntityManager, ticket: { id: string; code: string; reporterEmail: string | null }, source: { channel: Channel; senderId: string | null; recipientId: string | null } | null): Promise<void> {
     const text = this.ackText(ticket.code);
@@ -57,15 +65,26 @@ export class CitizenReplyService implements OnModuleInit {
     await this.outbox.add(m, entries);
   }
 
-  /** Sends the resolution to the citizens of a ticket and of every ticket merged into it. */
+  /**
+   * Sends the resolution to the citizens of a ticket, and to those of every ticket merged into it: the resolution to
+   * the same reporter, the neutral outcome to anyone else.
+   */
   async answer(m: EntityManager, ticket: { id: string; code: string; resolution: string | null; resolvedAt: Date | null }, unitName: string | null): Promise<void> {
     if (!ticket.resolution) return;
     const rows = await answerRecipients(m, ticket.id);
     const now = this.clock.now();
     const stamp = ticket.resolvedAt?.getTime() ?? now.getTime();
     const entries: OutboxEntry[] = [];
+    const kept = rows.some((r) => r.ticket_id !== ticket.id) ? await findTicketById(m, ticket.id) : null;
+    // per merged ticket: may its citizen read the answer (same reporter's phone as the ticket kept)?
+    const mayRead = new Map<string, boolean>();
     for (const r of rows) {
-      const text = this.answerText(r.code, unitName, ticket.resolution);
+      if (r.ticket_id !== ticket.id && kept && !mayRead.has(r.ticket_id)) {
+        const merged = await findTicketById(m, r.ticket_id);
+        mayRead.set(r.ticket_id, merged !== null && sameReporter(merged, kept));
+      }
+      const readsAnswer = r.ticket_id === ticket.id || mayRead.get(r.ticket_id) === true;
+      const text = readsAnswer ? this.answerText(r.code, unitName, ticket.resolution) : this.duplicateText(r.code, kept?.status ?? 'resolved');
       const key = `answer:${r.ticket_id}:${stamp}:${r.channel}:${r.sender_id ?? ''}`;
       if (isChatChannel(r.channel) && r.sender_id) {
         const window = chatReplyWindowMs(r.channel)!;

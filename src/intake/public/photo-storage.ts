@@ -7,9 +7,12 @@ import { HttpStatus } from '@nestjs/common';
 import type { MulterModuleOptions as MulterOptions } from '@nestjs/platform-express';
 import { AppError, badRequest } from '../../common/errors.js';
 
-/** The multipart field that carries the photos, and how many one report may have. */
+/** The multipart field that carries the app's photos, the web form's, and how many one report may have. */
 export const PHOTO_FIELD = 'attachments';
+export const WEB_PHOTO_FIELD = 'photos';
 export const MAX_PHOTOS = 5;
+const PHOTO_FIELDS = new Set([PHOTO_FIELD, WEB_PHOTO_FIELD]);
+export const isPhotoField = (field: string | undefined) => field !== undefined && PHOTO_FIELDS.has(field);
 
 /** What we keep, decided by the file's first bytes (never by the name or the type the client claims). */
 export const PHOTO_TYPES = {
@@ -65,17 +68,35 @@ export function sniffPhotoType(head: Buffer): PhotoType | null {
 
 const fileLabel = (name: string) => (name ? `"${name}"` : 'tệp');
 /** "5 MB", "1,5 MB", "4 KB" */
-const sizeText = (bytes: number) =>
+export const sizeText = (bytes: number) =>
   bytes >= 1048576 ? `${String(Math.round((bytes / 1048576) * 10) / 10).replace('.', ',')} MB` : `${Math.round(bytes / 1024)} KB`;
 
+/** Why a photo (or the set of photos) was refused, for a page that says it in its own words. */
+export type PhotoProblem = 'not_image' | 'too_large' | 'too_many';
+
+/**
+ * A refusal of the photos themselves (not of the request's other fields): answered as the AppError it is by the API,
+ * told next to the photo field by the web form. `problem` and `filename` are not part of the JSON answer.
+ */
+export class PhotoRefusedError extends AppError {
+  constructor(readonly problem: PhotoProblem, readonly filename: string, base: AppError) {
+    super(base.status, base.code, base.message, base.details);
+  }
+}
+
 export const photoTypeError = (file: { fieldname: string; originalname: string }) =>
-  badRequest([{ field: file.fieldname, reason: `${fileLabel(file.originalname)} không phải ảnh JPEG, PNG, WebP hoặc HEIC` }],
-    'Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC.');
+  new PhotoRefusedError('not_image', file.originalname,
+    badRequest([{ field: file.fieldname, reason: `${fileLabel(file.originalname)} không phải ảnh JPEG, PNG, WebP hoặc HEIC` }],
+      'Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC.'));
 
 export const photoTooLargeError = (field: string, originalname: string, maxBytes: number) =>
-  new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', `Ảnh gửi lên quá lớn: mỗi ảnh tối đa ${sizeText(maxBytes)}.`, {
-    errors: [{ field, reason: `${fileLabel(originalname)} lớn hơn ${sizeText(maxBytes)} (${maxBytes} byte)` }],
-  });
+  new PhotoRefusedError('too_large', originalname,
+    new AppError(HttpStatus.PAYLOAD_TOO_LARGE, 'PAYLOAD_TOO_LARGE', `Ảnh gửi lên quá lớn: mỗi ảnh tối đa ${sizeText(maxBytes)}.`, {
+      errors: [{ field, reason: `${fileLabel(originalname)} lớn hơn ${sizeText(maxBytes)} (${maxBytes} byte)` }],
+    }));
+
+export const tooManyPhotosError = (field: string) =>
+  new PhotoRefusedError('too_many', '', badRequest([{ field, reason: `gửi tối đa ${MAX_PHOTOS} ảnh` }]));
 
 const UPLOADS = Symbol('public-uploads');
 

@@ -1,9 +1,9 @@
 import {
-  ArgumentsHost, Body, Catch, Controller, Get, HttpException, HttpStatus, Logger, Post, Query, Res, UseFilters, UseGuards,
-  type ExceptionFilter,
+  ArgumentsHost, Body, Catch, Controller, Get, HttpException, HttpStatus, Logger, Post, Query, Req, Res, UploadedFiles, UseFilters, UseGuards,
+  UseInterceptors, type ExceptionFilter,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../../common/decorators.js';
 import { AppError } from '../../common/errors.js';
 import { normalizeVietnamesePhone } from '../../common/phone.js';
@@ -12,8 +12,11 @@ import { FORM_TOKEN_FIELD, FormTokens, type TrapVerdict } from './bot-trap.js';
 import { Views } from '../../views/views.js';
 import { HONEYPOT_FIELD } from './bot-trap.js';
 import { PublicReportService, type FormChoices } from './public-report.service.js';
-import { PublicBodyLimitGuard, PublicRateLimitGuard } from './rate-limit.js';
-import { checkReportForm, formValue, reportFormValues, type FieldErrors, type ReportFormValues } from './web-form.js';
+import { MAX_PHOTOS, sizeText, WEB_PHOTO_FIELD, type StoredPhoto } from './photo-storage.js';
+import { PageView, PublicBodyLimitGuard, PublicRateLimitGuard } from './rate-limit.js';
+import { checkReportForm, formValue, photoErrorText, reportFormValues, type FieldErrors, type ReportFormValues } from './web-form.js';
+import { refusedPhotos, WebPhotosInterceptor } from './web-photos.interceptor.js';
+import { Settings } from '../../../config/settings.js';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../../common/http-exception.filter.js';
 
 export const TRACK_NOT_FOUND_TEXT =
@@ -25,15 +28,9 @@ interface ReportFormModel {
   errors: FieldErrors;
   token: string;
   notice?: string;
+  /** Photos came with this submission and were not kept (the form comes back): the person must choose them again. */
+  photosDropped?: boolean;
 }
-
-/** The web form's view model: the values and errors, the bot trap's field names, the number of errors for the summary. */
-const formModel = (m: ReportFormModel) => ({
-  ...m,
-  errorCount: Object.values(m.errors).filter(Boolean).length,
-  honeypotField: HONEYPOT_FIELD,
-  tokenField: FORM_TOKEN_FIELD,
-});
 
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
@@ -90,34 +87,65 @@ export class PublicPagesController {
     private readonly reports: PublicReportService,
     private readonly tokens: FormTokens,
     private readonly views: Views,
+    private readonly settings: Settings,
   ) {}
 
-  @Get('gui-phan-anh')
-  async form(@Res() res: Response): Promise<void> {
-    const choices = await this.reports.formChoices();
-    this.views.send(res, 200, 'public/report-form.njk', formModel({ choices, values: {}, errors: {}, token: this.tokens.issue() }));
+  /** The web form's view model: the values and errors, the bot trap's and the photos' fields, the number of errors. */
+  private formModel(m: ReportFormModel) {
+    return {
+      ...m,
+      errorCount: Object.values(m.errors).filter(Boolean).length,
+      honeypotField: HONEYPOT_FIELD,
+      tokenField: FORM_TOKEN_FIELD,
+      acceptsPhotos: true,
+      photoField: WEB_PHOTO_FIELD,
+      maxPhotos: MAX_PHOTOS,
+      maxPhotoSize: sizeText(this.settings.UPLOAD_MAX_BYTES),
+    };
   }
 
+  @Get('gui-phan-anh')
+  @PageView()
+  async form(@Res() res: Response): Promise<void> {
+    const choices = await this.reports.formChoices();
+    this.views.send(res, 200, 'public/report-form.njk', this.formModel({ choices, values: {}, errors: {}, token: this.tokens.issue() }));
+  }
+
+  /**
+   * A submission of the form: multipart/form-data with up to MAX_PHOTOS photos in `photos`, taken as the app's are
+   * (WebPhotosInterceptor); a refused photo comes back as that field's error, with everything typed kept.
+   */
   @Post('gui-phan-anh')
-  async submit(@Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+  @UseInterceptors(WebPhotosInterceptor)
+  async submit(
+    @Body() body: Record<string, unknown>,
+    @UploadedFiles() files: StoredPhoto[] | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const verdict = this.tokens.judge(body ?? {});
-    // spam is answered like a success, with a code that exists nowhere; nothing is created
+    // spam is answered like a success, with a code that exists nowhere; nothing is created (nor kept)
     if (verdict === 'spam') return res.redirect(303, `/gui-phan-anh/da-gui?ma=${newTicketCode()}`);
     const values = reportFormValues(body);
     const choices = await this.reports.formChoices();
     // a person who corrects a field need not wait again: the first render's token is kept while it is valid
     const given = formValue(body, FORM_TOKEN_FIELD);
     const token = verdict === 'ok' || verdict === 'too_fast' ? given : this.tokens.issue();
+    const photos = files ?? [];
+    const refused = refusedPhotos(req);
+    // the photos of a form sent back are not kept (a browser cannot fill a file input in again): say so
     const again = (status: number, errors: FieldErrors, notice?: string) =>
-      this.views.send(res, status, 'public/report-form.njk', formModel({ choices, values, errors, token, notice }));
-    if (verdict !== 'ok') return again(400, {}, TRAP_NOTICES[verdict]);
+      this.views.send(res, status, 'public/report-form.njk',
+        this.formModel({ choices, values, errors, token, notice, photosDropped: photos.length > 0 && !errors[WEB_PHOTO_FIELD] }));
+    const photoErrors: FieldErrors = refused ? { [WEB_PHOTO_FIELD]: photoErrorText(refused, this.settings.UPLOAD_MAX_BYTES) } : {};
+    if (verdict !== 'ok') return again(400, photoErrors, TRAP_NOTICES[verdict]);
 
     const { errors, input } = checkReportForm(values, choices);
-    if (!input) return again(400, errors);
+    if (!input || refused) return again(refused ? (refused.status as number) : 400, { ...errors, ...photoErrors });
     let code: string;
     try {
       // the rendering's token names this filled-in form: a double click, or the same form sent again, makes no second ticket
-      ({ code } = await this.reports.create('web', input, [], this.tokens.idempotencyKey(given)));
+      ({ code } = await this.reports.create('web', input, photos, this.tokens.idempotencyKey(given)));
     } catch (e) {
       const problems = e instanceof AppError ? (e.details?.errors as Array<{ field: string; reason: string }> | undefined) : undefined;
       if (!problems?.length) throw e;
@@ -131,6 +159,7 @@ export class PublicPagesController {
 
   /** The confirmation shows the code from the address and reads nothing from the database. */
   @Get('gui-phan-anh/da-gui')
+  @PageView()
   sent(@Query('ma') code: unknown, @Res() res: Response): void {
     const c = typeof code === 'string' ? normalizeTicketCode(code) : '';
     if (!FULL_CODE.test(c)) return res.redirect(303, '/gui-phan-anh');
@@ -138,6 +167,7 @@ export class PublicPagesController {
   }
 
   @Get('tra-cuu')
+  @PageView()
   trackForm(@Query('ma') code: unknown, @Res() res: Response): void {
     const c = typeof code === 'string' ? code.slice(0, 40) : '';
     this.views.send(res, 200, 'public/track-form.njk', { values: { code: c }, errors: {} });

@@ -15,6 +15,7 @@ import { findTicketByCodeAndPhone, findTicketById, publicTicketEvents, type Publ
 import { CHANNEL_LABELS, REJECT_REASON_LABELS, STATUS_LABELS } from '../../tickets/ticket-state.js';
 import type { TicketStatus } from '../../tickets/ticket.entity.js';
 import { IntakeService } from '../intake.service.js';
+import { duplicateOutcomeText, sameReporter } from './duplicate-outcome.js';
 import type { StoredPhoto } from './photo-storage.js';
 
 /** A report from the citizen app or the web form, already checked field by field. */
@@ -41,16 +42,30 @@ export interface PublicTimelineEntry {
   label: string;
 }
 
-/** What a citizen may read about their ticket: nothing internal, no staff names. */
+/**
+ * What a citizen may read about their ticket: nothing internal, no staff names, and of a ticket theirs was merged
+ * into only its state (never another citizen's words: see duplicateOutcome).
+ */
 export interface PublicTicketView {
   code: string;
   status: TicketStatus;
   statusLabel: string;
   unit: string | null;
   receivedAt: string;
+  /** What the citizen sent (their own ticket's content, whatever it was merged into). */
+  content: string;
+  /** The deadline in force (of the ticket kept, for a merged one); null when none applies. */
+  dueAt: string | null;
+  /** Past the deadline: still open after it, or answered after it. */
+  overdue: boolean;
   timeline: PublicTimelineEntry[];
+  /** The answer, once given: the ticket's own, or that of the ticket it was merged into when both are the same reporter's. */
   answer: string | null;
+  /** For a ticket merged into another citizen's: the neutral sentence that tells the outcome instead of the answer. */
+  duplicateOutcome: string | null;
 }
+
+const OPEN: ReadonlySet<TicketStatus> = new Set(['received', 'assigned', 'in_progress']);
 
 export interface DistrictChoice {
   code: string;
@@ -191,7 +206,8 @@ export class PublicReportService {
     const ticket = await findTicketByCodeAndPhone(m, normalizedCode, e164);
     if (!ticket) throw trackingNotFound();
 
-    // a ticket merged into another as its duplicate follows that one: its citizen gets that ticket's answer
+    // a ticket merged into another as its duplicate follows that one: its state, and its answer when it is the same
+    // reporter's (see duplicateOutcome)
     const original = ticket.duplicateOfId ? await findTicketById(m, ticket.duplicateOfId) : null;
     const shown = original ?? ticket;
     const own = await publicTicketEvents(m, ticket.id);
@@ -208,14 +224,24 @@ export class PublicReportService {
       if (label) timeline.push({ at: e.at.toISOString(), label });
     }
     const answered = shown.status === 'resolved' || shown.status === 'closed';
+    // another citizen's ticket: its state only, told in a neutral sentence; its answer may name them or their home
+    const foreign = original !== null && !sameReporter(ticket, original);
+    // a deadline applies to a ticket being handled or answered, not to one refused
+    const dueAt = shown.status === 'rejected' ? null : shown.dueAt;
+    const now = this.clock.now();
+    const overdue = dueAt !== null && (OPEN.has(shown.status) ? now > dueAt : shown.resolvedAt !== null && shown.resolvedAt > dueAt);
     return {
       code: ticket.code,
       status: shown.status,
       statusLabel: STATUS_LABELS[shown.status],
       unit: unitName(units, shown.assignedUnitCode),
       receivedAt: ticket.receivedAt.toISOString(),
+      content: ticket.content,
+      dueAt: dueAt?.toISOString() ?? null,
+      overdue,
       timeline,
-      answer: answered ? shown.resolution : null,
+      answer: answered && !foreign ? shown.resolution : null,
+      duplicateOutcome: foreign ? duplicateOutcomeText(shown.status) : null,
     };
   }
 

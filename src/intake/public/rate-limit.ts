@@ -1,11 +1,31 @@
 import { isIPv6 } from 'node:net';
-import { HttpStatus, Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { HttpStatus, Injectable, Logger, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Settings } from '../../../config/settings.js';
 import { AppRedis } from '../../common/app-redis.js';
 import { AppError } from '../../common/errors.js';
 
 const WINDOW_MS = 60_000;
+
+/**
+ * What a public request costs, and from which budget:
+ * - `submission` (the default of every public route): a report sent (app or form), a tracking lookup (each one
+ *   guesses a code and a phone number, so they stay scarce), an app installation. PUBLIC_RATE_LIMIT_PER_MINUTE of
+ *   them per client and minute.
+ * - `page_view`: showing the form, the confirmation or the tracking form. They do not touch the submissions'
+ *   budget, so a family (or a village) behind one mobile carrier address can open the form as often as it likes
+ *   and still send; a separate, much larger ceiling (pageViewLimit) only stops floods.
+ */
+export type PublicRequestKind = 'submission' | 'page_view';
+
+const REQUEST_KIND = 'public-rate-limit:kind';
+
+/** Marks a route (GET of a page) whose requests count as page views, not submissions. */
+export const PageView = () => SetMetadata(REQUEST_KIND, 'page_view' satisfies PublicRequestKind);
+
+/** Page views per client and minute: twenty times the submissions, and never fewer than 600 (ten a second). */
+export const pageViewLimit = (submissionsPerMinute: number) => Math.max(600, 20 * submissionsPerMinute);
 
 /** INCR with the window's expiry set by the first hit; answers [count, milliseconds left in the window]. */
 const HIT_SCRIPT = `
@@ -40,7 +60,8 @@ export function clientKey(ip: string | undefined): string {
 }
 
 /**
- * Requests per minute and client on the public endpoints (citizen app API, web form, tracking).
+ * Requests per minute and client on the public endpoints (citizen app API, web form, tracking), counted separately
+ * for submissions and page views (see PublicRequestKind).
  *
  * Why Redis and not @nestjs/throttler's default in-memory store: the API runs as several instances behind the
  * proxy, and a per-process count would let a client multiply its allowance by the number of instances (and start
@@ -55,20 +76,22 @@ export function clientKey(ip: string | undefined): string {
 @Injectable()
 export class PublicRateLimiter {
   private readonly logger = new Logger(PublicRateLimiter.name);
-  private readonly prefix: string;
+  private readonly prefixes: Record<PublicRequestKind, string>;
   private readonly local = new Map<string, { count: number; resetAt: number }>();
   private redisDown = false;
 
   constructor(private readonly settings: Settings, private readonly redis: AppRedis) {
-    this.prefix = `${settings.QUEUE_PREFIX}:public-rate:`;
+    this.prefixes = { submission: `${settings.QUEUE_PREFIX}:public-rate:`, page_view: `${settings.QUEUE_PREFIX}:public-views:` };
   }
 
-  get limit(): number {
-    return this.settings.PUBLIC_RATE_LIMIT_PER_MINUTE;
+  limit(kind: PublicRequestKind = 'submission'): number {
+    const submissions = this.settings.PUBLIC_RATE_LIMIT_PER_MINUTE;
+    return kind === 'submission' ? submissions : pageViewLimit(submissions);
   }
 
-  async hit(client: string): Promise<RateDecision> {
-    const key = this.prefix + client;
+  async hit(client: string, kind: PublicRequestKind = 'submission'): Promise<RateDecision> {
+    const key = this.prefixes[kind] + client;
+    const limit = this.limit(kind);
     let count: number;
     let resetMs: number;
     try {
@@ -82,7 +105,7 @@ export class PublicRateLimiter {
       this.redisDown = true;
       ({ count, resetMs } = this.hitLocally(key));
     }
-    return { allowed: count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - count), resetMs };
+    return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetMs };
   }
 
   private hitLocally(key: string): { count: number; resetMs: number } {
@@ -105,15 +128,19 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     `Bạn đã gửi quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại sau ${retryAfterSeconds} giây.`,
     { retryAfterSeconds });
 
-/** Applies PublicRateLimiter to every route of the public controllers; sets the RateLimit-* and Retry-After headers. */
+/**
+ * Applies PublicRateLimiter to every route of the public controllers, from the budget of the route's kind
+ * (submissions unless the route is marked @PageView()); sets the RateLimit-* and Retry-After headers of that budget.
+ */
 @Injectable()
 export class PublicRateLimitGuard implements CanActivate {
-  constructor(private readonly limiter: PublicRateLimiter) {}
+  constructor(private readonly limiter: PublicRateLimiter, private readonly reflector: Reflector) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<Request>();
     const res = ctx.switchToHttp().getResponse<Response>();
-    const d = await this.limiter.hit(clientKey(req.ip));
+    const kind = this.reflector.getAllAndOverride<PublicRequestKind | undefined>(REQUEST_KIND, [ctx.getHandler(), ctx.getClass()]) ?? 'submission';
+    const d = await this.limiter.hit(clientKey(req.ip), kind);
     const resetSeconds = Math.max(1, Math.ceil(d.resetMs / 1000));
     res.setHeader('RateLimit-Limit', String(d.limit));
     res.setHeader('RateLimit-Remaining', String(d.remaining));

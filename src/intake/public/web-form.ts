@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { MAX_PHOTOS, sizeText, type PhotoRefusedError } from './photo-storage.js';
 import type { FormChoices, PublicReportInput } from './public-report.service.js';
 import { WEB_CONTENT_MIN, WebReportDto } from './public.dto.js';
 
@@ -89,3 +90,16 @@ const rank = (rule: string) => {
   const i = RULE_ORDER.indexOf(rule);
   return i < 0 ? RULE_ORDER.length : i;
 };
+
+/** What the form says next to its photo field when the photos were refused (PhotoStorage's checks, multer's limits). */
+export function photoErrorText(refused: Pick<PhotoRefusedError, 'problem' | 'filename'>, maxBytes: number): string {
+  const name = refused.filename ? ` “${refused.filename}”` : '';
+  switch (refused.problem) {
+    case 'too_large':
+      return `Ảnh${name} lớn hơn ${sizeText(maxBytes)}. Mỗi ảnh tối đa ${sizeText(maxBytes)}: vui lòng chọn ảnh nhỏ hơn hoặc gửi không kèm ảnh.`;
+    case 'not_image':
+      return `Tệp${name} không phải ảnh. Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC: vui lòng chọn lại.`;
+    case 'too_many':
+      return `Chỉ gửi được tối đa ${MAX_PHOTOS} ảnh: vui lòng chọn lại.`;
+  }
+}
