@@ -1,0 +1,163 @@
+import { In, type EntityManager } from 'typeorm';
+import { OPEN_STATUSES, Ticket } from './ticket.entity.js';
+
+/**
+ * The coordinators' queue (the pages under /dieu-phoi): the reads behind its views, each one statement over the
+ * tickets and their events, in the caller's manager. What the pages make of the rows (names, deadlines) is theirs.
+ *
+ * - `new`: waiting for a unit (status received) and not put there by a unit returning it;
+ * - `returned`: waiting for a unit because a unit returned it (the event that put it in the queue is a 'returned');
+ * - `duplicates`: open, not merged, received within the duplicate window, and its creation found likely duplicates
+ *   of which one at least can still be kept (not rejected);
+ * - `due_soon`: open, past its warning time, not yet past its deadline;
+ * - `overdue`: open and past its deadline.
+ */
+export const QUEUE_VIEWS = ['new', 'returned', 'duplicates', 'due_soon', 'overdue'] as const;
+export type QueueView = (typeof QUEUE_VIEWS)[number];
+
+/** A view's count stops here (counting every late ticket of a bad month on each page would cost more than the page). */
+export const QUEUE_COUNT_CAP = 10_000;
+
+/** Why a ticket is in the queue when a unit returned it: who, from which unit, when and why. */
+export interface ReturnInfo {
+  at: Date;
+  actorName: string;
+  unitCode: string | null;
+  reason: string | null;
+}
+
+export interface QueueDuplicate {
+  code: string;
+  reason: 'same_phone' | 'similar_text';
+  similarity: number;
+  status: string;
+}
+
+export interface QueuePage {
+  tickets: Ticket[];
+  /** For tickets a unit returned (the `returned` view, or any received ticket of the page), by ticket id. */
+  returned: Map<string, ReturnInfo>;
+  /** For the `duplicates` view: the likely duplicates still to decide on, by ticket id. */
+  duplicates: Map<string, QueueDuplicate[]>;
+}
+
+export interface QueueWindow {
+  now: Date;
+  /** Tickets received since then are compared for duplicates (DUPLICATE_DAYS before now). */
+  duplicatesSince: Date;
+}
+
+const OPEN = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** The event that put a received ticket in the queue (its latest event leading to 'received'). */
+const QUEUE_EVENT = `LEFT JOIN LATERAL (
+    SELECT e.type, e.at, e.actor_name, e.from_unit_code, e.note FROM ticket_events e
+     WHERE e.ticket_id = t.id AND e.to_status = 'received'
+     ORDER BY e.at DESC, e.id DESC LIMIT 1) q ON true`;
+
+/** The likely duplicates listed when the ticket was created that may still be kept (rejected ones cannot). */
+const DUPLICATES_OF = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('code', o.code, 'reason', d->>'reason',
+            'similarity', (d->>'similarity')::numeric, 'status', o.status) ORDER BY d.ord), '[]'::jsonb)
+       FROM ticket_events c
+       CROSS JOIN LATERAL jsonb_array_elements(COALESCE(c.data->'likelyDuplicates', '[]'::jsonb)) WITH ORDINALITY AS d(d, ord)
+       JOIN tickets o ON o.code = d->>'code'
+      WHERE c.ticket_id = t.id AND c.type = 'created' AND o.status <> 'rejected' AND o.id <> t.id)`;
+
+interface ViewSql {
+  from: string;
+  where: string;
+  order: string;
+}
+
+/** Each view as FROM, WHERE and ORDER BY over `tickets t` (:now, :since the duplicate window's start). */
+function viewSql(view: QueueView): ViewSql {
+  switch (view) {
+    case 'new':
+      return { from: `tickets t ${QUEUE_EVENT}`, where: `t.status = 'received' AND q.type IS DISTINCT FROM 'returned'`, order: 't.due_at ASC NULLS LAST, t.received_at, t.id' };
+    case 'returned':
+      return { from: `tickets t ${QUEUE_EVENT}`, where: `t.status = 'received' AND q.type = 'returned'`, order: 'q.at, t.id' };
+    case 'duplicates':
+      return {
+        from: 'tickets t',
+        where: `t.status IN (${OPEN}) AND t.duplicate_of_id IS NULL AND t.received_at >= :since AND jsonb_array_length(${DUPLICATES_OF}) > 0`,
+        order: 't.received_at DESC, t.id',
+      };
+    case 'due_soon':
+      return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.warn_at <= :now AND t.due_at > :now`, order: 't.due_at, t.id' };
+    case 'overdue':
+      return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.due_at < $1`, order: 't.due_at, t.id' };
+  }
+}
+
+/**
+ * The statement with :now and :since as numbered parameters after `values` (PostgreSQL must know the type of
+ * every parameter sent, so only those the statement uses are).
+ */
+function bind(sql: string, w: QueueWindow, values: unknown[] = []): [string, unknown[]] {
+  const params = [...values];
+  const numbered = new Map<string, string>();
+  const out = sql.replace(/:(now|since)\b/g, (_, name: 'now' | 'since') => {
+    if (!numbered.has(name)) numbered.set(name, `$${params.push(name === 'now' ? w.now : w.duplicatesSince)}::timestamptz`);
+    return numbered.get(name)!;
+  });
+  return [out, params];
+}
+
+/** How many tickets each view holds now (each capped at QUEUE_COUNT_CAP), in one statement. */
+export async function queueCounts(m: EntityManager, w: QueueWindow): Promise<Record<QueueView, number>> {
+  const parts = QUEUE_VIEWS.map((v) => {
+    const s = viewSql(v);
+    return `(SELECT count(*)::int FROM (SELECT 1 FROM ${s.from} WHERE ${s.where} LIMIT ${QUEUE_COUNT_CAP}) x) AS "${v}"`;
+  });
+  const [row] = await m.query(...bind(`SELECT ${parts.join(', ')}`, w));
+  return row;
+}
+
+/** One page of a view, in its order: the tickets, and for each what the view shows besides. */
+export async function queuePage(m: EntityManager, view: QueueView, w: QueueWindow, page: number, pageSize: number): Promise<QueuePage> {
+  const s = viewSql(view);
+  const rows: Array<{ id: string; q_type: string | null; q_at: Date | null; q_actor: string | null; q_unit: string | null; q_note: string | null; dups: QueueDuplicate[] | null }> =
+    await m.query(...bind(
+      `SELECT t.id,
+              ${s.from.includes('LATERAL') ? 'q.type AS q_type, q.at AS q_at, q.actor_name AS q_actor, q.from_unit_code AS q_unit, q.note AS q_note' : 'NULL AS q_type, NULL AS q_at, NULL AS q_actor, NULL AS q_unit, NULL AS q_note'},
+              ${view === 'duplicates' ? DUPLICATES_OF : 'NULL'} AS dups
+         FROM ${s.from} WHERE ${s.where} ORDER BY ${s.order} OFFSET $1 LIMIT $2`,
+      w, [(page - 1) * pageSize, pageSize]));
+  const found = rows.length ? await m.findBy(Ticket, { id: In(rows.map((r) => r.id)) }) : [];
+  const byId = new Map(found.map((t) => [t.id, t]));
+  const returned = new Map<string, ReturnInfo>();
+  const duplicates = new Map<string, QueueDuplicate[]>();
+  for (const r of rows) {
+    if (r.q_type === 'returned') returned.set(r.id, { at: r.q_at!, actorName: r.q_actor!, unitCode: r.q_unit, reason: r.q_note });
+    if (r.dups) duplicates.set(r.id, r.dups.map((d) => ({ ...d, similarity: Number(d.similarity) })));
+  }
+  return { tickets: rows.map((r) => byId.get(r.id)).filter((t): t is Ticket => !!t), returned, duplicates };
+}
+
+/** Whether a unit returned this ticket to the queue, and who, when and why (null when it waits for another reason). */
+export async function returnInfo(m: EntityManager, ticketId: string): Promise<ReturnInfo | null> {
+  const [r]: Array<{ type: string; at: Date; actor_name: string; from_unit_code: string | null; note: string | null }> = await m.query(
+    `SELECT q.* FROM tickets t ${QUEUE_EVENT} WHERE t.id = $1 AND t.status = 'received'`, [ticketId]);
+  if (!r || r.type !== 'returned') return null;
+  return { at: r.at, actorName: r.actor_name, unitCode: r.from_unit_code, reason: r.note };
+}
+
+/** A ticket merged into another (rejected as its duplicate). */
+export interface MergedTicket {
+  code: string;
+  reporterName: string;
+  receivedAt: Date;
+  mergedAt: Date | null;
+  content: string;
+}
+
+/**
+ * Every ticket merged into the ticket `ticketId` (those whose duplicate_of_id names it: merging follows chains to the
+ * ticket kept, so this is the whole list), oldest merge first.
+ */
+export async function mergedInto(m: EntityManager, ticketId: string): Promise<MergedTicket[]> {
+  const rows: Array<{ code: string; reporter_name: string; received_at: Date; rejected_at: Date | null; content: string }> = await m.query(
+    `SELECT code, reporter_name, received_at, rejected_at, content FROM tickets WHERE duplicate_of_id = $1 ORDER BY rejected_at NULLS LAST, received_at, code`,
+    [ticketId]);
+  return rows.map((r) => ({ code: r.code, reporterName: r.reporter_name, receivedAt: r.received_at, mergedAt: r.rejected_at, content: r.content }));
+}

@@ -1,0 +1,163 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { AppError, badRequest, type FieldProblem } from '../../common/errors.js';
+import { flattenValidationErrors } from '../../common/validation.js';
+import { formValue } from '../../intake/public/web-form.js';
+import { AssignDto, RejectDto } from '../../tickets/dto/ticket.dto.js';
+import { normalizeTicketCode } from '../../tickets/ticket-code.js';
+import { QUEUE_VIEWS, type QueueView } from '../../tickets/ticket-queue.js';
+import { REJECT_REASON_LABELS } from '../../tickets/ticket-state.js';
+import { FIELD_LABELS } from '../staff-forms.js';
+
+/** The queue's views as the address names them (/dieu-phoi?xem=tra-lai), with their tab labels, in tab order. */
+export const VIEW_SLUGS: Record<QueueView, string> = {
+  new: 'moi',
+  returned: 'tra-lai',
+  duplicates: 'trung',
+  due_soon: 'sap-han',
+  overdue: 'tre-han',
+};
+
+export const VIEW_LABELS: Record<QueueView, string> = {
+  new: 'Chờ phân công',
+  returned: 'Đơn vị trả lại',
+  duplicates: 'Có thể trùng',
+  due_soon: 'Sắp đến hạn',
+  overdue: 'Trễ hạn',
+};
+
+/** What each view says when it is empty. */
+export const VIEW_EMPTY: Record<QueueView, string> = {
+  new: 'Không có phản ánh mới nào đang chờ phân công.',
+  returned: 'Không có phản ánh nào bị đơn vị trả lại.',
+  duplicates: 'Không có phản ánh nào có khả năng trùng cần xem xét.',
+  due_soon: 'Không có phản ánh nào sắp đến hạn.',
+  overdue: 'Không có phản ánh nào trễ hạn.',
+};
+
+export const QUEUE_PAGE_SIZE = 50;
+
+export function viewOf(slug: string): QueueView {
+  return QUEUE_VIEWS.find((v) => VIEW_SLUGS[v] === slug) ?? 'new';
+}
+
+/** A page number from the address; one that makes no sense is the first page. */
+export function pageOf(value: string): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+}
+
+export function queueHref(view: QueueView, page = 1): string {
+  const p = new URLSearchParams();
+  if (view !== 'new') p.set('xem', VIEW_SLUGS[view]);
+  if (page > 1) p.set('trang', String(page));
+  const s = p.toString();
+  return s ? `/dieu-phoi?${s}` : '/dieu-phoi';
+}
+
+export const ticketHref = (code: string) => `/dieu-phoi/phan-anh/${encodeURIComponent(code)}`;
+export const mergeHref = (keep: string, drop?: string) =>
+  `/dieu-phoi/gop?giu=${encodeURIComponent(keep)}${drop ? `&bo=${encodeURIComponent(drop)}` : ''}`;
+
+const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
+
+/** A ticket code from a form or an address, normalised; '' when it is not one. */
+export function codeOf(value: string): string {
+  const code = normalizeTicketCode(value.slice(0, 40));
+  return FULL_CODE.test(code) ? code : '';
+}
+
+const versionOf = (body: Record<string, unknown> | undefined, name = 'version') => {
+  const v = formValue(body, name);
+  return /^\d{1,9}$/.test(v) ? Number(v) : undefined;
+};
+
+/** A refused form as the page shows it: a sentence, the reasons as a list, and each field's reason next to it. */
+export interface Refusal {
+  message: string;
+  problems: string[];
+  fields: Record<string, string>;
+}
+
+export function refusalOf(e: AppError): Refusal {
+  const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
+  const problems = list.map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
+  const fields: Record<string, string> = {};
+  for (const p of list) fields[p.field] ??= `${p.reason.charAt(0).toUpperCase()}${p.reason.slice(1)}.`;
+  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems, fields };
+  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems, fields };
+  if (e.code === 'NO_UNIT') return { message: e.message, problems: [], fields: { unitCode: 'Hãy chọn đơn vị xử lý.' } };
+  return { message: e.message, problems, fields };
+}
+
+async function checked<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
+  const dto = plainToInstance(cls, plain);
+  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length) throw badRequest(flattenValidationErrors(errors));
+  return dto;
+}
+
+/** The classify-and-assign form's values, as typed (kept to fill the form again after a refusal). */
+export interface AssignValues {
+  categoryCode: string;
+  areaCode: string;
+  unitCode: string;
+  note: string;
+}
+
+export function assignValues(body: Record<string, unknown> | undefined): AssignValues {
+  return {
+    categoryCode: formValue(body, 'categoryCode').slice(0, 32),
+    areaCode: formValue(body, 'areaCode').slice(0, 10),
+    unitCode: formValue(body, 'unitCode').slice(0, 32),
+    note: formValue(body, 'note'),
+  };
+}
+
+/** The form as the API's AssignDto (the same rules); empty fields are left out, the version the page showed kept. */
+export function assignDto(values: AssignValues, body: Record<string, unknown> | undefined): Promise<AssignDto> {
+  const plain: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) if (v.trim() !== '') plain[k] = v;
+  const version = versionOf(body);
+  if (version !== undefined) plain.version = version;
+  return checked(AssignDto, plain);
+}
+
+/** The reasons a coordinator may reject for on the ticket's page; a duplicate is merged on the merge page instead. */
+export const REJECT_CHOICES = (['spam', 'out_of_scope'] as const).map((code) => ({ code, label: REJECT_REASON_LABELS[code] }));
+
+export interface RejectValues {
+  reason: string;
+  note: string;
+}
+
+export function rejectValues(body: Record<string, unknown> | undefined): RejectValues {
+  return { reason: formValue(body, 'reason').slice(0, 32), note: formValue(body, 'note') };
+}
+
+/** A rejection: a reason must be chosen (none is chosen in advance). */
+export async function rejectDto(values: RejectValues, body: Record<string, unknown> | undefined): Promise<RejectDto> {
+  if (!REJECT_CHOICES.some((c) => c.code === values.reason)) {
+    throw badRequest([{ field: 'reason', reason: 'hãy chọn lý do từ chối' }]);
+  }
+  const plain: Record<string, unknown> = { reason: values.reason };
+  if (values.note.trim()) plain.note = values.note;
+  const version = versionOf(body);
+  if (version !== undefined) plain.version = version;
+  return checked(RejectDto, plain);
+}
+
+/** The tickets ticked on the list, each with the version its row showed (`phien-<code>`). */
+export function bulkSelection(body: Record<string, unknown> | undefined): Array<{ code: string; version?: number }> {
+  const raw = body?.ma;
+  const values = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string').slice(0, 200);
+  const seen = new Set<string>();
+  const out: Array<{ code: string; version?: number }> = [];
+  for (const v of values) {
+    const code = codeOf(v);
+    if (!code || seen.has(code)) continue;
+    seen.add(code);
+    out.push({ code, version: versionOf(body, `phien-${code}`) });
+  }
+  return out;
+}
