@@ -20,6 +20,12 @@ export class Call {
   @Column({ type: 'uuid', nullable: true })
   ticketId: string | null;
 
+  /** The username of the operator the exchange put the call through to; null: not said (every operator is shown it). */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  operator: string | null;
+
+  /** When the exchange announced it (the consoles list the calls of the last minutes still without a ticket). */
+  @Index()
   @Column({ type: 'timestamptz' })
   createdAt: Date;
 }

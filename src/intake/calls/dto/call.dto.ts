@@ -29,6 +29,13 @@ export class AnnounceCallDto {
 
   @ApiProperty({ example: '2026-03-02T09:15:00+07:00' }) @IsInstant()
   startedAt: string;
+
+  @ApiPropertyOptional({
+    description: 'tên đăng nhập của tổng đài viên nhận cuộc gọi: màn hình tiếp nhận của người đó hiện cuộc gọi; bỏ trống: hiện cho mọi tổng đài viên',
+    example: 'tongdaivien',
+  })
+  @IsOptionalNonNull() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(64)
+  operator?: string;
 }
 
 /** The operator's ticket form during a call: the phone number comes from the call. */
