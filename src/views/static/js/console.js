@@ -132,6 +132,8 @@
     callId.value = call.callId;
     phone.value = call.callerNumber;
     phone.readOnly = true;
+    document.getElementById('reporterPhone-hint').textContent = '(số gọi đến, từ tổng đài)';
+    document.getElementById('bo-cuoc-goi').hidden = false;
     form.elements.channel.value = 'hotline';
     banner.textContent = '';
     banner.appendChild(document.createTextNode('Cuộc gọi đến từ số '));
