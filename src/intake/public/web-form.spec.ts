@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { PublicReportDto, WebReportDto } from './public.dto.js';
-import { checkReportForm } from './web-form.js';
+import { checkReportForm, photoErrorText } from './web-form.js';
 
 const choices = {
   districts: [{ code: '847', name: 'Huyện Châu Thành', communes: [{ code: '29401', name: 'Xã Hòa Lợi' }] }],
@@ -37,5 +37,12 @@ describe('the app and the web form check a complaint with the same rules', () =>
       errors: {},
       input: { fullName: 'Nguyễn Văn An', phone: '0912 345 678', email: null, areaCode: '29401', categoryCode: 'AN-SINH', address: null, content: valid.content },
     });
+  });
+
+  it('tells a refused photo by its name, or without one when the browser sent none', () => {
+    expect(photoErrorText({ problem: 'too_large', filename: 'ảnh.jpg' }, 5 * 1024 * 1024))
+      .toBe('Ảnh “ảnh.jpg” lớn hơn 5 MB. Mỗi ảnh tối đa 5 MB: vui lòng chọn ảnh nhỏ hơn hoặc gửi không kèm ảnh.');
+    expect(photoErrorText({ problem: 'not_image', filename: '' }, 1024)).toBe('Tệp không phải ảnh. Chỉ nhận ảnh JPEG, PNG, WebP hoặc HEIC: vui lòng chọn lại.');
+    expect(photoErrorText({ problem: 'too_many', filename: '' }, 1024)).toBe('Chỉ gửi được tối đa 5 ảnh: vui lòng chọn lại.');
   });
 });
