@@ -153,7 +153,7 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
   it('signs in and sees the unit\'s tickets as a table by deadline, the late one first and marked, the due-soon one marked', async () => {
     await page.goto(`${base}/`);
     expect(new URL(page.url()).pathname).toBe('/dang-nhap');
-    await page.keyboard.press('Tab');
+    expect(await checkPage(page, 'staff-login')).toEqual([]);
     await tabTo(page, 'username');
     await page.keyboard.type(users.unit);
     await page.keyboard.press('Tab');
@@ -312,6 +312,12 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
   }, 60_000);
 
   it('another unit\'s staff gets 404 for the ticket page and for its photo, like an unknown code', async () => {
+    // the page a person gets for a code they cannot open, in the staff pages' header
+    await page.goto(`${base}/tickets/PA-2222-2222`);
+    expect(await page.locator('h1').textContent()).toBe('Không tìm thấy');
+    expect(await page.locator('#thong-bao').textContent()).toBe('Không tìm thấy phản ánh mã "PA-2222-2222".');
+    expect(await page.locator('#nguoi-dung').count()).toBe(1);
+    expect(await checkPage(page, 'staff-not-found')).toEqual([]);
     const other = await login(users.other);
     const href = `/tickets/${tk.photo}/tep-dinh-kem/${photoId}`;
     const [pageRes, photoRes, unknown] = await Promise.all([get(other, `/tickets/${tk.photo}`), get(other, href), get(other, '/tickets/PA-2222-2222')]);
