@@ -252,7 +252,7 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1024) @Max(50 * 1024 * 1024)
   UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 
-  /** Requests per minute and client allowed on the public endpoints (citizen app, web form, tracking). */
+  /** Submissions per minute and client on the public endpoints (reports, tracking lookups, app installs); page views of the form have their own ceiling of 20 × this, at least 600. */
   @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   PUBLIC_RATE_LIMIT_PER_MINUTE = 30;
 
