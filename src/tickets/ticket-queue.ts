@@ -85,7 +85,7 @@ function viewSql(view: QueueView): ViewSql {
     case 'due_soon':
       return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.warn_at <= :now AND t.due_at > :now`, order: 't.due_at, t.id' };
     case 'overdue':
-      return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.due_at < $1`, order: 't.due_at, t.id' };
+      return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.due_at < :now`, order: 't.due_at, t.id' };
   }
 }
 
