@@ -74,6 +74,18 @@ describe('hotline calls announced by the telephone exchange', () => {
   it('checks the announcement\'s fields', async () => {
     const res = await announce({ callId: 'c bad', callerNumber: '', startedAt: 'hôm qua' }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['callId', 'callerNumber', 'startedAt']);
+    for (const operator of ['', '   ', 'x'.repeat(65), null, 42]) {
+      const bad = await announce({ callId: 'c-bad-operator', callerNumber: '0912345678', startedAt: '2026-03-05T10:00:00+07:00', operator }).expect(400);
+      expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(['operator']);
+    }
+    expect(await callRows('c-bad-operator')).toEqual([]);
+  });
+
+  it('records which operator the exchange put the call through to (optional)', async () => {
+    await announce({ callId: 'c-for-lan', callerNumber: '0912345678', startedAt: '2026-03-05T10:00:00+07:00', operator: ' tongdai.lan ' }).expect(200);
+    await announce({ callId: 'c-for-anyone', callerNumber: '0912345678', startedAt: '2026-03-05T10:00:00+07:00' }).expect(200);
+    const rows = await t.ds.query(`SELECT call_id, operator FROM calls WHERE call_id IN ('c-for-lan', 'c-for-anyone') ORDER BY call_id`);
+    expect(rows).toEqual([{ call_id: 'c-for-anyone', operator: null }, { call_id: 'c-for-lan', operator: 'tongdai.lan' }]);
   });
 
   it('links the ticket typed during the call to it, with the caller\'s number and channel hotline', async () => {

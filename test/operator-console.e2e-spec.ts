@@ -1,3 +1,4 @@
+import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
@@ -34,9 +35,10 @@ describe('operator console (e2e, Chromium)', () => {
     base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     browser = await launchChromium();
   });
+  let otherClosed = false;
   afterAll(async () => {
     await browser?.close();
-    await other?.close();
+    if (!otherClosed) await other?.close();
     await t?.close();
   });
 
@@ -56,6 +58,25 @@ describe('operator console (e2e, Chromium)', () => {
     await Promise.all([page.waitForURL(`${base}/tong-dai`), page.click('button[type=submit]')]);
     return { context, page };
   }
+  /** GET /tong-dai/cuoc-goi on a listening instance, with the session cookie: the stream and the text received so far. */
+  function stream(url: string, cookie: string): Promise<{ res: IncomingMessage; text: () => string; ended: Promise<void> }> {
+    return new Promise((resolve, reject) => {
+      get(`${url}/tong-dai/cuoc-goi`, { headers: { Cookie: cookie, Accept: 'text/event-stream' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        const ended = new Promise<void>((done) => res.on('end', done));
+        resolve({ res, text: () => text, ended });
+      }).on('error', reject);
+    });
+  }
+  const until = async (what: () => boolean, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!what()) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const groups = (page: Page) => page.locator('#ma-phan-anh .nhom').allTextContents();
   const codeOn = async (page: Page) => (await groups(page)).join('-');
 
@@ -217,6 +238,27 @@ describe('operator console (e2e, Chromium)', () => {
       expect(empty.text).toContain('id="content-error">Vui lòng nhập nội dung phản ánh.');
     });
 
+    it('streams the calls for this operator or for anyone as server-sent events, and says when a call got its ticket', async () => {
+      const s = await stream(base, cookie);
+      try {
+        expect(s.res.statusCode).toBe(200);
+        expect(s.res.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+        await until(() => s.text().includes('retry:'));
+        await announce(other, { callId: 'c-luong-khac', callerNumber: '0356789000', operator: 'nguoi.khac' });
+        await announce(other, { callId: 'c-luong', callerNumber: '0356 789 001' });
+        await until(() => s.text().includes('"callId":"c-luong"'));
+        expect(s.text()).not.toContain('c-luong-khac');
+        const event = /event: call\ndata: (.*"callId":"c-luong".*)\n\n/.exec(s.text())![1];
+        expect(JSON.parse(event)).toEqual({
+          callId: 'c-luong', callerNumber: '0356789001', callerDisplay: '0356 789 001', startedAt: '2026-03-02T02:05:00.000Z', operator: null, ticketCode: null,
+        });
+        const created = await t.http().post('/api/calls/c-luong/ticket').set(bearer(api)).send({ reporterName: 'Người dân', content: 'Hỏi về thủ tục.' }).expect(201);
+        await until(() => s.text().includes(`"ticketCode":"${created.body.code}"`));
+      } finally {
+        s.res.destroy();
+      }
+    });
+
     it('answers the caller\'s history as JSON for the console\'s script, and refuses other roles', async () => {
       const res = await t.http().get('/tong-dai/lich-su').query({ so: '+84 912 345 678' }).set('Cookie', cookie).expect(200);
       expect(res.body.phone).toBe('0912 345 678');
@@ -291,5 +333,19 @@ describe('operator console (e2e, Chromium)', () => {
     } finally {
       await context.close();
     }
+  });
+
+  it('ends its event streams when the instance closes, so that a console never holds a shutdown', async () => {
+    await other.app.listen(0, '127.0.0.1');
+    const url = `http://127.0.0.1:${(other.app.getHttpServer().address() as AddressInfo).port}`;
+    const login = await other.http().post('/dang-nhap').type('form').send({ username: OPERATOR, password: TEST_PASSWORD }).expect(303);
+    const cookie = (login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
+    const s = await stream(url, cookie);
+    await until(() => s.text().includes('retry:'));
+    const started = Date.now();
+    otherClosed = true;
+    await other.close();
+    await s.ended;
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 });
