@@ -4,6 +4,7 @@ import { CalendarModule } from '../calendar/calendar.module.js';
 import { NotificationsModule } from '../notifications/notifications.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
 import { ReportMailerService } from './report-mailer.service.js';
+import { ReportResendService } from './report-resend.js';
 import { ReportService } from './report.service.js';
 import { ReportsController } from './reports.controller.js';
 import { REPORTS_QUEUE, ReportsProcessor, ReportsScheduler } from './reports.processor.js';
@@ -12,8 +13,8 @@ import { REPORTS_QUEUE, ReportsProcessor, ReportsScheduler } from './reports.pro
 @Module({
   imports: [NotificationsModule, CalendarModule],
   controllers: [ReportsController],
-  providers: [ReportService, ReportMailerService],
-  exports: [ReportService, ReportMailerService],
+  providers: [ReportService, ReportMailerService, ReportResendService],
+  exports: [ReportService, ReportMailerService, ReportResendService],
 })
 export class ReportsModule {}
 

@@ -9,6 +9,7 @@ import { TicketsModule } from '../tickets/tickets.module.js';
 import { ViewsModule } from '../views/views.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CoordinationModule } from './coordination/coordination.module.js';
+import { DashboardModule } from './dashboard/dashboard.module.js';
 import { HomeController } from './home.controller.js';
 import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';
@@ -22,7 +23,7 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
  * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list and extensions from SlaModule.
  */
 @Module({
-  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule],
+  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule],
   controllers: [HomeController, StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })

@@ -1,0 +1,204 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Settings } from '../../../config/settings.js';
+import type { AuthUser } from '../../common/auth-user.js';
+import { Clock } from '../../common/clock.js';
+import { forbidden } from '../../common/errors.js';
+import { LONG_READ_STATEMENT_TIMEOUT } from '../../common/long-reads.js';
+import { addDays } from '../../common/vn-time.js';
+import { DirectoryService } from '../../directory/directory.service.js';
+import { loadUnitRefs } from '../../directory/unit-label.js';
+import { reportView, type ReportView } from '../../reports/report-html.js';
+import { RecipientListsService } from '../../notifications/recipient-lists.service.js';
+import { ReportMailerService } from '../../reports/report-mailer.service.js';
+import { cutoffOf, ReportService } from '../../reports/report.service.js';
+import { handledInPeriod, openByUnitAt, overduePerCutoff, receivedPerReportDay, type DayFigure } from '../../tickets/ticket-trends.js';
+
+/** Who reads the dashboard, its downloads and the list of sent reports. */
+export const DASHBOARD_ROLES = ['leader', 'coordinator', 'admin'] as const;
+
+export function requireDashboardRole(user: AuthUser): void {
+  if (!(DASHBOARD_ROLES as readonly string[]).includes(user.role)) {
+    throw forbidden('Trang báo cáo dành cho lãnh đạo, điều phối viên và quản trị hệ thống.');
+  }
+}
+
+/** Days of the trend and of the on-time share: the 30 report days up to the chosen one. */
+export const TREND_DAYS = 30;
+
+/** Where a unit's overdue tickets are listed ('' is the tickets with no unit). */
+export const overdueHref = (unitCode: string | null) => `/tre-han?don-vi=${encodeURIComponent(unitCode || 'none')}`;
+
+export interface TrendDay {
+  /** 'YYYY-MM-DD' */
+  day: string;
+  received: number;
+  handled: number;
+  /** Open and past their deadline at the day's cut-off. */
+  overdue: number;
+}
+
+/** A unit's line of the on-time share over the period. */
+export interface OnTimeRow {
+  unitCode: string | null;
+  unitName: string;
+  handled: number;
+  handledOnTime: number;
+  /** Open at the end of the period, and of them past their deadline. */
+  open: number;
+  overdue: number;
+  /** handledOnTime ÷ (handled + overdue); null when both are zero. */
+  share: number | null;
+}
+
+export interface DashboardFigures {
+  date: string;
+  cutoff: Date;
+  /** The period of the trend and of the on-time share: (from, to], the cut-offs of the day before the first day and of `date`. */
+  from: Date;
+  to: Date;
+  report: ReportView;
+  /** The report's overdue units (its figures), in the report's order. */
+  overdueUnits: Array<{ unitCode: string | null; name: string; count: number; href: string | null }>;
+  trend: TrendDay[];
+  onTime: OnTimeRow[];
+  totals: { handled: number; handledOnTime: number; open: number; overdue: number; share: number | null };
+}
+
+const UNASSIGNED = 'Chưa phân công đơn vị';
+
+/**
+ * The leadership dashboard's figures for a report date: the hotline section exactly as the report computes it
+ * (ReportService.build), and beside it the 30-day trend and the per-unit on-time share from set-based statements
+ * (src/tickets/ticket-trends.ts), counted with the report's own operation start and cut-off hour.
+ *
+ * The report and the statistics are the province's: every reader sees them whole; a leader bound to a unit gets the
+ * links to the overdue tickets of the units of their subtree only (the overdue list shows them no other).
+ */
+@Injectable()
+export class DashboardService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly settings: Settings,
+    private readonly clock: Clock,
+    private readonly reports: ReportService,
+    private readonly mailer: ReportMailerService,
+    private readonly directory: DirectoryService,
+    private readonly lists: RecipientListsService,
+  ) {}
+
+  /** The period of the trend and of the on-time share for a report date: (cut-off of the day before its 30 days, its cut-off]. */
+  period(date: string): { firstDay: string; from: Date; to: Date } {
+    const hour = this.settings.REPORT_CUTOFF_HOUR;
+    const firstDay = addDays(date, -(TREND_DAYS - 1));
+    return { firstDay, from: cutoffOf(addDays(firstDay, -1), hour), to: cutoffOf(date, hour) };
+  }
+
+  /** The most recent report date whose cut-off has passed. */
+  latestDate(): string {
+    return this.reports.latestReportDate(this.clock.now());
+  }
+
+  /** Units whose overdue tickets this person may open: null for everyone; a leader bound to a unit, its subtree. */
+  private async reachableUnits(user: AuthUser): Promise<Set<string> | null> {
+    if (user.role !== 'leader' || !user.unitCode) return null;
+    const units = await this.directory.listUnits({});
+    const inside = new Set([user.unitCode]);
+    // parents come before children in no guaranteed order: repeat until nothing is added (a few hundred units)
+    for (let added = true; added;) {
+      added = false;
+      for (const u of units) {
+        if (!inside.has(u.code) && u.parentCode && inside.has(u.parentCode)) {
+          inside.add(u.code);
+          added = true;
+        }
+      }
+    }
+    return inside;
+  }
+
+  async figures(user: AuthUser, date: string): Promise<DashboardFigures> {
+    const hour = this.settings.REPORT_CUTOFF_HOUR;
+    const reachable = await this.reachableUnits(user);
+    const href = (code: string | null) => (reachable && !(code && reachable.has(code)) ? null : overdueHref(code));
+    // the section, counted by the report itself (its own REPEATABLE READ snapshot); the overdue ticket list is not read
+    const { report, figures } = await this.reports.build('daily', date, async (doc) => ({
+      report: reportView(doc, overdueHref),
+      figures: doc.figures,
+    }));
+    for (const u of report.overdueUnits) u.href = href(u.code || null) ?? undefined;
+
+    const { firstDay, from, to } = this.period(date);
+    const since = figures.operationStart;
+    const { received, handled, overdue, open } = await this.ds.transaction('REPEATABLE READ', async (m) => {
+      await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
+      return {
+        received: await receivedPerReportDay(m, from, to, hour),
+        handled: await handledInPeriod(m, from, to, hour),
+        overdue: await overduePerCutoff(m, firstDay, date, cutoffOf(firstDay, hour), to, hour, since),
+        open: await openByUnitAt(m, to, since),
+      };
+    });
+
+    const byDay = (list: DayFigure[]) => new Map(list.map((d) => [d.day, d.n]));
+    const [r, h, o] = [byDay(received), byDay(handled.perDay), byDay(overdue)];
+    const trend = Array.from({ length: TREND_DAYS }, (_, i) => {
+      const day = addDays(firstDay, i);
+      return { day, received: r.get(day) ?? 0, handled: h.get(day) ?? 0, overdue: o.get(day) ?? 0 };
+    });
+
+    const lines = new Map<string, Omit<OnTimeRow, 'unitName' | 'share'>>();
+    const line = (code: string | null) => {
+      const key = code ?? '';
+      let l = lines.get(key);
+      if (!l) lines.set(key, (l = { unitCode: code, handled: 0, handledOnTime: 0, open: 0, overdue: 0 }));
+      return l;
+    };
+    for (const u of handled.perUnit) Object.assign(line(u.unit_code), { handled: u.handled, handledOnTime: u.handled_on_time });
+    for (const u of open) Object.assign(line(u.unit_code), { open: u.open, overdue: u.overdue });
+    const refs = await loadUnitRefs(this.ds.manager, [...lines.values()].map((l) => l.unitCode));
+    const share = (onTime: number, handledN: number, overdueN: number) => (handledN + overdueN ? onTime / (handledN + overdueN) : null);
+    const onTime = [...lines.values()]
+      .map((l) => ({
+        ...l,
+        unitName: l.unitCode ? refs.get(l.unitCode)?.displayName ?? l.unitCode : UNASSIGNED,
+        share: share(l.handledOnTime, l.handled, l.overdue),
+      }))
+      // the weakest first: lowest share, then the most overdue, then by name
+      .sort((a, b) => (a.share ?? 2) - (b.share ?? 2) || b.overdue - a.overdue || a.unitName.localeCompare(b.unitName, 'vi'));
+    const sum = (pick: (l: OnTimeRow) => number) => onTime.reduce((n, l) => n + pick(l), 0);
+    const totals = { handled: sum((l) => l.handled), handledOnTime: sum((l) => l.handledOnTime), open: sum((l) => l.open), overdue: sum((l) => l.overdue) };
+
+    return {
+      date,
+      cutoff: figures.cutoff,
+      from,
+      to,
+      report,
+      overdueUnits: report.overdueUnits.map((u) => ({
+        unitCode: u.code || null,
+        name: u.name,
+        count: figures.overdueUnits.find((f) => f.unitCode === (u.code ?? ''))?.count ?? 0,
+        href: u.href ?? null,
+      })),
+      trend,
+      onTime,
+      totals: { ...totals, share: share(totals.handledOnTime, totals.handled, totals.overdue) },
+    };
+  }
+
+  /** The reports e-mailed so far (the 200 most recent), with their recipients, time and delivery. */
+  sent() {
+    return this.mailer.listSent();
+  }
+
+  /** One e-mailed report (404 when there is none with that id). */
+  sentReport(id: string) {
+    return this.mailer.getSent(id);
+  }
+
+  /** Who a resend goes to: the leadership list as it is now. */
+  recipients(): Promise<string[]> {
+    return this.lists.emails('leadership');
+  }
+}
