@@ -317,6 +317,9 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     expect(await page.locator('h1').textContent()).toBe('Không tìm thấy');
     expect(await page.locator('#thong-bao').textContent()).toBe('Không tìm thấy phản ánh mã "PA-2222-2222".');
     expect(await page.locator('#nguoi-dung').count()).toBe(1);
+    // the header counts the unit's tickets waiting to be accepted here too
+    expect(await page.locator('#menu-phan-anh .count').textContent()).toBe('4');
+    expect(await page.locator('#menu-phan-anh .count').isVisible()).toBe(true);
     expect(await checkPage(page, 'staff-not-found')).toEqual([]);
     const other = await login(users.other);
     const href = `/tickets/${tk.photo}/tep-dinh-kem/${photoId}`;

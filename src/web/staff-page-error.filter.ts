@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type Exception
 import type { Response } from 'express';
 import { AppError } from '../common/errors.js';
 import { isServiceUnavailable, RETRY_AFTER_SECONDS, SERVICE_UNAVAILABLE_MESSAGE } from '../common/http-exception.filter.js';
+import { TicketsService } from '../tickets/tickets.service.js';
 import { Views } from '../views/views.js';
 import { messageView } from './staff-views.js';
 import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffRequest } from './staff-session.js';
@@ -14,16 +15,15 @@ import { CsrfRejected, LoginRequired, SESSION_COOKIE, StaffSessions, type StaffR
 export class StaffPageErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('StaffPages');
 
-  constructor(private readonly views: Views, private readonly sessions: StaffSessions) {}
+  constructor(private readonly views: Views, private readonly sessions: StaffSessions, private readonly tickets: TicketsService) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<StaffRequest>();
     const res = http.getResponse<Response>();
     if (res.headersSent) return;
-    // the header of the person signed in (its counts come with live.js: this page may be answering a database outage)
-    const page = (status: number, title: string, message: string) =>
-      this.views.send(res, status, 'staff/message.njk', messageView(req.staffSession ?? null, req.path, title, message));
+    // the header of the person signed in, with its counts (but for an outage or a failure: live.js brings them later)
+    const page = (status: number, title: string, message: string) => void this.send(res, req, status, title, message);
 
     if (exception instanceof LoginRequired) {
       // a cookie that no longer opens a session (expired, account locked) goes
@@ -54,5 +54,19 @@ export class StaffPageErrorFilter implements ExceptionFilter {
     }
     this.logger.error((exception as Error)?.message ?? String(exception), (exception as Error)?.stack);
     page(500, 'Có lỗi xảy ra', 'Đã có lỗi hệ thống, vui lòng thử lại sau ít phút.');
+  }
+
+  private async send(res: Response, req: StaffRequest, status: number, title: string, message: string): Promise<void> {
+    const session = req.staffSession ?? null;
+    let counts = {};
+    if (session && status < 500) {
+      try {
+        counts = await this.tickets.waitingCounts(session.user);
+      } catch {
+        // the counts are a convenience: the page goes out without them
+      }
+    }
+    if (res.headersSent) return;
+    this.views.send(res, status, 'staff/message.njk', messageView(session, req.path, title, message, counts));
   }
 }

@@ -21,8 +21,8 @@ export const attachmentHref = (code: string, id: string) => `${ticketHref(code)}
 
 // ——— messages (not found, forbidden, errors) ———
 
-export function messageView(session: StaffSession | null, path: string, title: string, message: string) {
-  return { title, message, ...(session ? { nav: staffNav(session, path) } : { staffHeader: true }) };
+export function messageView(session: StaffSession | null, path: string, title: string, message: string, counts: Counts = {}) {
+  return { title, message, ...(session ? { nav: staffNav(session, path, counts) } : { staffHeader: true }) };
 }
 
 // ——— the list ———
