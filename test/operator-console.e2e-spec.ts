@@ -17,6 +17,8 @@ const SECRET = 'tong-dai-1022-calls-secret';
 const COOKIE = 'tongdai1022_phien';
 const CODE = /PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;
 const OPERATOR = 'tongdai.lan';
+/** A browser test (with axe and screenshots) takes longer than Jest's default on a busy 2-core machine. */
+const BROWSER_TEST_MS = 90_000;
 
 describe('operator console (e2e, Chromium)', () => {
   let t: TestApp;
@@ -135,7 +137,7 @@ describe('operator console (e2e, Chromium)', () => {
     } finally {
       await context.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
   it('shows a call the exchange announces (to another instance) without reload, with the number and the caller\'s history; its ticket is linked to the call', async () => {
     const earlier = (await t.http().post('/api/tickets').set(bearer(api)).send({
@@ -170,7 +172,7 @@ describe('operator console (e2e, Chromium)', () => {
     } finally {
       await context.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
   describe('over HTTP with the session cookie', () => {
     let cookie: string;
@@ -211,9 +213,18 @@ describe('operator console (e2e, Chromium)', () => {
       const content = 'Cuộc gọi gửi hai lần: chưa nhận được tiền hỗ trợ.';
       const fields = { _csrf: csrf, idempotencyKey: key, callId, channel: 'hotline', reporterName: 'Võ Văn Cường', content, buoc: 'luu' };
       const [a, b] = await Promise.all([send(fields), send(fields)]);
-      expect([a.status, b.status]).toEqual([303, 303]);
+      const later = await send(fields);
+      expect([a.status, b.status, later.status]).toEqual([303, 303, 303]);
       expect(b.headers.location).toBe(a.headers.location);
+      expect(later.headers.location).toBe(a.headers.location);
       expect(await countWhere(content)).toBe(1);
+      // another rendering of the form for the same call: the call has its ticket, nothing is written
+      const other = await rendered();
+      const refused = await send({ ...fields, _csrf: other.csrf, idempotencyKey: other.key, content: `${content} (lần khác)` });
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('đã có phản ánh');
+      expect(refused.text).toContain('name="callId" id="callId" value=""');
+      expect(await countWhere(`${content} (lần khác)`)).toBe(0);
       const code = CODE.exec(a.headers.location)![0];
       const row = await ticketRow(code);
       expect(row.reporter_phone).toBe('+84911222333');
@@ -301,24 +312,38 @@ describe('operator console (e2e, Chromium)', () => {
     } finally {
       await context.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
-  it('logs a walk-in without JavaScript; Enter in a field saves', async () => {
+  it('logs a walk-in without JavaScript, the history and the duplicate check as buttons; Enter in a field saves', async () => {
     const { context, page } = await signedIn(false);
     try {
+      const key = await page.inputValue('input[name=idempotencyKey]');
       await page.check('#channel-walk_in');
-      await page.fill('#reporterPhone', '+84 913 222 111');
+      await page.fill('#reporterPhone', '+84 912 345 678');
+      await Promise.all([page.waitForNavigation(), page.click('#xem-lich-su')]);
+      expect(await page.isVisible('#lich-su')).toBe(true);
+      expect(await page.textContent('#tieu-de-lich-su')).toBe('Phản ánh trước đây của số 0912 345 678');
+      expect(await page.locator('#ds-lich-su .tcode').count()).toBeGreaterThan(0);
+      expect(await page.isChecked('#channel-walk_in')).toBe(true);
       await page.selectOption('#areaCode', '29401');
-      await page.fill('#content', 'Người dân đến trụ sở báo mất điện kéo dài ở ấp Phú Hòa.');
+      await page.selectOption('#categoryCode', 'AN-SINH');
+      const content = 'Người dân đến trụ sở báo chưa nhận được gói hỗ trợ lương thực.';
+      await page.fill('#content', content);
+      await Promise.all([page.waitForNavigation(), page.click('#kiem-tra')]);
+      expect(await page.isVisible('#trung')).toBe(true);
+      expect(await page.locator('#ds-trung .badge.soon').allTextContents()).toContain('Cùng số điện thoại');
+      expect(await page.inputValue('#content')).toBe(content);
+      // the same rendering all along: its key is kept
+      expect(await page.inputValue('input[name=idempotencyKey]')).toBe(key);
       await page.fill('#reporterName', 'Huỳnh Văn Giang');
       await Promise.all([page.waitForURL(/\/tong-dai\/phan-anh\/PA-/), page.press('#reporterName', 'Enter')]);
       const code = await codeOn(page);
-      expect(await ticketRow(code)).toMatchObject({ channel: 'walk_in', reporter_phone: '+84913222111', area_code: '29401', reporter_name: 'Huỳnh Văn Giang' });
+      expect(await ticketRow(code)).toMatchObject({ channel: 'walk_in', reporter_phone: '+84912345678', area_code: '29401', category_code: 'AN-SINH', reporter_name: 'Huỳnh Văn Giang' });
       expect(await page.textContent('#kenh')).toContain('Trực tiếp');
     } finally {
       await context.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
   it('shows a bad phone number\'s reason next to the field in the browser', async () => {
     const { context, page } = await signedIn();
@@ -333,7 +358,7 @@ describe('operator console (e2e, Chromium)', () => {
     } finally {
       await context.close();
     }
-  });
+  }, BROWSER_TEST_MS);
 
   it('ends its event streams when the instance closes, so that a console never holds a shutdown', async () => {
     await other.app.listen(0, '127.0.0.1');

@@ -96,11 +96,14 @@ export class ConsoleController {
     if (!values.idempotencyKey) values.idempotencyKey = randomUUID();
     const step = formValue(body, 'buoc');
     const addTo = normalizeTicketCode(formValue(body, 'themVao'));
-    const call = values.callId ? await this.calls.find(values.callId) : null;
-    if (values.callId && (!call || call.ticketCode || values.channel !== 'hotline' || step === 'bo-cuoc-goi')) {
-      // the call is gone, taken, or let go of: the form goes on without it
+    let call = values.callId ? await this.calls.find(values.callId) : null;
+    // a save of a call that has its ticket goes on: the same form sent again gets its confirmation (the key), another one a 409
+    const saving = step === 'luu' || step === '' || !!addTo;
+    if (values.callId && (!call || (call.ticketCode && !saving) || values.channel !== 'hotline' || step === 'bo-cuoc-goi')) {
+      // the call is unknown, taken, or let go of: the form goes on without it
       const taken = call?.ticketCode ? `Cuộc gọi này đã có phản ánh ${call.ticketCode}; biểu mẫu không còn gắn với cuộc gọi.` : undefined;
       values.callId = '';
+      call = null;
       if (step === 'bo-cuoc-goi' || taken) return this.page(res, s, values, { notice: taken ?? 'Đã bỏ liên kết với cuộc gọi. Phản ánh sẽ được lưu như một phản ánh thông thường.' });
     }
     const phoneFromCall = !!values.callId;
@@ -139,6 +142,13 @@ export class ConsoleController {
       return res.redirect(303, `/tong-dai/phan-anh/${encodeURIComponent(done.code)}?da=tao${values.callId ? `&cuoc-goi=${encodeURIComponent(values.callId)}` : ''}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 403) throw e;
+      if (e.code === 'CALL_HAS_TICKET') {
+        // another form took the call meanwhile: this one goes on without it, nothing written
+        values.callId = '';
+        return this.page(res, s, values, {
+          status: 409, problem: `${e.message} Biểu mẫu không còn gắn với cuộc gọi: lưu thành phản ánh mới, hoặc thêm vào phản ánh đó.`, history: await history(),
+        });
+      }
       // the services' refusals: a field (400), an unknown ticket (404), a call taken meanwhile or a reused key (409)
       const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
       const fieldErrors: ConsoleErrors = {};
