@@ -235,6 +235,35 @@ describe('the coordinator\'s queue (browser)', () => {
     });
   }, 60_000);
 
+  it('without scripts the same form works with plain lists, and no unit chosen means the rules decide', async () => {
+    const code = await create({ reporterPhone: '0911000010', areaCode: '29401', content: 'Xin hỏi chế độ hỗ trợ hộ cận nghèo.' });
+    const plain = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, locale: 'vi-VN' });
+    const p = await plain.newPage();
+    try {
+      await login(p, 'dieuphoi.vien');
+      await p.goto(`${base}/dieu-phoi/phan-anh/${code}`);
+      // the lists themselves, no type-ahead; the preview as the server saw the ticket
+      expect(await p.locator('#areaCode').isVisible()).toBe(true);
+      expect(await p.locator('#areaCode-tim').count()).toBe(0);
+      expect(await p.locator('#unitCode option:checked').textContent()).toBe('— Theo quy tắc phân công —');
+      expect(((await p.locator('#theo-quy-tac').textContent()) ?? '').trim())
+        .toBe('Theo quy tắc phân công: chưa xác định được đơn vị (chưa chọn lĩnh vực). Hãy chọn đơn vị xử lý.');
+      // sent without a category nor a unit: the rules cannot decide, the unit field says so
+      await p.click('#nut-phan-cong');
+      await p.waitForLoadState();
+      expect(((await p.locator('#unitCode-error').textContent()) ?? '').trim()).toBe('Hãy chọn đơn vị xử lý.');
+      expect(await row(code)).toMatchObject({ status: 'received', unit: null });
+      await p.selectOption('#categoryCode', 'AN-SINH');
+      await p.click('#nut-phan-cong');
+      await p.waitForLoadState();
+      expect(((await p.locator('#thong-bao').textContent()) ?? '').trim()).toBe(`Đã phân công phản ánh ${code} cho UBND xã Hòa Lợi.`);
+      expect(await row(code)).toMatchObject({ status: 'assigned', unit: 'UB-29401', category: 'AN-SINH' });
+      expect((await events(code)).at(-1)).toMatchObject({ type: 'assigned', note: 'Phân công tự động theo quy tắc.', to_unit_code: 'UB-29401' });
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
+
   it('re-routes a returned ticket: the reason and who returned it come first, the default unit is never the one that returned it', async () => {
     await page.goto(`${base}/dieu-phoi?xem=tra-lai`);
     const reason = 'Không thuộc thẩm quyền của xã: việc sạt lở đường do Công an tỉnh và Sở Giao thông vận tải xử lý.';
@@ -311,7 +340,7 @@ describe('the coordinator\'s queue (browser)', () => {
     await page.waitForLoadState();
     expect(new URL(page.url()).search).toBe(`?giu=${codes.first}&bo=${codes.second}`);
     expect(await text('#giu-tieu-de')).toBe(`Giữ lại ${codes.first}`);
-    expect(await text('#bo-tieu-de')).toBe(`Gộp vào bên trái ${codes.second}`);
+    expect(await text('#bo-tieu-de')).toBe(`Sẽ gộp ${codes.second}`);
     expect(await text('#giu-noi-dung')).toBe('Gia đình tôi chưa nhận được gạo hỗ trợ tháng 2.');
     expect(await text('#bo-noi-dung')).toBe('Tôi gọi lại: vẫn chưa nhận được gạo hỗ trợ tháng 2.');
     // side by side on the office screen
