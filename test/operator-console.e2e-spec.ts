@@ -1,6 +1,8 @@
 import { get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CallAnnouncements } from '../src/intake/calls/call-announcements.js';
+import { ConsoleFeed } from '../src/web/console/console-feed.js';
 import { launchChromium } from './support/browser.js';
 import { checkPage } from './support/pages.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
@@ -95,6 +97,9 @@ describe('operator console (e2e, Chromium)', () => {
       await page.keyboard.press('Tab');
       expect(await page.evaluate('document.activeElement.id')).toBe('reporterPhone');
       await page.keyboard.type('0912 345 678');
+      // the number's earlier tickets appear as it is typed (none yet)
+      await page.waitForSelector('#lich-su-tong:text("Số này chưa có phản ánh nào.")');
+      expect(await page.textContent('#tieu-de-lich-su')).toBe('Phản ánh trước đây của số 0912 345 678');
       await page.keyboard.press('Tab'); // "Xem phản ánh trước đây"
       await page.keyboard.press('Tab');
       expect(await page.evaluate('document.activeElement.id')).toBe('reporterName');
@@ -268,6 +273,10 @@ describe('operator console (e2e, Chromium)', () => {
       } finally {
         s.res.destroy();
       }
+      // a console that goes away leaves nothing behind
+      const open = () => (t.app.get(ConsoleFeed) as unknown as { streams: Set<unknown> }).streams.size
+        + (t.app.get(CallAnnouncements) as unknown as { listeners: Set<unknown> }).listeners.size;
+      await until(() => open() === 0);
     });
 
     it('answers the caller\'s history as JSON for the console\'s script, and refuses other roles', async () => {
@@ -348,6 +357,9 @@ describe('operator console (e2e, Chromium)', () => {
   it('shows a bad phone number\'s reason next to the field in the browser', async () => {
     const { context, page } = await signedIn();
     try {
+      // a number with tickets shows them as it is typed
+      await page.type('#reporterPhone', '0912 345 678');
+      await page.waitForSelector('#ds-lich-su .tcode');
       await page.fill('#reporterPhone', '0912 34');
       await page.fill('#reporterName', 'Ngô Thị Dung');
       await page.fill('#content', 'Nội dung thử với số sai.');

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import { CallAnnouncements, type CallAnnouncement } from '../../intake/calls/call-announcements.js';
 import { CallsService } from '../../intake/calls/calls.service.js';
 import { groupedPhone } from './console-form.js';
@@ -39,7 +39,7 @@ export class ConsoleFeed implements OnModuleDestroy {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  async open(username: string, req: Request, res: Response): Promise<void> {
+  async open(username: string, res: Response): Promise<void> {
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -88,7 +88,7 @@ export class ConsoleFeed implements OnModuleDestroy {
       res.end();
     };
     this.streams.add(end);
-    req.on('close', end);
+    res.on('close', end);
     // listening first, then the calls waiting: nothing announced in between is missed
     stop = await this.announcements.listen({ call: send, resync: () => void catchUp() });
     if (ended) return stop();

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth-user.js';
 import { Public } from '../../common/decorators.js';
 import { AppError, forbidden, type FieldProblem } from '../../common/errors.js';
@@ -50,7 +50,7 @@ interface PageExtras {
 @Controller('tong-dai')
 export class ConsoleController {
   constructor(
-    private readonly console: ConsoleService,
+    private readonly service: ConsoleService,
     private readonly calls: CallsService,
     private readonly tickets: TicketsService,
     private readonly deadlines: DeadlineExtensionService,
@@ -77,7 +77,7 @@ export class ConsoleController {
       else {
         values.callId = call.callId;
         values.reporterPhone = call.callerNumber;
-        history = await this.console.history(call.callerNumber);
+        history = await this.service.history(call.callerNumber);
       }
     }
     await this.page(res, s, values, { notice, history });
@@ -113,32 +113,32 @@ export class ConsoleController {
       const phone = typedPhone(values.reporterPhone);
       if (phone === false) return this.page(res, s, values, { status: 400, errors: { reporterPhone: PHONE_ERROR } });
       if (phone === null) return this.page(res, s, values, { status: 400, errors: { reporterPhone: 'Nhập số điện thoại để xem các phản ánh trước đây của số này.' } });
-      return this.page(res, s, values, { history: await this.console.history(phone) });
+      return this.page(res, s, values, { history: await this.service.history(phone) });
     }
 
-    const choices = await this.console.choices();
+    const choices = await this.service.choices();
     const { errors, input } = checkConsoleForm(values, choices, phoneFromCall);
     const callE164 = phoneFromCall ? normalizeVietnamesePhone(call!.callerNumber) : null;
-    const history = async () => (input?.reporterPhone || callE164 ? this.console.history(callE164 ?? input!.reporterPhone!) : null);
+    const history = async () => (input?.reporterPhone || callE164 ? this.service.history(callE164 ?? input!.reporterPhone!) : null);
     if (step === 'kiem-tra') {
       // the check needs what it compares: the text, and the phone or the commune and category
       const partial = checkConsoleForm({ ...values, reporterName: values.reporterName || '-', content: values.content || '-' }, choices, phoneFromCall);
       if (!partial.input) return this.page(res, s, values, { status: 400, errors: partial.errors });
       const c = { ...partial.input, reporterPhone: callE164 ?? partial.input.reporterPhone, content: values.content ?? '' };
-      return this.page(res, s, values, { duplicates: await this.console.duplicates(s.user, c), history: c.reporterPhone ? await this.console.history(c.reporterPhone) : null });
+      return this.page(res, s, values, { duplicates: await this.service.duplicates(s.user, c), history: c.reporterPhone ? await this.service.history(c.reporterPhone) : null });
     }
     if (!input) return this.page(res, s, values, { status: 400, errors });
 
     try {
       if (addTo) {
-        const text = this.console.commentText({ ...input, reporterPhone: callE164 ?? input.reporterPhone }, null);
+        const text = this.service.commentText({ ...input, reporterPhone: callE164 ?? input.reporterPhone }, null);
         if (text.length > COMMENT_MAX) {
           return this.page(res, s, values, { status: 400, errors: { content: `Nội dung thêm vào phản ánh đã có dài tối đa khoảng ${(COMMENT_MAX - 200).toLocaleString('vi-VN')} ký tự; hãy rút gọn hoặc lưu thành phản ánh mới.` } });
         }
-        const done = await this.console.addToTicket(s.user, addTo, text, values.callId || null, formKey(values));
-        return res.redirect(303, `/tong-dai/phan-anh/${encodeURIComponent(done.code)}?da=them`);
+        const done = await this.service.addToTicket(s.user, addTo, text, values.callId || null, formKey(values));
+        return res.redirect(303, `/tong-dai/phan-anh/${encodeURIComponent(done.code)}?da=them${values.callId ? `&cuoc-goi=${encodeURIComponent(values.callId)}` : ''}`);
       }
-      const done = await this.console.save(s.user, input, values.callId || null, formKey(values));
+      const done = await this.service.save(s.user, input, values.callId || null, formKey(values));
       return res.redirect(303, `/tong-dai/phan-anh/${encodeURIComponent(done.code)}?da=tao${values.callId ? `&cuoc-goi=${encodeURIComponent(values.callId)}` : ''}`);
     } catch (e) {
       if (!(e instanceof AppError) || e.status >= 500 || e.status === 403) throw e;
@@ -194,7 +194,7 @@ export class ConsoleController {
   async history(@CurrentSession() s: StaffSession, @Query('so') so: unknown, @Res() res: Response): Promise<void> {
     this.allowed(s.user);
     const phone = typeof so === 'string' ? so.slice(0, 40) : '';
-    const history = normalizeVietnamesePhone(phone) ? await this.console.history(phone) : null;
+    const history = normalizeVietnamesePhone(phone) ? await this.service.history(phone) : null;
     res.set('Cache-Control', 'no-store');
     if (!history) {
       res.status(400).json({ message: PHONE_ERROR });
@@ -208,25 +208,25 @@ export class ConsoleController {
   async duplicates(@CurrentSession() s: StaffSession, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     this.allowed(s.user);
     const values = consoleFormValues(body);
-    const choices = await this.console.choices();
+    const choices = await this.service.choices();
     const call = values.callId ? await this.calls.find(values.callId) : null;
     const phone = call ? normalizeVietnamesePhone(call.callerNumber) : typedPhone(values.reporterPhone) || null;
     const area = values.areaCode && choices.areaCodes.has(values.areaCode) ? values.areaCode : null;
     const category = values.categoryCode && choices.categoryCodes.has(values.categoryCode) ? values.categoryCode : null;
-    const duplicates = await this.console.duplicates(s.user, { reporterPhone: phone, areaCode: area, categoryCode: category, content: (values.content ?? '').slice(0, 10_000) });
+    const duplicates = await this.service.duplicates(s.user, { reporterPhone: phone, areaCode: area, categoryCode: category, content: (values.content ?? '').slice(0, 10_000) });
     res.set('Cache-Control', 'no-store').json({ duplicates });
   }
 
   /** The calls announced for this operator, as server-sent events (ConsoleFeed). */
   @Get('cuoc-goi')
-  async events(@CurrentSession() s: StaffSession, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async events(@CurrentSession() s: StaffSession, @Res() res: Response): Promise<void> {
     this.allowed(s.user);
-    await this.feed.open(s.user.username, req, res);
+    await this.feed.open(s.user.username, res);
   }
 
   private async page(res: Response, s: StaffSession, values: ConsoleValues, extras: PageExtras): Promise<void> {
     const [choices, pendingCalls, counts] = await Promise.all([
-      this.console.choices(), this.calls.pendingFor(s.user.username), this.tickets.waitingCounts(s.user),
+      this.service.choices(), this.calls.pendingFor(s.user.username), this.tickets.waitingCounts(s.user),
     ]);
     const errors = extras.errors ?? {};
     const call = values.callId ? pendingCalls.find((c) => c.callId === values.callId) ?? { callId: values.callId, callerNumber: values.reporterPhone ?? '' } : null;
