@@ -394,4 +394,31 @@ describe('the coordinator\'s queue (browser)', () => {
     expect(await row(codes.reject)).toMatchObject({ status: 'rejected', reject_reason: 'spam', version: before.version + 1 });
     expect((await events(codes.reject)).at(-1)).toMatchObject({ type: 'rejected', actor_name: 'dieuphoi.vien', note: 'Gọi thử máy, không có nội dung.' });
   }, 60_000);
+
+  it('shows 50 tickets a page with the pager; a box ticks every ticket of the page', async () => {
+    await page.goto(`${base}/dieu-phoi`);
+    expect(await text('#danh-sach')).toBe('Không có phản ánh mới nào đang chờ phân công.');
+    const made: string[] = [];
+    for (let i = 0; i < 52; i++) made.push(await create({ reporterPhone: `09120000${String(i).padStart(2, '0')}`, content: `Phản ánh thứ ${i + 1} về đèn đường.` }));
+    await page.goto(`${base}/dieu-phoi`);
+    expect(await text('#tab-new')).toBe('Chờ phân công 52');
+    expect(await page.locator('#danh-sach tbody tr').count()).toBe(50);
+    expect(await text('#so-trang')).toBe('Trang 1/2');
+    await page.check('#chon-tat-ca');
+    expect(await page.locator('#danh-sach tbody input[name=ma]:checked').count()).toBe(50);
+    await page.uncheck(`#chon-${made[0]}`);
+    expect(await page.locator('#chon-tat-ca').isChecked()).toBe(false);
+    await page.click('#trang-sau');
+    await page.waitForLoadState();
+    expect(new URL(page.url()).search).toBe('?trang=2');
+    expect(await page.locator('#danh-sach tbody tr').count()).toBe(2);
+    expect(await text('#so-trang')).toBe('Trang 2/2');
+    await accessible('dieu-phoi-trang-2');
+    // every ticket once over the two pages
+    const second = await page.locator('#danh-sach tbody a.tcode').allTextContents();
+    await page.click('#trang-truoc');
+    await page.waitForLoadState();
+    const first = await page.locator('#danh-sach tbody a.tcode').allTextContents();
+    expect([...first, ...second].sort()).toEqual([...made].sort());
+  }, 90_000);
 });

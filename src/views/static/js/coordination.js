@@ -25,3 +25,29 @@
   category.addEventListener('change', update);
   area.addEventListener('change', update);
 })();
+
+// The queue's list: a box in the header ticks or unticks every ticket of the page at once.
+(function () {
+  var table = document.getElementById('danh-sach');
+  var head = table && table.querySelector('thead th');
+  var boxes = table ? table.querySelectorAll('tbody input[type=checkbox][name=ma]') : [];
+  if (!head || !boxes.length) return;
+  var all = document.createElement('input');
+  all.type = 'checkbox';
+  all.id = 'chon-tat-ca';
+  var label = document.createElement('label');
+  label.htmlFor = all.id;
+  label.className = 'vh';
+  label.textContent = 'Chọn tất cả phản ánh trong trang';
+  while (head.firstChild) head.removeChild(head.firstChild);
+  head.appendChild(all);
+  head.appendChild(label);
+  function sync() {
+    var ticked = [].filter.call(boxes, function (b) { return b.checked; }).length;
+    all.checked = ticked === boxes.length;
+    all.indeterminate = ticked > 0 && ticked < boxes.length;
+  }
+  all.addEventListener('change', function () { [].forEach.call(boxes, function (b) { b.checked = all.checked; }); });
+  [].forEach.call(boxes, function (b) { b.addEventListener('change', sync); });
+  sync();
+})();
