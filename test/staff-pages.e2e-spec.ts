@@ -308,6 +308,17 @@ describe('staff pages over HTTP (e2e)', () => {
       expect(textOf(list.text, 'thong-bao')).toBe(`Đã trả lại phản ánh ${tk.code} cho điều phối viên.`);
       expect(list.text).not.toContain(`data-code="${tk.code}"`);
       await get(cookie, `/tickets/${tk.code}`).expect(404);
+      // the coordinator reads why, above everything else on the ticket's page
+      const back = await get(await login(users.coord), `/tickets/${tk.code}`).expect(200);
+      expect(/id="chi-dao-tieu-de">([^<]*)<\/h2>/.exec(back.text)?.[1]).toBe('Lý do UBND xã Hòa Lợi trả lại phản ánh');
+      expect(textOf(back.text, 'chi-dao-noi-dung')).toBe('Không thuộc thẩm quyền của xã.');
+      expect(back.text.indexOf('id="chi-dao"')).toBeLessThan(back.text.indexOf('id="trang-thai"'));
+      // sent again to a unit with an instruction, that instruction is what the unit reads first
+      const coordToken = (await login(users.coord)).slice(COOKIE.length + 1);
+      await t.http().post(`/api/tickets/${tk.code}/assign`).set(bearer(coordToken)).send({ unitCode: 'UB-29401', note: 'Xã phối hợp với huyện xác minh.' }).expect(200);
+      const again = await get(cookie, `/tickets/${tk.code}`).expect(200);
+      expect(/id="chi-dao-tieu-de">([^<]*)<\/h2>/.exec(again.text)?.[1]).toBe('Chỉ đạo xử lý');
+      expect(textOf(again.text, 'chi-dao-noi-dung')).toBe('Xã phối hợp với huyện xác minh.');
     });
   });
 

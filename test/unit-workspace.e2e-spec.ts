@@ -3,6 +3,7 @@ import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
 import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
+import { heic } from './support/citizen-report.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -83,6 +84,7 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
   const users = { unit: 'canbo.hoaloi', other: 'canbo.hoaminh', leader: 'lanhdao.chauthanh', coord: 'dieuphoi.vien' };
   const tk = { late: '', soon: '', instructed: '', photo: '', otherUnit: '' };
   let photoId = '';
+  let heicId = '';
   const photo = realPng(64, 48);
   const instruction = 'Đề nghị xã xác minh tại ấp Bến Có và trả lời người dân trong tuần.';
 
@@ -133,11 +135,14 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     const res = await t.http().post('/api/public/reports')
       .field('fullName', 'Nguyễn Thị Bé').field('phone', '0912345678').field('areaCode', '29401').field('categoryCode', 'AN-SINH')
       .field('address', 'Ấp Bến Có').field('content', 'Cống thoát nước trước nhà bị vỡ, nước tràn vào nhà (ảnh kèm theo).')
-      .attach('attachments', photo, { filename: 'cống vỡ.png', contentType: 'image/png' });
+      .attach('attachments', photo, { filename: 'cống vỡ.png', contentType: 'image/png' })
+      .attach('attachments', heic(2048), { filename: 'ảnh iPhone.heic', contentType: 'image/heic' });
     expect(res.status).toBe(201);
     tk.photo = res.body.code;
     expect(tk.photo).toMatch(CODE);
-    photoId = (await t.ds.query(`SELECT a.id FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1`, [tk.photo]))[0].id;
+    const stored = await t.ds.query(`SELECT a.id, a.content_type FROM attachments a JOIN tickets t ON t.id = a.ticket_id WHERE t.code = $1`, [tk.photo]);
+    photoId = stored.find((a: { content_type: string }) => a.content_type === 'image/png').id;
+    heicId = stored.find((a: { content_type: string }) => a.content_type === 'image/heic').id;
 
     browser = await launchChromium();
     // a browser in English and New York time: the pages still show Viet Nam time as dd/mm/yyyy and 24 hours
@@ -293,6 +298,12 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     // drawn: the browser decoded the photo (the page's CSP allows this site's images)
     await page.waitForFunction("(() => { const i = document.querySelector('#tep-dinh-kem img'); return i && i.complete && i.naturalWidth > 0; })()");
     expect(await js<number[]>(page, "(() => { const i = document.querySelector('#tep-dinh-kem img'); return [i.naturalWidth, i.naturalHeight]; })()")).toEqual([64, 48]);
+    // a photo a browser cannot draw (HEIC, from an iPhone) is offered as a download, with its size
+    expect(await page.locator('#tep-dinh-kem h2').textContent()).toBe('Ảnh và tệp đính kèm (2)');
+    expect(await page.locator('#tep-dinh-kem img').count()).toBe(1);
+    const download = page.locator('#tep-dinh-kem ul.files a[download]');
+    expect(await download.getAttribute('href')).toBe(`/tickets/${tk.photo}/tep-dinh-kem/${heicId}`);
+    expect(clean(await page.locator('#tep-dinh-kem ul.files li').textContent())).toBe('ảnh iPhone.heic (2 KB)');
     // the conversation: the citizen's complaint, received Thursday 15:00
     expect(await page.locator('#hoi-thoai li').count()).toBe(1);
     expect(await page.locator('#hoi-thoai li.in .text').textContent()).toBe('Cống thoát nước trước nhà bị vỡ, nước tràn vào nhà (ảnh kèm theo).');
@@ -405,6 +416,17 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     expect(noReason.text).toContain('<li>Lý do: vui lòng chọn lý do từ chối.</li>');
     expect(noReason.text).toMatch(/id="reject-confirm" name="confirm" value="on" required checked>/);
     expect((await t.ds.query('SELECT status, version FROM tickets WHERE code = $1', [tk.soon]))[0]).toEqual(before);
+
+    // the coordinator's page, with its scripts: no serious accessibility violation (and the screenshots)
+    const seeing = await browser.newContext({ viewport: OFFICE_SCREEN });
+    try {
+      await seeing.addCookies([{ name: COOKIE, value: cookie.slice(COOKIE.length + 1), url: base }]);
+      const p = await seeing.newPage();
+      await p.goto(`${base}/tickets/${tk.soon}`);
+      expect(await checkPage(p, 'coordinator-ticket')).toEqual([]);
+    } finally {
+      await seeing.close();
+    }
 
     // in a browser with scripts off, the form cannot be sent without a reason and the confirmation
     const coordContext = await browser.newContext({ javaScriptEnabled: false, viewport: OFFICE_SCREEN });
