@@ -1,4 +1,4 @@
-import { get, type IncomingMessage } from 'node:http';
+import { get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CallAnnouncements } from '../src/intake/calls/call-announcements.js';
@@ -371,6 +371,27 @@ describe('operator console (e2e, Chromium)', () => {
       await context.close();
     }
   }, BROWSER_TEST_MS);
+
+  it('ends its event streams when the instance stops listening (a deploy stops taking connections first)', async () => {
+    const third = await startTestApp({ alongside: t, clock: t.clock });
+    try {
+      await third.app.listen(0, '127.0.0.1');
+      const server = third.app.getHttpServer() as Server;
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const login = await third.http().post('/dang-nhap').type('form').send({ username: OPERATOR, password: TEST_PASSWORD }).expect(303);
+      const cookie = (login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
+      const s = await stream(url, cookie);
+      await until(() => s.text().includes('retry:'));
+      const started = Date.now();
+      // what src/main.ts does on SIGTERM before closing the application: stop listening, wait for the connections
+      const drained = new Promise<void>((done) => server.close(() => done()));
+      await s.ended;
+      await drained;
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      await third.close();
+    }
+  });
 
   it('ends its event streams when the instance closes, so that a console never holds a shutdown', async () => {
     await other.app.listen(0, '127.0.0.1');

@@ -159,6 +159,13 @@
     callList.insertBefore(item, callList.firstChild);
     noCalls.hidden = true;
     if (untouched()) attach(call);
+    else {
+      // the form is in use: the call waits in the list, and the banner says so
+      banner.textContent = '';
+      banner.appendChild(document.createTextNode('Cuộc gọi mới từ số '));
+      banner.appendChild(el('strong', null, call.callerDisplay || 'ẩn số'));
+      banner.appendChild(document.createTextNode(' đang chờ trong danh sách “Cuộc gọi đang chờ”.'));
+    }
   }
   if (window.EventSource) {
     var source = new EventSource('/tong-dai/cuoc-goi');
