@@ -423,6 +423,7 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
       await seeing.addCookies([{ name: COOKIE, value: cookie.slice(COOKIE.length + 1), url: base }]);
       const p = await seeing.newPage();
       await p.goto(`${base}/tickets/${tk.soon}`);
+      expect(clean(await p.locator('#trang-thai').textContent())).toBe('Đã chuyển đơn vị xử lý Sắp đến hạn');
       expect(await checkPage(p, 'coordinator-ticket')).toEqual([]);
     } finally {
       await seeing.close();

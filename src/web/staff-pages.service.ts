@@ -79,6 +79,8 @@ export interface TicketPage {
    * past it); null when closed or without a deadline.
    */
   minutesLeft: number | null;
+  /** Open, not late yet, past the warning instant (DUE_SOON_PERCENT of the allowed time). */
+  dueSoon: boolean;
   actions: TicketAction[];
   /** Whether the deadline extension form is shown: coordinators and admins, on open tickets. */
   canExtend: boolean;
@@ -148,12 +150,13 @@ export class StaffPagesService {
     const open = OPEN_STATUSES.includes(ticket.status);
     const actions = availableActions(user, ticket.status);
     // the time left as the API's GET /api/tickets/:code/deadline gives it
-    const { deadlineMode, minutesLeft } = await this.extensions.timeLeft(user, code);
+    const { deadlineMode, minutesLeft, warnAt, overdue } = await this.extensions.timeLeft(user, code);
     return {
       ticket,
       now,
       deadlineMode,
       minutesLeft,
+      dueSoon: open && !overdue && !!warnAt && Date.parse(warnAt) <= now.getTime(),
       actions,
       canExtend: open && DEADLINE_EXTENSION_ROLES.includes(user.role),
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],

@@ -271,6 +271,7 @@ export function ticketView(session: StaffSession, counts: Counts, page: TicketPa
     error: extra.error,
     t,
     deadline: { dueAt: t.dueAt, minutesLeft: page.minutesLeft, mode: page.deadlineMode, overdue: t.overdue },
+    dueSoon: page.dueSoon,
     area: t.area ? `${t.area.name}${t.area.districtName ? `, ${t.area.districtName}` : ''}` : '',
     rejectReason: t.rejectReason ? REJECT_REASON_LABELS[t.rejectReason as keyof typeof REJECT_REASON_LABELS] ?? t.rejectReason : '',
     instruction: instructionOf(t.events),
