@@ -351,6 +351,23 @@ describe('the coordinator\'s queue (browser)', () => {
     expect(await text('#da-gop-giu')).toBe('Chưa có phản ánh nào được gộp vào.');
     await accessible('dieu-phoi-gop');
 
+    // the same two from the second one's own page: "merge this into that", the code of the kept one typed
+    await page.goto(`${base}/dieu-phoi/phan-anh/${codes.second}`);
+    await page.click('#gop-vao-khac');
+    await page.waitForLoadState();
+    expect(await text('#bo-tieu-de')).toBe(`Sẽ gộp ${codes.second}`);
+    expect(await page.locator('#ben-giu').count()).toBe(0);
+    await page.fill('#giu', 'pa-xxxx');
+    await page.click('#nut-so-sanh');
+    await page.waitForLoadState();
+    expect(await text('#giu-error')).toBe('Mã phản ánh không đúng dạng PA-XXXX-XXXX.');
+    await accessible('dieu-phoi-gop-nhap-ma');
+    await page.fill('#giu', codes.first.toLowerCase());
+    await page.click('#nut-so-sanh');
+    await page.waitForLoadState();
+    expect(await text('#giu-tieu-de')).toBe(`Giữ lại ${codes.first}`);
+    expect(await text('#bo-tieu-de')).toBe(`Sẽ gộp ${codes.second}`);
+
     await page.click('#nut-gop');
     await page.waitForLoadState();
     expect(new URL(page.url()).searchParams.get('giu')).toBe(codes.first);

@@ -137,7 +137,8 @@ export class CoordinationController {
       rejectValues: opts.reject?.values ?? { reason: '', note: '' },
       assignError: opts.assign?.error ?? null,
       rejectError: opts.reject?.error ?? null,
-      mergeHref: mergeHref(t.code),
+      mergeIntoOtherHref: `/dieu-phoi/gop?bo=${encodeURIComponent(t.code)}`,
+      mergeOtherHref: mergeHref(t.code),
     });
   }
 
@@ -188,21 +189,25 @@ export class CoordinationController {
     const keep = codeOf(formValue(query, 'giu'));
     const drop = codeOf(formValue(query, 'bo'));
     const done = formValue(query, 'da') === 'gop' ? codeOf(formValue(query, 'ma')) : '';
-    await this.sendMerge(res, s, keep, drop, { flash: done ? `Đã gộp phản ánh ${done} vào phản ánh ${keep}.` : '', typed: formValue(query, 'bo').slice(0, 40) });
+    // the code typed in the box of the side not known yet, kept to show it again when it is not a code
+    const typed = (keep && (!drop || drop === keep) ? formValue(query, 'bo') : !keep && drop ? formValue(query, 'giu') : '').slice(0, 40);
+    await this.sendMerge(res, s, keep, drop, { flash: done ? `Đã gộp phản ánh ${done} vào phản ánh ${keep}.` : '', typed });
   }
 
   private async sendMerge(res: Response, s: StaffSession, keep: string, drop: string, opts: { status?: number; flash?: string; error?: Refusal; note?: string; typed?: string }): Promise<void> {
-    if (!keep) throw badRequest([{ field: 'giu', reason: 'thiếu mã phản ánh được giữ lại' }], 'Hãy mở trang gộp từ một phản ánh trong hàng đợi.');
+    if (!keep && !drop) throw badRequest([{ field: 'giu', reason: 'thiếu mã phản ánh' }], 'Hãy mở trang gộp từ một phản ánh trong hàng đợi.');
+    const same = keep === drop;
     const [kept, dropped, nav] = await Promise.all([
-      this.coordination.mergeSide(s.user, keep), drop && drop !== keep ? this.coordination.mergeSide(s.user, drop) : null, this.nav(s),
+      keep ? this.coordination.mergeSide(s.user, keep) : null, drop && !same ? this.coordination.mergeSide(s.user, drop) : null, this.nav(s),
     ]);
-    const typedError = !drop && opts.typed ? 'Mã phản ánh không đúng dạng PA-XXXX-XXXX.' : drop === keep ? 'Hãy nhập mã của một phản ánh khác.' : '';
+    // one side known: a box asks for the code of the other
+    const missing = !kept ? 'giu' : !dropped ? 'bo' : null;
+    const typedError = missing && opts.typed ? (same ? 'Hãy nhập mã của một phản ánh khác.' : 'Mã phản ánh không đúng dạng PA-XXXX-XXXX.') : '';
     this.views.send(res, opts.status ?? 200, 'coordination/merge.njk', {
       nav, wide: true, csrf: s.csrf, kept, dropped, flash: opts.flash, error: opts.error ?? null, note: opts.note ?? '',
-      typed: opts.typed ?? '', typedError,
-      swapHref: dropped ? mergeHref(dropped.code, kept.code) : null,
-      canMerge: !!dropped && dropped.open && kept.status !== 'rejected',
-      keptHref: `${ticketHref(kept.code)}`,
+      missing, typed: opts.typed ?? '', typedError,
+      swapHref: kept && dropped ? mergeHref(dropped.code, kept.code) : null,
+      canMerge: !!kept && !!dropped && dropped.open && kept.status !== 'rejected',
     });
   }
 
@@ -217,7 +222,7 @@ export class CoordinationController {
       await this.coordination.merge(s.user, keep, drop, /^\d{1,9}$/.test(v) ? Number(v) : undefined, note);
       res.redirect(303, `${mergeHref(keep)}&da=gop&ma=${encodeURIComponent(drop)}`);
     } catch (e) {
-      if (!(e instanceof AppError) || e.status === 404 || e.status >= 500 || !keep) throw e;
+      if (!(e instanceof AppError) || e.status === 404 || e.status >= 500 || (!keep && !drop)) throw e;
       await this.sendMerge(res, s, keep, drop, { status: e.status, error: refusalOf(e), note });
     }
   }
