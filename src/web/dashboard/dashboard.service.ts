@@ -135,7 +135,7 @@ export class DashboardService {
       return {
         received: await receivedPerReportDay(m, from, to, hour),
         handled: await handledInPeriod(m, from, to, hour),
-        overdue: await overduePerCutoff(m, firstDay, date, cutoffOf(firstDay, hour), to, hour, since),
+        overdue: await overduePerCutoff(m, firstDay, cutoffOf(firstDay, hour), to, since),
         open: await openByUnitAt(m, to, since),
       };
     });
