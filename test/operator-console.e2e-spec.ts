@@ -309,6 +309,7 @@ describe('operator console (e2e, Chromium)', () => {
       await page.click('#kiem-tra');
       await page.waitForSelector(`#ds-trung a:text("${existing}")`);
       expect(await page.textContent('#ds-trung')).toContain('Cùng địa bàn và lĩnh vực');
+      expect(await checkPage(page, 'console-duplicates')).toEqual([]);
       const before = await t.ds.query(`SELECT count(*)::int AS n FROM tickets`);
       await Promise.all([page.waitForURL(/\/tong-dai\/phan-anh\/PA-.*da=them/), page.click(`#ds-trung button[value="${existing}"]`)]);
       expect(await codeOn(page)).toBe(existing);
