@@ -3,7 +3,10 @@ import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
 import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
+import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
+import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { heic } from './support/citizen-report.js';
+import { FakePlatform } from './support/fake-platform.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -450,5 +453,91 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     } finally {
       await coordContext.close();
     }
+  }, 60_000);
+});
+
+describe('the conversation with a citizen on Zalo, on the ticket page (e2e)', () => {
+  const APP_ID = '4291763606161179100';
+  const OA_KEY = 'zalo-oa-secret-key-1022';
+  const OA_ID = '579745863508352884';
+  let t: TestApp;
+  let zalo: FakePlatform;
+  let coord: string;
+  let staff: string;
+  let cookie: string;
+  let seq = 0;
+
+  /** A citizen's text message, signed as the OA's webhook is; answers the ticket's code. */
+  async function message(sender: string, text: string): Promise<string> {
+    const at = t.clock.now();
+    const raw = JSON.stringify({
+      app_id: APP_ID, user_id_by_app: `app-${sender}`, event_name: 'user_send_text', timestamp: String(at.getTime()),
+      sender: { id: sender }, recipient: { id: OA_ID }, message: { msg_id: `zmsg-${++seq}-${at.getTime()}`, text },
+    });
+    await t.http().post('/webhooks/zalo').set('Content-Type', 'application/json')
+      .set('X-ZEvent-Signature', signZaloBody(Buffer.from(raw), APP_ID, OA_KEY)).send(raw).expect(200);
+    const [row] = await t.ds.query(`SELECT t.code FROM ticket_sources s JOIN tickets t ON t.id = s.ticket_id WHERE s.sender_id = $1 ORDER BY s.received_at LIMIT 1`, [sender]);
+    return row.code;
+  }
+  const deliverAll = async () => {
+    const rows: Array<{ id: string }> = await t.ds.query(`SELECT id FROM outbox_messages WHERE status = 'pending' AND available_at <= $1`, [t.clock.now()]);
+    for (const r of rows) await t.app.get(DeliveryService).deliver(r.id);
+  };
+  const conversation = async (code: string) => {
+    const html = (await t.http().get(`/tickets/${code}`).set('Cookie', cookie).expect(200)).text;
+    const list = /<ol class="conversation card" id="hoi-thoai">([\s\S]*?)<\/ol>/.exec(html)![1];
+    return [...list.matchAll(/<li class="msg (in|out|failed)"><span class="time">([^<]*)<\/span><div class="text">([^<]*)<\/div><\/li>/g)]
+      .map((m) => [m[1], m[2].replace(/&#39;/g, "'"), m[3]]);
+  };
+
+  beforeAll(async () => {
+    zalo = await new FakePlatform().start();
+    zalo.handler = () => ({ status: 200, json: { error: 0, message: 'Success', data: { message_id: 'oa-msg-1', user_id: 'x' } } });
+    t = await startTestApp({
+      now: MON,
+      env: {
+        ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: 'zalo-app-secret-1022', ZALO_OA_SECRET_KEY: OA_KEY, ZALO_ACCESS_TOKEN: 'OA_ACCESS_TOKEN_1',
+        ZALO_REFRESH_TOKEN: 'OA_REFRESH_TOKEN_1', ZALO_API_URL: zalo.url, ZALO_OAUTH_URL: `${zalo.url}/`, TOKEN_TTL_HOURS: '720',
+      },
+    });
+    [coord, staff] = await Promise.all([t.userToken('coordinator'), t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi')]);
+    cookie = (await t.http().post('/dang-nhap').type('form').send({ username: 'canbo.hoaloi', password: TEST_PASSWORD }).expect(303))
+      .headers['set-cookie'][0].split(';')[0];
+  }, 60_000);
+  afterAll(async () => {
+    await t?.close();
+    await zalo?.stop();
+  });
+
+  it('shows the messages in and the answer out in order; an answer past Zalo\'s 48 hours shows as not sent', async () => {
+    const first = 'Đèn đường ấp Cây Gòn bị hỏng 3 ngày nay, buổi tối rất tối.';
+    const more = 'Bổ sung: trụ đèn số 12 gần trường tiểu học.';
+    const code = await message('2512523625412515', first);
+    t.clock.set('2026-03-02T09:30:00+07:00');
+    expect(await message('2512523625412515', more)).toBe(code);
+    await t.http().post(`/api/tickets/${code}/assign`).set(bearer(coord)).send({ unitCode: 'UB-29401' }).expect(200);
+    await t.http().post(`/api/tickets/${code}/accept`).set(bearer(staff)).send({}).expect(200);
+    t.clock.set('2026-03-02T14:00:00+07:00');
+    const answer = 'Điện lực đã thay bóng đèn trụ số 12 chiều 02/3.';
+    await t.http().post(`/api/tickets/${code}/resolve`).set(bearer(staff)).send({ resolution: answer }).expect(200);
+    await deliverAll();
+    expect(zalo.requests.some((r) => JSON.parse(r.body).message.text.includes(answer))).toBe(true);
+    expect(await conversation(code)).toEqual([
+      ['in', '09:00 02/03/2026 · Người dân: Người dùng Zalo · qua Zalo', first],
+      ['in', '09:30 02/03/2026 · Người dân: Người dùng Zalo · qua Zalo', more],
+      ['out', '14:00 02/03/2026 · Gửi người dân: canbo.hoaloi · kết quả xử lý gửi qua Zalo', answer],
+    ].map(([d, time, text]) => [d, expect.stringMatching(new RegExp(`^${time.replace(/[.()]/g, '\\$&').replace('Người dùng Zalo', '[^·]+')}$`)), text]));
+
+    // another citizen, answered three days after their last message: Zalo no longer lets the OA reply
+    t.clock.set('2026-03-03T08:00:00+07:00');
+    const late = await message('9990001112223334', 'Ống nước trước chợ bị bể, nước chảy tràn ra đường.');
+    await t.http().post(`/api/tickets/${late}/assign`).set(bearer(coord)).send({ unitCode: 'UB-29401' }).expect(200);
+    await t.http().post(`/api/tickets/${late}/accept`).set(bearer(staff)).send({}).expect(200);
+    t.clock.set('2026-03-06T10:00:00+07:00');
+    await t.http().post(`/api/tickets/${late}/resolve`).set(bearer(staff)).send({ resolution: 'Đã sửa ống nước ngày 05/3.' }).expect(200);
+    const shown = await conversation(late);
+    expect(shown.map(([d]) => d)).toEqual(['in', 'failed', 'failed']);
+    expect(shown[1][1]).toBe('10:00 06/03/2026 · Gửi người dân: canbo.hoaloi · kết quả xử lý, chưa gửi được qua Zalo');
+    expect(shown[2][2]).toMatch(/^Không gửi được trả lời qua Zalo: đã quá 48 giờ/);
   }, 60_000);
 });

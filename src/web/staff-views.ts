@@ -221,7 +221,11 @@ function conversationOf(t: TicketDetail) {
     } else if (e.type === 'comment' && !e.internal && e.note) {
       items.push({ direction: 'out', at: e.at, who: `${e.actor} · thông báo trên trang tra cứu`, text: e.note });
     } else if (e.type === 'resolved' && e.note) {
-      items.push({ direction: 'out', at: e.at, who: `${e.actor} · kết quả xử lý gửi ${answerWay}`, text: e.note });
+      // the answer that could not go out (past the platform's reply window) is written with the resolution
+      const notSent = t.events.some((x) => x.type === 'reply_not_sent' && x.at === e.at);
+      items.push(notSent
+        ? { direction: 'failed', at: e.at, who: `${e.actor} · kết quả xử lý, chưa gửi được ${answerWay}`, text: e.note }
+        : { direction: 'out', at: e.at, who: `${e.actor} · kết quả xử lý gửi ${answerWay}`, text: e.note });
     } else if (e.type === 'reply_not_sent' && e.note) {
       items.push({ direction: 'failed', at: e.at, who: 'Hệ thống', text: e.note });
     }
