@@ -32,7 +32,7 @@ describe('view layer (e2e)', () => {
   it('/ sends a visitor to the sign-in page and a signed-in person to the page of their job', async () => {
     expect((await t.http().get('/')).headers.location).toBe('/dang-nhap');
     const homes: Array<[string, string]> = [
-      [users.op, '/tong-dai'], [users.coord, '/dieu-phoi'], [users.admin, '/dieu-phoi'], [users.unit, '/tickets'], [users.leader, '/tre-han'],
+      [users.op, '/tong-dai'], [users.coord, '/dieu-phoi'], [users.admin, '/dieu-phoi'], [users.unit, '/tickets'], [users.leader, '/bao-cao'],
     ];
     for (const [username, home] of homes) {
       const res = await t.http().get('/').set('Cookie', await login(username));

@@ -16,7 +16,7 @@ export const HOME_BY_ROLE: Record<Role, string> = {
   coordinator: '/dieu-phoi',
   admin: '/dieu-phoi',
   unit_staff: '/tickets',
-  leader: '/tre-han',
+  leader: '/bao-cao',
 };
 
 /** Which counts the header shows live (see static/js/live.js and GET /trang/dem). */
@@ -37,6 +37,8 @@ const LINKS: readonly NavLink[] = [
   { href: '/tickets', label: 'Phản ánh', id: 'menu-phan-anh', roles: ['operator', 'coordinator', 'admin', 'leader'] },
   { href: '/tickets', label: 'Phản ánh của đơn vị', id: 'menu-phan-anh', roles: ['unit_staff'], countKey: 'unit' },
   { href: '/tre-han', label: 'Trễ hạn', id: 'menu-tre-han', roles: ['leader', 'coordinator', 'admin'] },
+  { href: '/bao-cao', label: 'Báo cáo', id: 'menu-bao-cao', roles: ['leader', 'coordinator', 'admin'] },
+  { href: '/quan-tri', label: 'Quản trị', id: 'menu-quan-tri', roles: ['admin'] },
 ];
 
 export interface NavModel {

@@ -7,6 +7,8 @@ import { RoutingModule } from '../routing/routing.module.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
 import { ViewsModule } from '../views/views.module.js';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { AdminModule } from './admin/admin.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CoordinationModule } from './coordination/coordination.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
@@ -19,11 +21,12 @@ import { StaffPagesService } from './staff-pages.service.js';
 import { StaffSessionGuard, StaffSessions } from './staff-session.js';
 
 /**
- * Server-rendered pages for staff (operators, coordinators, units, leadership): sign-in, the ticket list, one ticket
- * with its forms (and its attachments), the overdue list. Deadlines come from CalendarModule, the overdue list and extensions from SlaModule.
+ * Server-rendered pages for staff: sign-in, `/` by role, the ticket list, one ticket with its forms (and its
+ * attachments), the overdue list; and, each in its folder, the operator's console, the coordinator's queue, the
+ * leadership dashboard, and the administration (directory; accounts and deliveries).
  */
 @Module({
-  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule],
+  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule, AdminModule, AccountsModule],
   controllers: [HomeController, StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })
