@@ -34,11 +34,12 @@ const elementById = (html: string, tag: string, id: string) => {
   if (!m) throw new Error(`no <${tag} id="${id}"> on the page`);
   return m[0];
 };
-/** A table's body rows as cell texts. */
+/** A table's body rows as cell texts (a list in a cell as its items joined by ", "). */
 const tableRows = (table: string) => {
   const body = /<tbody>([\s\S]*?)<\/tbody>/.exec(table)![1];
   return [...body.matchAll(/<tr[^>]*>([\s\S]*?)<\/tr>/g)].map(([, row]) =>
-    [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, cell]) => decode(cell.replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()));
+    [...row.matchAll(/<t[hd][^>]*>([\s\S]*?)<\/t[hd]>/g)].map(([, cell]) =>
+      decode(cell.replace(/<\/li>\s*<li>/g, ', ').replace(/<[^>]+>/g, '')).replace(/\s+/g, ' ').trim()));
 };
 /** The report section as a person reads it: one line per paragraph, item or table row, cells joined by ": ". */
 const sectionText = (html: string) => decode(elementById(html, 'section', 'bao-cao')
@@ -365,8 +366,13 @@ describe('the leadership dashboard (e2e)', () => {
       expect(await seriousA11yViolations(page)).toEqual([]);
       expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
       await page.setViewportSize(OFFICE_SCREEN);
+      // an admin's list with the resend links, and the confirmation
+      await page.context().addCookies([{ name: COOKIE, value: cookies.admin.slice(COOKIE.length + 1), url: base }]);
       await page.goto(`${base}/bao-cao/da-gui`);
       expect(await checkPage(page, 'dashboard-sent')).toEqual([]);
+      await page.click('#bang-da-gui a.resend');
+      expect(await page.locator('h1').textContent()).toBe('Gửi lại báo cáo');
+      expect(await checkPage(page, 'dashboard-resend')).toEqual([]);
     }, 90_000);
   });
 });
