@@ -397,7 +397,22 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     const outside = await get(cookie, '/tickets?unit=SO-YTE').expect(200);
     expect(rowsOf(outside.text)).toEqual([]);
     expect(textOf(outside.text, 'tong-so')).toBe('Không có phản ánh nào phù hợp.');
-  });
+
+    // in the browser: the list with the unit column, and the overdue list, without serious accessibility violations
+    const leaderContext = await browser.newContext({ viewport: OFFICE_SCREEN });
+    try {
+      await leaderContext.addCookies([{ name: COOKIE, value: cookie.slice(COOKIE.length + 1), url: base }]);
+      const p = await leaderContext.newPage();
+      await p.goto(`${base}/tickets?unit=UB-29401`);
+      expect(await p.locator('#unit-tim').inputValue()).toBe('UBND xã Hòa Lợi');
+      expect(await checkPage(p, 'leader-list')).toEqual([]);
+      await p.goto(`${base}/tre-han`);
+      expect(await p.locator('section.unit[data-unit="UB-29401"] a.tcode').allTextContents()).toEqual([tk.late]);
+      expect(await checkPage(p, 'leader-overdue')).toEqual([]);
+    } finally {
+      await leaderContext.close();
+    }
+  }, 60_000);
 
   it('the reject form chooses no reason in advance and needs the confirmation, in the browser without any script and on the server', async () => {
     const cookie = await login(users.coord);
