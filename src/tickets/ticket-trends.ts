@@ -29,8 +29,8 @@ export function reportDaySql(expr: string, hourParam: string): string {
 const asDayFigures = (rows: Array<{ day: string; n: number }>): DayFigure[] => rows.map((r) => ({ day: r.day, n: r.n }));
 
 /**
- * Tickets received per report day from `firstDay` to `lastDay` (local dates), i.e. received in
- * (cut-off of firstDay-1, cut-off of lastDay]: the same count as the report's "received in the day" for each day.
+ * Tickets received in (from, to] (two cut-offs) per report day: for each day the same count as the report's
+ * "received in the day".
  * One range scan of the index on tickets.received_at (the period's tickets only, index-only when the visibility map
  * allows): about 1,400 rows a day at a million tickets over two years, whatever the size of the table. Days without
  * any are absent.
@@ -61,7 +61,10 @@ export interface HandledUnitRow {
  * One statement: the open spans that ended in the period, a range scan of idx_ticket_state_spans_open_ended (partial,
  * by valid_to: the period's changes only), each joined to the span that followed it through
  * idx_ticket_state_spans_ticket (ticket_id, valid_from), kept when that span is a handling; then both groupings at
- * once (GROUPING SETS). It reads what changed in the period, not the tickets' whole history.
+ * once (GROUPING SETS). It reads what changed in the period, not the tickets' whole history: at 200,000 generated
+ * tickets, 14,000 spans for 30 days (about 70,000 at a million); its total equals the count of the events that moved a
+ * ticket from an open status to 'resolved' or 'closed' in the period. An index on the open spans' end that included
+ * ticket_id and valid_from would make the first step index-only.
  */
 export async function handledInPeriod(
   m: EntityManager, from: Date, to: Date, cutoffHour: number,
