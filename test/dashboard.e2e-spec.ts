@@ -198,7 +198,12 @@ describe('the leadership dashboard (e2e)', () => {
       const bad = await get('leader', `/bao-cao?ngay=${encodeURIComponent('31/02/2022')}`);
       expect(bad.status).toBe(400);
       expect(bad.text).toContain('aria-invalid="true" aria-describedby="ngay-error"');
-      expect(bad.text).toContain('Ngày báo cáo không có ngày 31/02/2022.');
+      expect(bad.text).toContain('<p class="error" id="ngay-error">Không có ngày 31/02/2022.</p>');
+      // the figures shown meanwhile are the latest day's, and the field keeps what was typed
+      expect(bad.text).toContain('value="31/02/2022"');
+      expect(bad.text).toContain('Tải về (ngày 10/03/2022)');
+      const words = await get('leader', `/bao-cao?ngay=${encodeURIComponent('hôm qua')}`);
+      expect([words.status, words.text.includes('&quot;hôm qua&quot; không phải ngày theo dạng dd/mm/yyyy, ví dụ 05/03/2026.')]).toEqual([400, true]);
       const future = await get('leader', `/bao-cao?ngay=${encodeURIComponent('11/03/2022')}`);
       expect(future.status).toBe(400);
       expect(future.text).toContain('Chưa có số liệu ngày 11/03/2022');

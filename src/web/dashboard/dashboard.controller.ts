@@ -69,7 +69,7 @@ export class DashboardController {
     const typed = formValue(query, 'ngay').slice(0, 40);
     if (!typed.trim()) return { date: latest, typed: viDate(latest) };
     const parsed = parseViDate(typed);
-    if (typeof parsed !== 'string') return { date: latest, typed, error: `Ngày báo cáo ${parsed.reason}.` };
+    if (typeof parsed !== 'string') return { date: latest, typed, error: `${parsed.reason.charAt(0).toUpperCase()}${parsed.reason.slice(1)}.` };
     if (parsed > latest) {
       return {
         date: latest, typed,
