@@ -377,6 +377,10 @@ describe('the coordinator\'s queue (browser)', () => {
     const first = await row(codes.first);
     expect(await row(codes.second)).toMatchObject({ status: 'rejected', reject_reason: 'duplicate', duplicate_of_id: first.id });
     expect((await events(codes.second)).at(-1)).toMatchObject({ type: 'rejected', actor_name: 'dieuphoi.vien' });
+    // the merged ones of a ticket are read through a partial index of the few tickets that have been merged
+    expect(await t.ds.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'idx_tickets_duplicate_of'`)).toEqual([
+      { indexdef: 'CREATE INDEX idx_tickets_duplicate_of ON public.tickets USING btree (duplicate_of_id) WHERE (duplicate_of_id IS NOT NULL)' },
+    ]);
     // no longer a likely duplicate to decide on
     await page.goto(`${base}/dieu-phoi?xem=trung`);
     expect(await text('#danh-sach')).toBe('Không có phản ánh nào có khả năng trùng cần xem xét.');

@@ -117,6 +117,8 @@ export class Ticket {
   @Column({ type: 'varchar', length: 16, nullable: true })
   rejectReason: RejectReason | null;
 
+  /** The ticket kept when this one was merged into it; the few merged ones are found by a partial index. */
+  @Index('idx_tickets_duplicate_of', { synchronize: false })
   @Column({ type: 'uuid', nullable: true })
   duplicateOfId: string | null;
 
