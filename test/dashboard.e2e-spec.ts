@@ -190,7 +190,7 @@ describe('the leadership dashboard (e2e)', () => {
       expect(sectionText(page)).toBe(sectionText(html));
       const chart = elementById(page, 'svg', 'bieu-do-tre-han');
       expect([...chart.matchAll(/<a href="([^"]+)"/g)].map((m) => decode(m[1]))).toEqual(['/tre-han?don-vi=UB-29401']);
-      expect(chart).toContain('<text class="bar-label" x="0" y="16">Sở Y tế</text>');
+      expect(chart).toContain('<text class="bar-label" x="0" y="15">Sở Y tế</text>');
       expect(tableRows(elementById(page, 'table', 'bang-dung-han'))).toEqual(tableRows(elementById(html, 'table', 'bang-dung-han')));
     });
 

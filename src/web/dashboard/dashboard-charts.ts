@@ -29,7 +29,7 @@ export interface BarChart {
   height: number;
 }
 
-const ROW = 46;
+const ROW = 40;
 /** Part of the width the longest bar takes: the rest holds its value. */
 const BAR_SPAN = 80;
 
@@ -51,9 +51,9 @@ export function barChart<T>(
       label: i.label,
       value: i.valueText,
       width: pct(i.value > 0 ? Math.max(0.5, (i.value / top) * BAR_SPAN) : 0),
-      labelY: n * ROW + 16,
-      barY: n * ROW + 23,
-      valueY: n * ROW + 35,
+      labelY: n * ROW + 15,
+      barY: n * ROW + 21,
+      valueY: n * ROW + 32,
       href: i.href,
       linkLabel: i.linkLabel,
       tone: i.tone,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../../config/settings.js';
 import type { AuthUser } from '../../common/auth-user.js';
 import { Clock } from '../../common/clock.js';
@@ -117,28 +117,30 @@ export class DashboardService {
     return inside;
   }
 
+  /** A read of the statistics in one REPEATABLE READ snapshot, with the long reads' statement timeout. */
+  private read<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction('REPEATABLE READ', async (m) => {
+      await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
+      return work(m);
+    });
+  }
+
   async figures(user: AuthUser, date: string): Promise<DashboardFigures> {
     const hour = this.settings.REPORT_CUTOFF_HOUR;
     const reachable = await this.reachableUnits(user);
     const href = (code: string | null) => (reachable && !(code && reachable.has(code)) ? null : overdueHref(code));
-    // the section, counted by the report itself (its own REPEATABLE READ snapshot); the overdue ticket list is not read
-    const { report, figures } = await this.reports.build('daily', date, async (doc) => ({
-      report: reportView(doc, overdueHref),
-      figures: doc.figures,
-    }));
-    for (const u of report.overdueUnits) u.href = href(u.code || null) ?? undefined;
-
+    // the section, counted by the report itself (its own REPEATABLE READ snapshot; the overdue ticket list is not
+    // read); meanwhile the flows of the period; then the overdue per cut-off and the open tickets per unit, which count
+    // from the report's operation start. Each group in one snapshot; the three run side by side.
     const { firstDay, from, to } = this.period(date);
-    const since = figures.operationStart;
-    const { received, handled, overdue, open } = await this.ds.transaction('REPEATABLE READ', async (m) => {
-      await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
-      return {
-        received: await receivedPerReportDay(m, from, to, hour),
-        handled: await handledInPeriod(m, from, to, hour),
-        overdue: await overduePerCutoff(m, firstDay, cutoffOf(firstDay, hour), to, since),
-        open: await openByUnitAt(m, to, since),
-      };
-    });
+    const section = this.reports.build('daily', date, async (doc) => ({ report: reportView(doc, overdueHref), figures: doc.figures }));
+    const flows = this.read(async (m) => ({ received: await receivedPerReportDay(m, from, to, hour), handled: await handledInPeriod(m, from, to, hour) }));
+    const stock = section.then(({ figures: f }) => this.read(async (m) => ({
+      overdue: await overduePerCutoff(m, firstDay, cutoffOf(firstDay, hour), to, f.operationStart),
+      open: await openByUnitAt(m, to, f.operationStart),
+    })));
+    const [{ report, figures }, { received, handled }, { overdue, open }] = await Promise.all([section, flows, stock]);
+    for (const u of report.overdueUnits) u.href = href(u.code || null) ?? undefined;
 
     const byDay = (list: DayFigure[]) => new Map(list.map((d) => [d.day, d.n]));
     const [r, h, o] = [byDay(received), byDay(handled.perDay), byDay(overdue)];
