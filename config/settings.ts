@@ -157,6 +157,14 @@ export class Settings {
   @IsServiceUrl(['smtp:', 'smtps:'], 'smtp://user:password@relay.example.gov.vn:587')
   SMTP_URL = 'smtp://127.0.0.1:1025';
 
+  /**
+   * Keep every outgoing e-mail in the application (table caught_mails, read by admins at /quan-tri/thu) instead of
+   * sending it over SMTP, each recorded as sent. Unset: on in development (`npm start`) when SMTP_URL is not set,
+   * off otherwise; production with SMTP_URL set is unchanged.
+   */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  MAIL_CATCHER?: boolean;
+
   /** Do not try STARTTLS (for a local mail catcher). */
   @Transform(toBool) @IsBoolean()
   SMTP_IGNORE_TLS = false;
@@ -347,7 +355,7 @@ function shown(name: string, value: unknown): string {
 const OPTIONAL_KEYS = [
   'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS', 'REPORT_OPERATION_START', 'FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN',
   'FACEBOOK_PAGE_ACCESS_TOKEN', 'ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN',
-  'CALLS_SHARED_SECRET', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
+  'CALLS_SHARED_SECRET', 'MAIL_CATCHER', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
 ];
 
 const S3_SETTINGS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
@@ -386,6 +394,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (settings.NODE_ENV === 'production' && !settings.JWT_SECRET) {
     throw new SettingsError(['JWT_SECRET: is required when NODE_ENV=production (at least 32 random characters, e.g. `openssl rand -hex 32`)']);
   }
+  // the embedded set-up with no mail server named keeps its mail in the app rather than failing against a port where nothing listens
+  if (settings.MAIL_CATCHER === undefined) settings.MAIL_CATCHER = settings.NODE_ENV === 'development' && raw.SMTP_URL === undefined;
   const storage = attachmentStorageProblems(settings);
   if (storage.length) throw new SettingsError(storage);
   return settings;

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser, Roles } from '../common/decorators.js';
 import { CreateUserDto, UpdateUserDto } from '../users/dto/user.dto.js';
 import { publicUser, UsersService } from '../users/users.service.js';
 
@@ -17,12 +18,12 @@ export class UsersController {
   }
 
   @Post()
-  async create(@Body() dto: CreateUserDto) {
-    return publicUser(await this.users.createUser(dto));
+  async create(@Body() dto: CreateUserDto, @CurrentUser() actor: AuthUser) {
+    return publicUser(await this.users.createUser(dto, actor));
   }
 
   @Patch(':username')
-  async update(@Param('username') username: string, @Body() dto: UpdateUserDto) {
-    return publicUser(await this.users.update(username, dto));
+  async update(@Param('username') username: string, @Body() dto: UpdateUserDto, @CurrentUser() actor: AuthUser) {
+    return publicUser(await this.users.update(username, dto, actor));
   }
 }

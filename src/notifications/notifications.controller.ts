@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsEmail, IsIn, IsOptional } from 'class-validator';
-import { Roles } from '../common/decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser, Roles } from '../common/decorators.js';
 import { notFound } from '../common/errors.js';
 import { OutboxService } from './outbox.service.js';
 import { RecipientListsService } from './recipient-lists.service.js';
@@ -31,8 +32,8 @@ export class NotificationsController {
 
   @Post('outbox/:id/retry')
   @HttpCode(202)
-  async retry(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound('Không tìm thấy tin gửi.') })) id: string) {
-    await this.outbox.retry(id);
+  async retry(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => notFound('Không tìm thấy tin gửi.') })) id: string, @CurrentUser() actor: AuthUser) {
+    await this.outbox.retry(id, actor);
     return { id, status: 'pending' };
   }
 
@@ -42,7 +43,7 @@ export class NotificationsController {
   }
 
   @Put('recipient-lists/:code')
-  updateList(@Param('code') code: string, @Body() dto: RecipientListDto) {
-    return this.lists.update(code, dto.emails);
+  updateList(@Param('code') code: string, @Body() dto: RecipientListDto, @CurrentUser() actor: AuthUser) {
+    return this.lists.update(code, dto.emails, actor);
   }
 }

@@ -1,6 +1,8 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { SchedulerModule } from '../scheduler/scheduler.module.js';
+import { CaughtMails } from './caught-mails.js';
 import { DeliveryService } from './delivery.service.js';
 import { MailSender } from './mail.sender.js';
 import { NotificationsController } from './notifications.controller.js';
@@ -13,10 +15,10 @@ const outboxQueue = BullModule.registerQueue({ name: OUTBOX_QUEUE });
 
 /** The only place that sends mail or channel replies: the outbox, its queue and its senders. */
 @Module({
-  imports: [outboxQueue, SchedulerModule],
+  imports: [outboxQueue, SchedulerModule, AuditModule],
   controllers: [NotificationsController],
-  providers: [OutboxService, MailSender, DeliveryService, RecipientListsService],
-  exports: [outboxQueue, OutboxService, DeliveryService, RecipientListsService, MailSender],
+  providers: [OutboxService, MailSender, DeliveryService, RecipientListsService, CaughtMails],
+  exports: [outboxQueue, OutboxService, DeliveryService, RecipientListsService, MailSender, CaughtMails],
 })
 export class NotificationsModule {}
 

@@ -3,9 +3,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { notFound } from '../common/errors.js';
-import { OutboxMessage, type OutboxChannel } from './outbox-message.entity.js';
+import { OutboxMessage, type OutboxChannel, type OutboxStatus } from './outbox-message.entity.js';
 
 export const OUTBOX_QUEUE = 'outbox';
 
@@ -47,6 +49,7 @@ export class OutboxService {
     private readonly clock: Clock,
     private readonly settings: Settings,
     @InjectQueue(OUTBOX_QUEUE) private readonly queue: Queue,
+    private readonly audit: AuditLog,
   ) {}
 
   /**
@@ -139,14 +142,94 @@ export class OutboxService {
     })));
   }
 
-  /** An admin's "try again" for a failed message. */
-  async retry(id: string): Promise<void> {
-    const [, count] = await this.ds.query(
-      `UPDATE outbox_messages SET status = 'pending', attempts = 0, available_at = $2 WHERE id = $1 AND status = 'failed'`,
-      [id, this.clock.now()],
-    );
-    if (!count) throw notFound('Không tìm thấy tin gửi lỗi với mã này.');
-    // queued now when Redis answers; otherwise the periodic relay picks it up (the row is what counts)
+  /** The messages that kept failing (newest first, one page), with their error, for the admins' deliveries page. */
+  async failed(page: number, pageSize: number): Promise<{ items: FailedMessage[]; total: number }> {
+    const [rows, total] = await this.ds.getRepository(OutboxMessage).createQueryBuilder('o')
+      .where(`o.status = 'failed'`).orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC')
+      .skip((page - 1) * pageSize).take(pageSize).getManyAndCount();
+    return { items: rows.map(failedView), total };
+  }
+
+  /** How many messages are in each state (for the deliveries page's summary). */
+  async counts(): Promise<Record<OutboxStatus, number>> {
+    const rows: Array<{ status: OutboxStatus; n: number }> = await this.ds.query(
+      `SELECT status, count(*)::int AS n FROM outbox_messages WHERE status IN ('pending', 'sending', 'failed') GROUP BY status`);
+    const out = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 } as Record<OutboxStatus, number>;
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
+  /**
+   * An admin's "try again" for a failed message: back to pending with its attempts counted afresh, so the relay
+   * delivers it (claimed first: never sent twice); recorded in the audit log in the same transaction.
+   */
+  async retry(id: string, actor: AuthUser | null = null): Promise<void> {
+    const done = await this.ds.transaction(async (m) => {
+      const rows: Array<Pick<OutboxMessage, 'id' | 'channel' | 'attempts' | 'lastError' | 'payload'>> = await m.query(
+        `SELECT id, channel, attempts, last_error AS "lastError", payload FROM outbox_messages WHERE id = $1 AND status = 'failed' FOR UPDATE`, [id]);
+      if (!rows.length) return 0;
+      await this.retryRows(m, rows, actor);
+      return 1;
+    });
+    if (!done) throw notFound('Không tìm thấy tin gửi lỗi với mã này.');
+    this.wake();
+  }
+
+  /** "Try again" for every failed message (at most `limit` at once); each recorded in the audit log. Returns how many. */
+  async retryAll(actor: AuthUser | null = null, limit = 1000): Promise<number> {
+    const n = await this.ds.transaction(async (m) => {
+      const rows: Array<Pick<OutboxMessage, 'id' | 'channel' | 'attempts' | 'lastError' | 'payload'>> = await m.query(
+        `SELECT id, channel, attempts, last_error AS "lastError", payload FROM outbox_messages WHERE status = 'failed'
+          ORDER BY created_at LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+      await this.retryRows(m, rows, actor);
+      return rows.length;
+    });
+    if (n) this.wake();
+    return n;
+  }
+
+  private async retryRows(m: EntityManager, rows: Array<Pick<OutboxMessage, 'id' | 'channel' | 'attempts' | 'lastError' | 'payload'>>, actor: AuthUser | null): Promise<void> {
+    if (!rows.length) return;
+    await m.query(
+      `UPDATE outbox_messages SET status = 'pending', attempts = 0, available_at = $2 WHERE id = ANY($1::uuid[]) AND status = 'failed'`,
+      [rows.map((r) => r.id), this.clock.now()]);
+    for (const r of rows) {
+      const summary = messageSummary(r.channel, r.payload);
+      await this.audit.record(m, actor, {
+        action: 'outbox.retry', subjectType: 'outbox_message', subjectId: r.id,
+        before: { status: 'failed', channel: r.channel, to: summary.to, subject: summary.subject, attempts: r.attempts, lastError: r.lastError },
+        after: { status: 'pending', channel: r.channel, to: summary.to, subject: summary.subject, attempts: 0, lastError: r.lastError },
+      });
+    }
+  }
+
+  /** Queues the deliveries now when Redis answers; otherwise the periodic relay picks them up (the rows are what counts). */
+  private wake(): void {
     void this.relay().catch((e) => this.logger.warn(`relay after retry failed: ${e}`));
   }
+}
+
+/** Who a message goes to and what about, readable whatever its channel. */
+export function messageSummary(channel: OutboxChannel, payload: Record<string, unknown>): { to: string; subject: string } {
+  if (channel === 'email') {
+    const p = payload as unknown as EmailPayload;
+    return { to: [...(p.to ?? []), ...(p.cc ?? [])].join(', '), subject: p.subject ?? '' };
+  }
+  const text = typeof payload.text === 'string' ? payload.text : '';
+  return { to: String(payload.recipient ?? ''), subject: text.length > 120 ? `${text.slice(0, 119)}…` : text };
+}
+
+export interface FailedMessage {
+  id: string;
+  channel: OutboxChannel;
+  to: string;
+  subject: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: Date;
+  ticketId: string | null;
+}
+
+function failedView(o: OutboxMessage): FailedMessage {
+  return { id: o.id, channel: o.channel, ...messageSummary(o.channel, o.payload), attempts: o.attempts, lastError: o.lastError, createdAt: o.createdAt, ticketId: o.ticketId };
 }
