@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource } from 'typeorm';
+import { Brackets, DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { normalizeVietnamesePhone } from '../common/phone.js';
@@ -130,16 +130,22 @@ export class TicketsService {
   }
 
   async comment(user: AuthUser, code: string, dto: CommentDto) {
-    await this.ds.transaction(async (m) => {
-      const ticket = await findVisibleTicket(m, user, code);
-      // a comment changes no state, so it carries none: it reads the ticket without a lock, and a state written
-      // from that read could overtake a change committed meanwhile in the history (ticket-history.ts)
-      await recordEvent(m, {
-        ticketId: ticket.id, type: 'comment', at: this.clock.now(), actor: actorOf(user),
-        note: dto.text, internal: dto.internal ?? true,
-      });
-    });
+    await this.ds.transaction((m) => this.commentIn(m, user, code, dto));
     return this.get(user, code);
+  }
+
+  /**
+   * A comment written in the caller's transaction (the console adds a call to a ticket under its idempotency key:
+   * the comment and the key commit together, so a resend adds nothing and a crash leaves neither).
+   */
+  async commentIn(m: EntityManager, user: AuthUser, code: string, dto: CommentDto): Promise<void> {
+    const ticket = await findVisibleTicket(m, user, code);
+    // a comment changes no state, so it carries none: it reads the ticket without a lock, and a state written
+    // from that read could overtake a change committed meanwhile in the history (ticket-history.ts)
+    await recordEvent(m, {
+      ticketId: ticket.id, type: 'comment', at: this.clock.now(), actor: actorOf(user),
+      note: dto.text, internal: dto.internal ?? true,
+    });
   }
 
   /** Applies one lifecycle action (TicketLifecycle.act) to a ticket this user may read; answers the ticket as it is then. */

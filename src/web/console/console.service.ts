@@ -182,8 +182,8 @@ export class ConsoleService {
   }
 
   /**
-   * Adds the call to an existing ticket as a comment (TicketsService.comment) instead of a new ticket, once per key;
-   * an announced call is linked to that ticket.
+   * Adds the call to an existing ticket as a comment instead of a new ticket, once per key (the comment is written in
+   * the key's transaction: TicketsService.commentIn); an announced call is linked to that ticket.
    */
   async addToTicket(user: AuthUser, code: string, text: string, callId: string | null, key: string | null): Promise<SaveOutcome> {
     const outcome = await this.idempotency.once(
@@ -191,7 +191,7 @@ export class ConsoleService {
       async (m) => {
         const ticket = await findVisibleTicket(m, user, code);
         if (callId) await this.calls.linkToTicket(m, callId, ticket.id);
-        await this.tickets.comment(user, ticket.code, Object.assign(new CommentDto(), { text, internal: true }));
+        await this.tickets.commentIn(m, user, ticket.code, Object.assign(new CommentDto(), { text, internal: true }));
         return { ticketId: ticket.id, value: ticket.code };
       },
       { transaction: true },
