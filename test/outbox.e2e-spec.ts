@@ -177,6 +177,9 @@ describe('likely duplicates and merging', () => {
     const chained = await t.http().post(`/api/tickets/${late.code}/merge`).set(bearer(coordinator)).send({ intoCode: similar.code }).expect(200);
     expect(chained.body.duplicateOf).toBe(first.code); // similar was itself merged into first
     expect((await get(later.code)).duplicateOf).toBe(first.code);
+    // the kept ticket lists every ticket merged into it, directly or through a chain (not to unit staff: other codes)
+    expect((await get(first.code)).mergedTickets.map((d: { code: string }) => d.code).sort()).toEqual([similar.code, late.code, later.code].sort());
+    expect((await get(first.code, staff)).mergedTickets).toEqual([]);
     const answered: Array<{ to: string[]; text: string }> = await t.ds.query(
       `SELECT o.payload->'to' AS to, o.payload->>'text' AS text FROM outbox_messages o WHERE o.dedupe_key LIKE 'answer:%' ORDER BY o.created_at, o.id`);
     expect(answered.map((a) => a.to[0]).sort()).toEqual(['a@example.vn', 'b@example.vn', 'd@example.vn', 'e@example.vn']);

@@ -6,6 +6,7 @@ import { normalizeVietnamesePhone } from '../common/phone.js';
 import { foldText } from '../common/text.js';
 import { parseTimeBound, type CommentDto, type TicketQueryDto } from './dto/ticket.dto.js';
 import { findVisibleTicket, restrictToVisible } from './ticket-access.js';
+import { mergedInto } from './ticket-queue.js';
 import { normalizeTicketCode } from './ticket-code.js';
 import { TicketEvent } from './ticket-event.entity.js';
 import { TicketLifecycle, type ActionInput, type CreatedTicket } from './ticket-lifecycle.js';
@@ -119,14 +120,18 @@ export class TicketsService {
 
   /**
    * The ticket with its events, as the API shows it; for those who see every ticket (operators, coordinators,
-   * admins), the tickets that may be the same matter, to merge.
+   * admins), the tickets that may be the same matter, to merge, and those already merged into it.
    */
   private async detail(ticket: Ticket, user: AuthUser) {
     const m = this.ds.manager;
     const events = await m.find(TicketEvent, { where: { ticketId: ticket.id }, order: { at: 'ASC', id: 'ASC' } });
     const refs = await loadTicketRefs(m, [ticket], events.flatMap((e) => [e.fromUnitCode, e.toUnitCode]));
     const likelyDuplicates = seesDuplicates(user) && !ticket.duplicateOfId ? await this.lifecycle.likelyDuplicates(m, ticket) : [];
-    return { ...ticketView(ticket, refs, this.clock.now()), likelyDuplicates, events: events.map((e) => eventView(e, refs.units)) };
+    // the tickets merged into this one (index idx_tickets_duplicate_of), for those who see other tickets' codes
+    const mergedTickets = seesDuplicates(user)
+      ? (await mergedInto(m, ticket.id)).map((t) => ({ code: t.code, receivedAt: t.receivedAt.toISOString(), mergedAt: t.mergedAt?.toISOString() ?? null }))
+      : [];
+    return { ...ticketView(ticket, refs, this.clock.now()), likelyDuplicates, mergedTickets, events: events.map((e) => eventView(e, refs.units)) };
   }
 
   async comment(user: AuthUser, code: string, dto: CommentDto) {

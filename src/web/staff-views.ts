@@ -285,6 +285,7 @@ export function ticketView(session: StaffSession, counts: Counts, page: TicketPa
     duplicates: t.likelyDuplicates.map((d) => ({
       code: d.code, href: ticketHref(d.code), reason: d.reason === 'same_phone' ? 'cùng số điện thoại' : 'nội dung tương tự',
     })),
+    merged: t.mergedTickets.map((d) => ({ code: d.code, href: ticketHref(d.code), mergedAt: d.mergedAt })),
     forms: formsOf(page, session, extra.error),
     units: page.units,
     rejectReasons: REJECT_REASONS.map((r) => ({ value: r, label: REJECT_REASON_LABELS[r] })),
