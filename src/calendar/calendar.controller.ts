@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../common/decorators.js';
+import type { AuthUser } from '../common/auth-user.js';
+import { CurrentUser, Roles } from '../common/decorators.js';
 import { CalendarService } from './calendar.service.js';
 import { CalendarDayDto, CalendarQueryDto } from './dto/calendar.dto.js';
 
@@ -18,14 +19,14 @@ export class CalendarController {
 
   @Put('calendar/:date')
   @Roles('admin')
-  put(@Param('date') date: string, @Body() dto: CalendarDayDto) {
-    return this.calendar.put(date, dto.kind, dto.name);
+  put(@Param('date') date: string, @Body() dto: CalendarDayDto, @CurrentUser() user: AuthUser) {
+    return this.calendar.put(date, dto.kind, dto.name, user);
   }
 
   @Delete('calendar/:date')
   @Roles('admin')
   @HttpCode(204)
-  remove(@Param('date') date: string) {
-    return this.calendar.remove(date);
+  remove(@Param('date') date: string, @CurrentUser() user: AuthUser) {
+    return this.calendar.remove(date, user);
   }
 }

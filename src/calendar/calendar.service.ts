@@ -1,6 +1,8 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Settings } from '../../config/settings.js';
+import { AuditLog } from '../audit/audit-log.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { badRequest, notFound } from '../common/errors.js';
 import { BusinessCalendar, parseOfficeHours, type OfficeHours } from './business-calendar.js';
 import { CalendarDayRow } from './calendar-day.entity.js';
@@ -31,7 +33,7 @@ export class CalendarService implements OnModuleInit, OnModuleDestroy {
   private calendar: BusinessCalendar;
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly ds: DataSource, settings: Settings) {
+  constructor(private readonly ds: DataSource, settings: Settings, private readonly audit: AuditLog) {
     this.hours = parseOfficeHours(settings.OFFICE_HOURS);
     this.calendar = new BusinessCalendar(this.hours, []);
   }
@@ -63,20 +65,29 @@ export class CalendarService implements OnModuleInit, OnModuleDestroy {
     return { year, officeHours: this.hours, days: rows };
   }
 
-  async put(date: string, kind: 'off' | 'work', name: string) {
+  /** Sets a day off or an extra working day (replacing what the date had), recorded in the audit log. */
+  async put(date: string, kind: 'off' | 'work', name: string, actor: AuthUser | null) {
     assertCalendarDate(date);
-    await this.ds.query(
-      `INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name`,
-      [date, kind, name],
-    );
+    await this.ds.transaction(async (m) => {
+      const [before] = await m.query(`SELECT to_char(date, 'YYYY-MM-DD') AS date, kind, name FROM calendar_days WHERE date = $1::date FOR UPDATE`, [date]);
+      await m.query(
+        `INSERT INTO calendar_days (date, kind, name) VALUES ($1, $2, $3) ON CONFLICT (date) DO UPDATE SET kind = EXCLUDED.kind, name = EXCLUDED.name`,
+        [date, kind, name],
+      );
+      await this.audit.record(m, actor, { action: before ? 'calendar_day.update' : 'calendar_day.create', subjectType: 'calendar_day', subjectId: date, before: before ?? null, after: { date, kind, name } });
+    });
     await this.reload();
     return { date, kind, name };
   }
 
-  async remove(date: string) {
+  async remove(date: string, actor: AuthUser | null) {
     assertCalendarDate(date);
-    const [, count] = await this.ds.query(`DELETE FROM calendar_days WHERE date = $1::date`, [date]);
-    if (!count) throw notFound(`Ngày ${date} không có trong lịch nghỉ, làm bù.`);
+    await this.ds.transaction(async (m) => {
+      const [before] = await m.query(`DELETE FROM calendar_days WHERE date = $1::date RETURNING to_char(date, 'YYYY-MM-DD') AS date, kind, name`, [date])
+        .then((r: [Array<{ date: string; kind: string; name: string }>, number]) => r[0]);
+      if (!before) throw notFound(`Ngày ${date} không có trong lịch nghỉ, làm bù.`);
+      await this.audit.record(m, actor, { action: 'calendar_day.delete', subjectType: 'calendar_day', subjectId: date, before, after: null });
+    });
     await this.reload();
   }
 }

@@ -30,14 +30,14 @@ export class DirectoryController {
 
   @Post('units')
   @Roles('admin')
-  createUnit(@Body() dto: CreateUnitDto) {
-    return this.directory.createUnit(dto);
+  createUnit(@Body() dto: CreateUnitDto, @CurrentUser() user: AuthUser) {
+    return this.directory.createUnit(dto, user);
   }
 
   @Patch('units/:code')
   @Roles('admin')
-  updateUnit(@Param('code') code: string, @Body() dto: UpdateUnitDto) {
-    return this.directory.updateUnit(code, dto);
+  updateUnit(@Param('code') code: string, @Body() dto: UpdateUnitDto, @CurrentUser() user: AuthUser) {
+    return this.directory.updateUnit(code, dto, user);
   }
 
   @Post('units/:code/merge')
@@ -53,13 +53,13 @@ export class DirectoryController {
 
   @Post('categories')
   @Roles('admin')
-  createCategory(@Body() dto: CreateCategoryDto) {
-    return this.directory.createCategory(dto);
+  createCategory(@Body() dto: CreateCategoryDto, @CurrentUser() user: AuthUser) {
+    return this.directory.createCategory(dto, user);
   }
 
   @Patch('categories/:code')
   @Roles('admin')
-  updateCategory(@Param('code') code: string, @Body() dto: UpdateCategoryDto) {
-    return this.directory.updateCategory(code, dto);
+  updateCategory(@Param('code') code: string, @Body() dto: UpdateCategoryDto, @CurrentUser() user: AuthUser) {
+    return this.directory.updateCategory(code, dto, user);
   }
 }

@@ -16,6 +16,8 @@ export interface UnitMerged {
 export type MergedItems = 'tickets' | 'routingRules' | 'users';
 type MergeListener = (m: EntityManager, merge: UnitMerged) => Promise<number>;
 type DeactivationCheck = (m: EntityManager, unitCode: string) => Promise<void>;
+/** Read-only: how many of its rows would move if the unit `from` were merged now. */
+type MergePreviewCounter = (m: EntityManager, from: string) => Promise<number>;
 
 /**
  * What the directory's reorganisations mean to the modules that hold rows for units: they subscribe here instead of
@@ -27,10 +29,19 @@ type DeactivationCheck = (m: EntityManager, unitCode: string) => Promise<void>;
 export class UnitChanges {
   private readonly mergeListeners: Array<{ items: MergedItems; listener: MergeListener }> = [];
   private readonly deactivationChecks: DeactivationCheck[] = [];
+  private readonly previewCounters: Array<{ items: MergedItems; counter: MergePreviewCounter }> = [];
 
   /** Called in the merge's transaction; answers how many of its `items` it moved to the successor. */
   onMerge(items: MergedItems, listener: MergeListener): void {
     this.mergeListeners.push({ items, listener });
+  }
+
+  /**
+   * The read-only counterpart of `onMerge`, for the preview shown before a merge is confirmed: answers how many of its
+   * `items` the merge would move now, writing nothing. Each owner counts its own rows, as its merge listener moves them.
+   */
+  onMergePreview(items: MergedItems, counter: MergePreviewCounter): void {
+    this.previewCounters.push({ items, counter });
   }
 
   /** Called in the deactivation's transaction; throws (an AppError) to refuse it. */
@@ -43,6 +54,13 @@ export class UnitChanges {
     const moved: Record<MergedItems, number> = { tickets: 0, routingRules: 0, users: 0 };
     for (const { items, listener } of this.mergeListeners) moved[items] += await listener(m, merge);
     return moved;
+  }
+
+  /** What a merge of `from` would move, per kind of row, as the owners count them (nothing written). */
+  async mergePreview(m: EntityManager, from: string): Promise<Record<MergedItems, number>> {
+    const counts: Record<MergedItems, number> = { tickets: 0, routingRules: 0, users: 0 };
+    for (const { items, counter } of this.previewCounters) counts[items] += await counter(m, from);
+    return counts;
   }
 
   async deactivating(m: EntityManager, unitCode: string): Promise<void> {

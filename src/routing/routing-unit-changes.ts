@@ -10,5 +10,6 @@ export class RoutingUnitChanges implements OnModuleInit {
   onModuleInit(): void {
     this.units.onMerge('routingRules', async (m, merge) =>
       (await m.update(RoutingRule, { unitCode: merge.from }, { unitCode: merge.into })).affected ?? 0);
+    this.units.onMergePreview('routingRules', (m, from) => m.countBy(RoutingRule, { unitCode: from }));
   }
 }

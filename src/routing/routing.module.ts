@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { RoutingController } from './routing.controller.js';
 import { RoutingUnitChanges } from './routing-unit-changes.js';
@@ -6,7 +7,7 @@ import { RoutingService } from './routing.service.js';
 
 /** Routing rules and the routing decision (the only place that chooses a handling unit). */
 @Module({
-  imports: [DirectoryModule],
+  imports: [AuditModule, DirectoryModule],
   controllers: [RoutingController],
   providers: [RoutingService, RoutingUnitChanges],
   exports: [RoutingService],

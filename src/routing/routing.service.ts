@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditLog } from '../audit/audit-log.js';
+import type { AuthUser } from '../common/auth-user.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
 import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
@@ -107,6 +109,17 @@ async function preparedQuery<T>(m: EntityManager, name: string, text: string, va
   }
 }
 
+/** A rule as the administration shows it. */
+export interface DescribedRule {
+  id: string;
+  category: { code: string; name: string };
+  /** null: the whole province. */
+  area: { code: string; name: string; level: string; districtName: string | null } | null;
+  unit: UnitRef | null;
+  unitCode: string | null;
+  toCommuneCommittee: boolean;
+}
+
 const ruleView = (r: RoutingRule) => ({
   id: r.id, categoryCode: r.categoryCode, areaCode: r.areaCode, unitCode: r.unitCode, toCommuneCommittee: r.toCommuneCommittee,
 });
@@ -118,7 +131,7 @@ const ruleView = (r: RoutingRule) => ({
  */
 @Injectable()
 export class RoutingService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly ds: DataSource, private readonly audit: AuditLog) {}
 
   async route(m: EntityManager, input: { categoryCode: string | null; areaCode: string | null }): Promise<RoutingDecision> {
     return (await this.routeWithReferences(m, input)).decision;
@@ -179,7 +192,7 @@ export class RoutingService {
     return this.ds.getRepository(RoutingRule).find({ order: { categoryCode: 'ASC', areaCode: 'ASC' } }).then((r) => r.map(ruleView));
   }
 
-  async createRule(dto: CreateRoutingRuleDto) {
+  async createRule(dto: CreateRoutingRuleDto, actor: AuthUser | null) {
     const toCommittee = dto.toCommuneCommittee ?? false;
     const unitCode = dto.unitCode ?? null;
     if (toCommittee === !!unitCode) throw badRequest([{ field: 'unitCode', reason: RULE_TARGET_REASON }]);
@@ -200,12 +213,51 @@ export class RoutingService {
         .getOne();
       if (clash) throw conflict('RULE_EXISTS', 'Đã có quy tắc cho lĩnh vực và khu vực này; hãy xóa quy tắc cũ trước.', { existingId: clash.id });
       const saved = await m.save(m.create(RoutingRule, { categoryCode: dto.categoryCode, areaCode, unitCode, toCommuneCommittee: toCommittee }));
+      await this.audit.record(m, actor, { action: 'routing_rule.create', subjectType: 'routing_rule', subjectId: saved.id, before: null, after: ruleView(saved) });
       return ruleView(saved);
     });
   }
 
-  async deleteRule(id: string) {
-    const res = await this.ds.getRepository(RoutingRule).delete({ id });
-    if (!res.affected) throw notFound('Không tìm thấy quy tắc phân công.');
+  /** Removes a rule (tickets it routed keep their unit); the rule as it was goes into the audit log. */
+  async deleteRule(id: string, actor: AuthUser | null) {
+    await this.ds.transaction(async (m) => {
+      const rule = await m.findOne(RoutingRule, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!rule) throw notFound('Không tìm thấy quy tắc phân công.');
+      await m.delete(RoutingRule, { id });
+      await this.audit.record(m, actor, { action: 'routing_rule.delete', subjectType: 'routing_rule', subjectId: id, before: ruleView(rule), after: null });
+    });
+  }
+
+  /**
+   * The rules with what a person reads: the category's and the area's names (null area: the whole province) and the
+   * target unit's label; ordered by category, then province, district, commune.
+   */
+  async describedRules(): Promise<DescribedRule[]> {
+    const rows: Array<{ id: string; category_code: string; category_name: string; area_code: string | null; area_name: string | null; area_level: string | null;
+      area_parent_name: string | null; unit_code: string | null; to_commune_committee: boolean }> = await this.ds.query(
+      `SELECT r.id, r.category_code, c.name AS category_name, r.area_code, a.name AS area_name, a.level AS area_level, p.name AS area_parent_name,
+              r.unit_code, r.to_commune_committee
+         FROM routing_rules r JOIN categories c ON c.code = r.category_code
+         LEFT JOIN areas a ON a.code = r.area_code LEFT JOIN areas p ON p.code = a.parent_code AND a.level = 'commune'
+        ORDER BY c.name, r.category_code, CASE a.level WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 0 END, p.name NULLS FIRST, a.name NULLS FIRST`);
+    const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
+    return rows.map((r) => ({
+      id: r.id,
+      category: { code: r.category_code, name: r.category_name },
+      area: r.area_code ? { code: r.area_code, name: r.area_name!, level: r.area_level!, districtName: r.area_parent_name } : null,
+      unit: r.unit_code ? units.get(r.unit_code) ?? null : null,
+      unitCode: r.unit_code,
+      toCommuneCommittee: r.to_commune_committee,
+    }));
+  }
+
+  /**
+   * Which unit a ticket of this category and area would go to now, and which rule decided it (the routing
+   * decision itself, read without holding anything): for the administration's tester.
+   */
+  async explain(categoryCode: string, areaCode: string | null): Promise<{ decision: RoutingDecision; unit: UnitRef | null; rule: DescribedRule | null }> {
+    const routed = await this.routeWithReferences(this.ds.manager, { categoryCode, areaCode }, { hold: false });
+    const rule = routed.decision.ruleId ? (await this.describedRules()).find((x) => x.id === routed.decision.ruleId) ?? null : null;
+    return { decision: routed.decision, unit: routed.unit, rule };
   }
 }

@@ -16,6 +16,7 @@ export class TicketUnitChanges implements OnModuleInit {
   onModuleInit(): void {
     this.units.onMerge('tickets', (m, merge) =>
       this.lifecycle.moveOpenTickets(m, { from: merge.from, into: merge.into, at: merge.at, actor: actorOf(merge.actor), note: merge.note }));
+    this.units.onMergePreview('tickets', (m, from) => countOpenTicketsOfUnit(m, from));
     this.units.onDeactivation(async (m, code) => {
       const open = await countOpenTicketsOfUnit(m, code);
       if (open > 0) {

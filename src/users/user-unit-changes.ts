@@ -10,5 +10,6 @@ export class UserUnitChanges implements OnModuleInit {
   onModuleInit(): void {
     this.units.onMerge('users', async (m, merge) =>
       (await m.update(User, { unitCode: merge.from }, { unitCode: merge.into })).affected ?? 0);
+    this.units.onMergePreview('users', (m, from) => m.countBy(User, { unitCode: from }));
   }
 }

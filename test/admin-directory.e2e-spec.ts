@@ -1,0 +1,358 @@
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser.js';
+import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
+import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+
+/**
+ * The administration of the directory (/quan-tri) in real Chromium: the index, units (the tree, a search without
+ * diacritics, create, rename, deactivate, and a merge done with the keyboard after its preview counted what moves),
+ * a category edited, a routing rule added and named by the tester then removed, a day off added that moves a new
+ * ticket's deadline past it. Every change has its audit_entries row with before and after; a coordinator gets 403.
+ * Every page is checked with axe at the office and the phone screen, and photographed at both.
+ */
+
+const BASE = '2026-03-02T09:00:00+07:00'; // a Monday, 09:00 in Viet Nam
+
+interface AuditRow { action: string; actor_name: string; subject_type: string; subject_id: string; before: Record<string, unknown> | null; after: Record<string, unknown> | null }
+
+describe('the administration of the directory (browser)', () => {
+  let t: TestApp;
+  let base: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let admin: string;
+  let op: string;
+  let coord: string;
+
+  const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const audit = async (action: string, subjectId: string): Promise<AuditRow[]> =>
+    t.ds.query(`SELECT action, actor_name, subject_type, subject_id, before, after FROM audit_entries WHERE action = $1 AND subject_id = $2 ORDER BY id`, [action, subjectId]);
+  const unitRow = async (code: string) =>
+    (await t.ds.query(`SELECT code, name, active, merged_into_code, parent_code FROM units WHERE code = $1`, [code]))[0];
+
+  async function login(p: Page, username: string): Promise<void> {
+    await p.goto(`${base}/dang-nhap`);
+    await p.fill('#username', username);
+    await p.fill('#password', TEST_PASSWORD);
+    await p.click('button[type=submit]');
+    await p.waitForLoadState();
+  }
+
+  /** axe at the office screen and at the phone screen, the screenshots of both, nothing wider than the phone. */
+  async function accessible(name: string): Promise<void> {
+    expect(await checkPage(page, name)).toEqual([]);
+    await page.setViewportSize(PHONE_SCREEN);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
+    await page.setViewportSize(OFFICE_SCREEN);
+  }
+
+  /** Presses Tab until the element focused matches `selector` (the page's own tab order), at most 80 times. */
+  async function tabTo(selector: string): Promise<void> {
+    for (let i = 0; i < 80; i++) {
+      if (await page.evaluate(`!!document.activeElement?.matches(${JSON.stringify(selector)})`)) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`Tab never reached ${selector}`);
+  }
+
+  async function createTicket(body: Record<string, unknown>): Promise<{ code: string; dueAt: string; assignedUnit: { code: string } | null }> {
+    const res = await t.http().post('/api/tickets').set(bearer(op))
+      .send({ channel: 'hotline', reporterName: 'Trần Thị Mai', reporterPhone: '0911000001', areaCode: '29401', content: 'Phản ánh để thử trang quản trị.', ...body });
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: BASE });
+    await t.app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    [admin, op, coord] = await Promise.all([
+      t.userToken('admin', null, 'quantri.vien'), t.userToken('operator'), t.userToken('coordinator', null, 'dieuphoi.vien'),
+    ]);
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' });
+    page = await context.newPage();
+    await login(page, 'quantri.vien');
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('a coordinator gets the 403 page on every administration address; a signed-out visitor the sign-in page', async () => {
+    const other = await browser.newContext({ viewport: PHONE_SCREEN, locale: 'vi-VN' });
+    const p = await other.newPage();
+    await login(p, 'dieuphoi.vien');
+    for (const path of ['/quan-tri', '/quan-tri/don-vi', '/quan-tri/don-vi/SO-YTE', '/quan-tri/don-vi/them', '/quan-tri/don-vi/SO-YTE/sap-nhap?intoCode=CA-TINH',
+      '/quan-tri/linh-vuc', '/quan-tri/linh-vuc/KHAC', '/quan-tri/phan-cong', '/quan-tri/lich?nam=2026']) {
+      const res = await p.goto(`${base}${path}`);
+      expect([path, res!.status()]).toEqual([path, 403]);
+      expect(await p.locator('h1').textContent()).toBe('Không có quyền truy cập');
+      expect(await p.locator('main').textContent()).toContain('chỉ dành cho quản trị viên');
+    }
+    // the menu has no administration link for them
+    expect(await p.locator('#menu-quan-tri').count()).toBe(0);
+    // a form sent by a coordinator changes nothing
+    const csrf = await p.locator('input[name=_csrf]').first().inputValue();
+    const res = await p.request.post(`${base}/quan-tri/don-vi/SO-YTE/ngung`, { form: { _csrf: csrf }, maxRedirects: 0 });
+    expect(res.status()).toBe(403);
+    expect((await unitRow('SO-YTE')).active).toBe(true);
+    await other.close();
+
+    const anon = await t.http().get('/quan-tri/phan-cong').expect(303);
+    expect(anon.headers.location).toBe('/dang-nhap?next=%2Fquan-tri%2Fphan-cong');
+  }, 120_000);
+
+  it('the index links every administration page', async () => {
+    await page.goto(`${base}/`);
+    await page.click('#menu-quan-tri');
+    expect(new URL(page.url()).pathname).toBe('/quan-tri');
+    const links = await page.locator('#trang-quan-tri a').evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]));
+    expect(links).toEqual([
+      ['/quan-tri/don-vi', 'Đơn vị xử lý'], ['/quan-tri/linh-vuc', 'Lĩnh vực'], ['/quan-tri/phan-cong', 'Quy tắc phân công'], ['/quan-tri/lich', 'Lịch nghỉ, làm bù'],
+      ['/quan-tri/tai-khoan', 'Tài khoản'], ['/quan-tri/nguoi-nhan', 'Người nhận báo cáo'], ['/quan-tri/gui-tin', 'Gửi thư và kênh'],
+      ['/quan-tri/nhat-ky', 'Nhật ký thay đổi'], ['/quan-tri/thu', 'Thư đã giữ lại'],
+    ]);
+    expect(await page.locator('#menu-quan-tri').getAttribute('aria-current')).toBe('page');
+    await accessible('admin-index');
+  }, 120_000);
+
+  it('the units tree, and a search typed without diacritics', async () => {
+    await page.goto(`${base}/quan-tri/don-vi`);
+    // the commune committees of Châu Thành sit under its district office
+    const office = page.locator('#cay-don-vi li', { has: page.locator('a[href="/quan-tri/don-vi/VP-847"]') }).first();
+    expect(await office.locator('a[href="/quan-tri/don-vi/UB-29401"]').count()).toBe(1);
+    expect(await page.locator('#cap-province').textContent()).toBe('Cấp tỉnh');
+    await accessible('admin-units');
+
+    await page.fill('#q', 'hoa loi');
+    await page.press('#q', 'Enter');
+    await page.waitForURL(/q=hoa/);
+    const found = await page.locator('#ket-qua tbody tr td:first-child a').allTextContents();
+    expect(found).toContain('UBND xã Hòa Lợi');
+    expect(found.every((n) => /Hòa Lợi/.test(n))).toBe(true);
+    await accessible('admin-units-search');
+  }, 120_000);
+
+  it('creates a unit (a refused form first), renames it and deactivates it; each change is in the audit log', async () => {
+    await page.goto(`${base}/quan-tri/don-vi`);
+    await page.click('#them-don-vi');
+    await page.fill('#code', 'TT HCC');
+    await page.fill('#name', 'Trung tâm Phục vụ hành chính công');
+    await page.click('#nut-them');
+    expect(await text('#loi')).toContain('Mã: chỉ gồm chữ, số');
+    expect(await page.locator('#code').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.inputValue('#name')).toBe('Trung tâm Phục vụ hành chính công');
+    await accessible('admin-unit-new');
+
+    await page.fill('#code', 'TT-HCC');
+    await page.fill('#parentCode-tim', 'van phong ubnd tinh');
+    await page.keyboard.press('Enter');
+    await page.click('#nut-them');
+    await page.waitForURL(/\/quan-tri\/don-vi\/TT-HCC\?da=them/);
+    expect(await text('#thong-bao')).toBe('Đã thêm đơn vị Trung tâm Phục vụ hành chính công.');
+    expect(await unitRow('TT-HCC')).toEqual({ code: 'TT-HCC', name: 'Trung tâm Phục vụ hành chính công', active: true, merged_into_code: null, parent_code: 'VP-UBND-TINH' });
+    const [created] = await audit('unit.create', 'TT-HCC');
+    expect(created).toEqual(expect.objectContaining({ actor_name: 'quantri.vien', subject_type: 'unit', before: null }));
+    expect(created.after).toEqual(expect.objectContaining({ code: 'TT-HCC', name: 'Trung tâm Phục vụ hành chính công', parentCode: 'VP-UBND-TINH', active: true }));
+    await accessible('admin-unit');
+
+    await page.fill('#name', 'Trung tâm Phục vụ hành chính công tỉnh');
+    await page.click('#nut-doi-ten');
+    await page.waitForURL(/da=doi-ten/);
+    expect(await text('#thong-bao')).toBe('Đã đổi tên đơn vị thành “Trung tâm Phục vụ hành chính công tỉnh”.');
+    expect(await text('h1')).toBe('Trung tâm Phục vụ hành chính công tỉnh');
+    const [renamed] = await audit('unit.rename', 'TT-HCC');
+    expect(renamed.before).toEqual(expect.objectContaining({ name: 'Trung tâm Phục vụ hành chính công' }));
+    expect(renamed.after).toEqual(expect.objectContaining({ name: 'Trung tâm Phục vụ hành chính công tỉnh' }));
+
+    await page.click('#nut-ngung');
+    await page.waitForURL(/da=ngung/);
+    expect(await text('#tinh-trang')).toBe('Ngừng hoạt động');
+    expect((await unitRow('TT-HCC')).active).toBe(false);
+    const [off] = await audit('unit.deactivate', 'TT-HCC');
+    expect([off.before!.active, off.after!.active]).toEqual([true, false]);
+    // nothing is deleted: it is still in the tree, marked
+    await page.goto(`${base}/quan-tri/don-vi?q=phuc vu hanh chinh`);
+    expect(await text('#ket-qua tbody tr')).toContain('Ngừng hoạt động');
+  }, 120_000);
+
+  it('a unit with open tickets cannot be deactivated; it is merged with the keyboard after a preview that counts what moves', async () => {
+    // the unit merged away: a category routed to it, two open tickets and a rejected one, an account, a unit below it
+    const api = (method: 'post' | 'patch', url: string, body: object) => t.http()[method](url).set(bearer(admin)).send(body);
+    await api('post', '/api/units', { code: 'SO-KHCN', name: 'Sở Khoa học và Công nghệ', level: 'province', areaCode: '84' }).expect(201);
+    await api('post', '/api/units', { code: 'TT-UDKH', name: 'Trung tâm Ứng dụng tiến bộ khoa học', level: 'province', parentCode: 'SO-KHCN' }).expect(201);
+    await api('post', '/api/units', { code: 'SO-KHDT', name: 'Sở Kế hoạch và Đầu tư', level: 'province', areaCode: '84' }).expect(201);
+    await api('post', '/api/categories', { code: 'KHCN', name: 'Khoa học, công nghệ', deadlineHours: 40 }).expect(201);
+    await api('post', '/api/routing-rules', { categoryCode: 'KHCN', unitCode: 'SO-KHCN' }).expect(201);
+    const open1 = await createTicket({ categoryCode: 'KHCN', reporterPhone: '0911000011' });
+    const open2 = await createTicket({ categoryCode: 'KHCN', reporterPhone: '0911000012' });
+    const done = await createTicket({ categoryCode: 'KHCN', reporterPhone: '0911000013' });
+    expect([open1, open2, done].map((x) => x.assignedUnit?.code)).toEqual(['SO-KHCN', 'SO-KHCN', 'SO-KHCN']);
+    await t.http().post(`/api/tickets/${done.code}/reject`).set(bearer(coord)).send({ reason: 'spam' }).expect(200);
+    await t.userToken('unit_staff', 'SO-KHCN', 'canbo.khcn');
+    // the API's changes are recorded too, with the account that made them
+    expect((await audit('category.create', 'KHCN'))[0]).toEqual(expect.objectContaining({ actor_name: 'quantri.vien', before: null }));
+    expect((await audit('unit.create', 'SO-KHCN'))[0].after).toEqual(expect.objectContaining({ name: 'Sở Khoa học và Công nghệ' }));
+
+    await page.goto(`${base}/quan-tri/don-vi/SO-KHCN`);
+    await page.click('#nut-ngung');
+    expect(await text('#loi-ngung')).toContain('Đơn vị còn 2 phản ánh đang xử lý');
+    expect((await unitRow('SO-KHCN')).active).toBe(true);
+
+    // the keyboard alone: the successor typed without diacritics, the preview, the confirmation
+    await page.goto(`${base}/quan-tri/don-vi/SO-KHCN`);
+    await tabTo('#intoCode-tim');
+    await page.keyboard.type('so ke hoach dau tu');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#intoCode').inputValue()).toBe('SO-KHDT');
+    await tabTo('#nut-xem-truoc');
+    await Promise.all([page.waitForURL(/\/sap-nhap\?intoCode=SO-KHDT/), page.keyboard.press('Enter')]);
+    expect(await text('h1')).toBe('Sáp nhập Sở Khoa học và Công nghệ vào Sở Kế hoạch và Đầu tư');
+    expect(await text('#chuyen-phan-anh .n')).toBe('2');
+    expect(await text('#chuyen-quy-tac .n')).toBe('1');
+    expect(await text('#chuyen-tai-khoan .n')).toBe('1');
+    expect(await text('#chuyen-don-vi .n')).toBe('1');
+    // the preview wrote nothing
+    expect((await unitRow('SO-KHCN')).active).toBe(true);
+    await accessible('admin-merge-preview');
+    await tabTo('#nut-xac-nhan');
+    await Promise.all([page.waitForURL(/\/quan-tri\/don-vi\/SO-KHDT\?da=sap-nhap/), page.keyboard.press('Enter')]);
+    expect(await text('#thong-bao')).toBe('Đã sáp nhập Sở Khoa học và Công nghệ vào Sở Kế hoạch và Đầu tư.');
+    expect(await page.locator('#don-vi-truc-thuoc').textContent()).toContain('Trung tâm Ứng dụng tiến bộ khoa học');
+
+    expect(await unitRow('SO-KHCN')).toEqual(expect.objectContaining({ active: false, merged_into_code: 'SO-KHDT' }));
+    expect((await unitRow('TT-UDKH')).parent_code).toBe('SO-KHDT');
+    const units: Array<{ code: string; unit: string }> = await t.ds.query(
+      `SELECT code, assigned_unit_code AS unit FROM tickets WHERE code = ANY($1) ORDER BY code`, [[open1.code, open2.code, done.code]]);
+    expect(Object.fromEntries(units.map((u) => [u.code, u.unit]))).toEqual({ [open1.code]: 'SO-KHDT', [open2.code]: 'SO-KHDT', [done.code]: 'SO-KHCN' });
+    const [merge] = await audit('unit.merge', 'SO-KHCN');
+    expect(merge.actor_name).toBe('quantri.vien');
+    expect(merge.before).toEqual({ unit: expect.objectContaining({ code: 'SO-KHCN', active: true }), into: expect.objectContaining({ code: 'SO-KHDT' }) });
+    expect(merge.after).toEqual({
+      unit: expect.objectContaining({ active: false, mergedIntoCode: 'SO-KHDT' }), into: expect.objectContaining({ code: 'SO-KHDT' }),
+      moved: { tickets: 2, routingRules: 1, users: 1, subUnits: 1 },
+    });
+  }, 120_000);
+
+  it('edits a category (time limit, clock hours, urgent) and adds one; both in the audit log', async () => {
+    await page.goto(`${base}/quan-tri/linh-vuc`);
+    expect(await text('#linh-vuc-KHAC .deadline')).toBe('80 giờ làm việc');
+    await accessible('admin-categories');
+    await page.click('#sua-KHAC');
+    await page.fill('#deadlineHours', 'bốn mươi');
+    await page.click('#nut-luu');
+    expect(await page.locator('#deadlineHours').getAttribute('aria-invalid')).toBe('true');
+    await page.fill('#deadlineHours', '48');
+    await page.check('#deadlineMode-clock');
+    await page.check('#urgent');
+    await accessible('admin-category');
+    await page.click('#nut-luu');
+    await page.waitForURL(/da=sua&ma=KHAC/);
+    expect(await text('#thong-bao')).toBe('Đã lưu lĩnh vực Lĩnh vực khác.');
+    expect(await text('#linh-vuc-KHAC .deadline')).toBe('48 giờ liên tục');
+    const [edit] = await audit('category.update', 'KHAC');
+    expect(edit.before).toEqual({ code: 'KHAC', name: 'Lĩnh vực khác', deadlineHours: 80, deadlineMode: 'working', urgent: false, active: true });
+    expect(edit.after).toEqual({ code: 'KHAC', name: 'Lĩnh vực khác', deadlineHours: 48, deadlineMode: 'clock', urgent: true, active: true });
+
+    await page.fill('#code', 'DAT-DAI');
+    await page.fill('#name', 'Đất đai, xây dựng');
+    await page.fill('#deadlineHours', '120');
+    await page.click('#nut-them-linh-vuc');
+    await page.waitForURL(/da=them&ma=DAT-DAI/);
+    expect(await text('#linh-vuc-DAT-DAI .deadline')).toBe('120 giờ làm việc');
+    expect((await audit('category.create', 'DAT-DAI'))[0].after).toEqual({ code: 'DAT-DAI', name: 'Đất đai, xây dựng', deadlineHours: 120, deadlineMode: 'working', urgent: false, active: true });
+  }, 120_000);
+
+  it('adds a routing rule and the tester chooses it and names it; removing it is recorded', async () => {
+    await page.goto(`${base}/quan-tri/phan-cong`);
+    // before: no rule for land matters, the ticket would wait
+    await page.selectOption('#thuLinhVuc', 'DAT-DAI');
+    await page.fill('#thuXa-tim', 'hoa loi');
+    await page.keyboard.press('Enter');
+    await page.click('#nut-thu');
+    expect(await text('#don-vi-thu')).toBe('Chờ điều phối viên: Không có quy tắc phân công phù hợp: chờ điều phối viên.');
+
+    await page.selectOption('#categoryCode', 'DAT-DAI');
+    await page.fill('#areaCode-tim', 'huyen chau thanh');
+    await page.keyboard.press('Enter');
+    await page.fill('#unitCode-tim', 'van phong hdnd ubnd chau thanh');
+    await page.keyboard.press('Enter');
+    await page.click('#nut-them-quy-tac');
+    await page.waitForURL(/da=them&linhVuc=DAT-DAI/);
+    expect(await text('#thong-bao')).toBe('Đã thêm quy tắc phân công.');
+    const [rule] = await t.ds.query(`SELECT id, area_code, unit_code FROM routing_rules WHERE category_code = 'DAT-DAI'`);
+    expect(rule).toEqual(expect.objectContaining({ area_code: '847', unit_code: 'VP-847' }));
+    expect(await text(`#quy-tac-${rule.id}`)).toContain('Huyện Châu Thành');
+    const [added] = await audit('routing_rule.create', rule.id);
+    expect(added).toEqual(expect.objectContaining({ actor_name: 'quantri.vien', before: null }));
+    expect(added.after).toEqual({ id: rule.id, categoryCode: 'DAT-DAI', areaCode: '847', unitCode: 'VP-847', toCommuneCommittee: false });
+
+    // the tester: a commune of Châu Thành goes to its district office, by that rule
+    await page.selectOption('#thuLinhVuc', 'DAT-DAI');
+    await page.fill('#thuXa-tim', 'hoa loi');
+    await page.keyboard.press('Enter');
+    await page.click('#nut-thu');
+    expect(await text('#don-vi-thu')).toBe('Văn phòng HĐND và UBND huyện Châu Thành');
+    expect(await text('#quy-tac-thu')).toBe('Theo quy tắc: Đất đai, xây dựng · Huyện Châu Thành → Văn phòng HĐND và UBND huyện Châu Thành');
+    expect(await page.locator('#quy-tac-thu a').getAttribute('href')).toBe(`#quy-tac-${rule.id}`);
+    // a commune elsewhere has no rule
+    await page.goto(`${base}/quan-tri/phan-cong?thuLinhVuc=Y-TE&thuXa=29401`);
+    expect(await text('#don-vi-thu')).toBe('Phòng Y tế huyện Châu Thành');
+    expect(await text('#quy-tac-thu')).toContain('Y tế, khám chữa bệnh · Huyện Châu Thành →');
+    await accessible('admin-routing');
+
+    await page.goto(`${base}/quan-tri/phan-cong?linhVuc=DAT-DAI`);
+    await page.click(`#quy-tac-${rule.id} button`);
+    await page.waitForURL(/da=xoa/);
+    expect(await t.ds.query(`SELECT id FROM routing_rules WHERE category_code = 'DAT-DAI'`)).toEqual([]);
+    const [removed] = await audit('routing_rule.delete', rule.id);
+    expect(removed.before).toEqual(added.after);
+    expect(removed.after).toBeNull();
+  }, 120_000);
+
+  it('a day off added on the calendar page moves a new ticket\'s deadline past it; removing it is recorded', async () => {
+    // 24 working hours (8 a day) from Monday 09:00: Thursday 09:00
+    const before = await createTicket({ categoryCode: 'AN-SINH', reporterPhone: '0911000021' });
+    expect(before.dueAt).toBe('2026-03-05T02:00:00.000Z');
+
+    await page.goto(`${base}/quan-tri/lich`);
+    expect(await text('h1')).toBe('Lịch nghỉ, làm bù năm 2026');
+    // the seeded holidays are shown: Quốc khánh
+    expect(await page.locator('#ngay-2026-09-02').getAttribute('class')).toContain('off');
+    await page.fill('#date', '31/02/2026');
+    await page.fill('#name', 'Nghỉ đột xuất');
+    await page.click('#nut-them-ngay');
+    expect(await text('#date-error')).toContain('ngày/tháng/năm');
+    await page.fill('#date', '03/03/2026');
+    await page.fill('#name', 'Nghỉ đột xuất do bão');
+    await page.click('#nut-them-ngay');
+    await page.waitForURL(/da=them&ngay=2026-03-03/);
+    expect(await text('#thong-bao')).toBe('Đã lưu ngày 03/03/2026 vào lịch.');
+    expect(await page.locator('#ngay-2026-03-03').getAttribute('class')).toContain('off');
+    expect(await text('#muc-2026-03-03')).toContain('Nghỉ đột xuất do bão');
+    const [added] = await audit('calendar_day.create', '2026-03-03');
+    expect(added).toEqual(expect.objectContaining({ actor_name: 'quantri.vien', before: null, after: { date: '2026-03-03', kind: 'off', name: 'Nghỉ đột xuất do bão' } }));
+    await accessible('admin-calendar');
+
+    // a ticket created now (through the API) skips Tuesday: Friday 09:00
+    const after = await createTicket({ categoryCode: 'AN-SINH', reporterPhone: '0911000022' });
+    expect(after.dueAt).toBe('2026-03-06T02:00:00.000Z');
+
+    await page.click('#muc-2026-03-03 button');
+    await page.waitForURL(/da=xoa&ngay=2026-03-03/);
+    expect(await page.locator('#ngay-2026-03-03').count()).toBe(0);
+    const [removed] = await audit('calendar_day.delete', '2026-03-03');
+    expect(removed.before).toEqual({ date: '2026-03-03', kind: 'off', name: 'Nghỉ đột xuất do bão' });
+    expect(removed.after).toBeNull();
+    const again = await createTicket({ categoryCode: 'AN-SINH', reporterPhone: '0911000023' });
+    expect(again.dueAt).toBe('2026-03-05T02:00:00.000Z');
+  }, 120_000);
+});
