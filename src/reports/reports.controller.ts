@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { Readable } from 'node:stream';
@@ -17,6 +16,7 @@ import { writeReportJson } from './report-json.js';
 import { readableOf } from './report-stream.js';
 import { writeReportXlsx } from './report-xlsx.js';
 import { REPORT_KINDS, ReportService, type ReportKind } from './report.service.js';
+import { unitStatisticsCsv } from './unit-statistics-csv.js';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -38,12 +38,9 @@ export class ReportsController {
     if (to <= from) throw badRequest([{ field: 'to', reason: 'phải sau thời điểm bắt đầu (from)' }]);
     const rows = await this.reports.unitStatistics(from, to);
     if (q.format !== 'csv') return { from: from.toISOString(), to: to.toISOString(), units: rows };
-    const header = ['ma_don_vi', 'don_vi', 'tiep_nhan', 'da_xu_ly', 'xu_ly_dung_han', 'dang_xu_ly', 'tre_han', 'trung_vi_gio_xu_ly'];
-    const lines = rows.map((r) => [r.unitCode, r.unitName, r.received, r.handled, r.handledOnTime, r.open, r.overdue, r.medianHandlingHours]);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', 'attachment; filename="thong-ke-don-vi.csv"');
-    // a byte order mark, so that Excel reads the Vietnamese names as UTF-8; CRLF line ends, as RFC 4180 writes them
-    return stringify([header, ...lines], { bom: true, record_delimiter: 'windows' });
+    return unitStatisticsCsv(rows);
   }
 
   /** Reports e-mailed so far (admin). */
