@@ -250,10 +250,11 @@ describe('the administration of the directory (browser)', () => {
     await page.fill('#deadlineHours', 'bốn mươi');
     await page.click('#nut-luu');
     expect(await page.locator('#deadlineHours').getAttribute('aria-invalid')).toBe('true');
+    expect(await text('#deadlineHours-error')).toBe('Phải là số nguyên.');
+    await accessible('admin-category');
     await page.fill('#deadlineHours', '48');
     await page.check('#deadlineMode-clock');
     await page.check('#urgent');
-    await accessible('admin-category');
     await page.click('#nut-luu');
     await page.waitForURL(/da=sua&ma=KHAC/);
     expect(await text('#thong-bao')).toBe('Đã lưu lĩnh vực Lĩnh vực khác.');

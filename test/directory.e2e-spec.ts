@@ -361,8 +361,15 @@ describe('directory (areas, units, categories) end to end', () => {
       expect(res.body).toMatchObject({
         unit: { code: source.code, active: false, mergedIntoCode: target.code },
         into: { code: target.code, active: true, mergedIntoCode: null },
-        movedTickets: 2,
+        movedTickets: 2, movedRoutingRules: 1, movedUsers: 2, movedSubUnits: 1,
       });
+      // recorded in the merge's transaction, with the admin who sent it, what the units were and what moved
+      const entries: Array<{ actor_name: string; actor_id: string | null; before: { unit: { active: boolean } }; after: { unit: { mergedIntoCode: string }; moved: object } }> =
+        await t.ds.query(`SELECT actor_name, actor_id, before, after FROM audit_entries WHERE action = 'unit.merge' AND subject_id = $1`, [source.code]);
+      expect(entries).toEqual([expect.objectContaining({ actor_name: expect.stringMatching(/^admin/), actor_id: expect.any(String) })]);
+      expect(entries[0].before.unit.active).toBe(true);
+      expect(entries[0].after.unit.mergedIntoCode).toBe(target.code);
+      expect(entries[0].after.moved).toEqual({ tickets: 2, routingRules: 1, users: 2, subUnits: 1 });
 
       for (const [tk, status] of [[assigned, 'assigned'], [inProgress, 'in_progress']] as const) {
         const body = (await get(`/api/tickets/${tk.code}`).expect(200)).body;

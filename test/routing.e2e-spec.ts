@@ -237,6 +237,9 @@ describe('routing end to end', () => {
       const again = await t.http().delete(`/api/routing-rules/${a.id}`).set(bearer(admin)).expect(404);
       expect(again.body.message).toMatch(NON_ASCII);
       await t.http().delete('/api/routing-rules/khong-phai-uuid').set(bearer(admin)).expect(404);
+      // both the rule's creation and its removal are in the audit log, with the rule as it was
+      const entries = await t.ds.query(`SELECT action, before, after FROM audit_entries WHERE subject_type = 'routing_rule' AND subject_id = $1 ORDER BY id`, [a.id]);
+      expect(entries).toEqual([{ action: 'routing_rule.create', before: null, after: a }, { action: 'routing_rule.delete', before: a, after: null }]);
       // a deleted rule can be made again
       await rule(cat, null, { unitCode: 'SO-CT' });
     });

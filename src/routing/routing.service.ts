@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
+import { compareVietnamese } from '../common/text.js';
 import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
 import { loadUnitRefs, UNIT_LABEL_SQL, unitDisplayName, type UnitRef } from '../directory/unit-label.js';
@@ -239,9 +240,13 @@ export class RoutingService {
               r.unit_code, r.to_commune_committee
          FROM routing_rules r JOIN categories c ON c.code = r.category_code
          LEFT JOIN areas a ON a.code = r.area_code LEFT JOIN areas p ON p.code = a.parent_code AND a.level = 'commune'
-        ORDER BY c.name, r.category_code, CASE a.level WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 0 END, p.name NULLS FIRST, a.name NULLS FIRST`);
+        ORDER BY r.category_code, CASE a.level WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 0 END, p.name NULLS FIRST, a.name NULLS FIRST`);
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
-    return rows.map((r) => ({
+    // by category name in Vietnamese order ("Đất đai" after "Dân số", not after "Y tế"), each category's rules as ordered above
+    const order = [...new Set(rows.map((r) => r.category_name))].sort(compareVietnamese);
+    const rank = new Map(order.map((name, i) => [name, i]));
+    const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => rank.get(a.r.category_name)! - rank.get(b.r.category_name)! || a.i - b.i).map((x) => x.r);
+    return sorted.map((r) => ({
       id: r.id,
       category: { code: r.category_code, name: r.category_name },
       area: r.area_code ? { code: r.area_code, name: r.area_name!, level: r.area_level!, districtName: r.area_parent_name } : null,
