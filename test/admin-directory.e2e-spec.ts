@@ -242,6 +242,34 @@ describe('the administration of the directory (browser)', () => {
     });
   }, 120_000);
 
+  it('without scripts: the tester and the merge preview work with the plain lists; cancelling the merge changes nothing', async () => {
+    const plain = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN', javaScriptEnabled: false });
+    const p = await plain.newPage();
+    await login(p, 'quantri.vien');
+    await p.goto(`${base}/quan-tri/phan-cong`);
+    await p.selectOption('#thuLinhVuc', 'AN-SINH');
+    await p.selectOption('#thuXa', '29377');
+    await p.click('#nut-thu');
+    expect((await p.locator('#don-vi-thu').textContent())?.trim()).toBe('UBND xã Đa Lộc');
+    expect((await p.locator('#quy-tac-thu').textContent())?.replace(/\s+/g, ' ').trim())
+      .toBe('Theo quy tắc: Hỗ trợ an sinh xã hội, lương thực · Toàn tỉnh → UBND xã, phường, thị trấn nơi phát sinh');
+
+    await p.goto(`${base}/quan-tri/don-vi/SO-GTVT`);
+    await p.selectOption('#intoCode', 'SO-CT');
+    await p.click('#nut-xem-truoc');
+    expect((await p.locator('h1').textContent())?.trim()).toBe('Sáp nhập Sở Giao thông vận tải vào Sở Công Thương');
+    expect((await p.locator('#chuyen-quy-tac .n').textContent())?.trim()).toBe('0');
+    await p.click('#huy');
+    expect(new URL(p.url()).pathname).toBe('/quan-tri/don-vi/SO-GTVT');
+    expect(await unitRow('SO-GTVT')).toEqual(expect.objectContaining({ active: true, merged_into_code: null }));
+    // no successor chosen (the list is required; sent anyway): the unit's page says so
+    const none = await p.goto(`${base}/quan-tri/don-vi/SO-GTVT/sap-nhap?intoCode=`);
+    expect(none!.status()).toBe(400);
+    expect((await p.locator('#loi-sap-nhap').textContent())?.replace(/\s+/g, ' ').trim()).toContain('Đơn vị tiếp nhận: hãy chọn đơn vị tiếp nhận.');
+    expect(await p.locator('#intoCode').getAttribute('aria-invalid')).toBe('true');
+    await plain.close();
+  }, 120_000);
+
   it('edits a category (time limit, clock hours, urgent) and adds one; both in the audit log', async () => {
     await page.goto(`${base}/quan-tri/linh-vuc`);
     expect(await text('#linh-vuc-KHAC .deadline')).toBe('80 giờ làm việc');

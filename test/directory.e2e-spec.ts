@@ -357,6 +357,12 @@ describe('directory (areas, units, categories) end to end', () => {
       await post(`/api/tickets/${rejected.code}/reject`, { reason: 'spam' }, coord).expect(200);
       const versionBefore = (await get(`/api/tickets/${assigned.code}`).expect(200)).body.version;
 
+      // the preview counts what the merge moves, and writes nothing
+      const preview = await get(`/api/units/${source.code}/merge-preview?intoCode=${target.code}`, admin).expect(200);
+      expect(preview.body).toMatchObject({ unit: { code: source.code, active: true }, into: { code: target.code }, counts: { tickets: 2, routingRules: 1, users: 2, subUnits: 1 } });
+      await get(`/api/units/${source.code}/merge-preview?intoCode=${target.code}`, coord).expect(403);
+      expect((await get(`/api/units/${source.code}/merge-preview?intoCode=${source.code}`, admin).expect(400)).body.errors[0].field).toBe('intoCode');
+
       const res = await post(`/api/units/${source.code}/merge`, { intoCode: target.code }).expect(201);
       expect(res.body).toMatchObject({
         unit: { code: source.code, active: false, mergedIntoCode: target.code },

@@ -40,6 +40,13 @@ export class DirectoryController {
     return this.directory.updateUnit(code, dto, user);
   }
 
+  /** What a merge into `intoCode` would move now (open tickets, routing rules, accounts, sub-units); nothing is written. */
+  @Get('units/:code/merge-preview')
+  @Roles('admin')
+  mergePreview(@Param('code') code: string, @Query() q: MergeUnitDto) {
+    return this.directory.mergePreview(code, q.intoCode);
+  }
+
   @Post('units/:code/merge')
   @Roles('admin')
   mergeUnit(@Param('code') code: string, @Body() dto: MergeUnitDto, @CurrentUser() user: AuthUser) {
