@@ -383,5 +383,19 @@ describe('the administration of the directory (browser)', () => {
     expect(removed.after).toBeNull();
     const again = await createTicket({ categoryCode: 'AN-SINH', reporterPhone: '0911000023' });
     expect(again.dueAt).toBe('2026-03-05T02:00:00.000Z');
+
+    // a make-up working day on a Saturday, then its note changed: the second is an update with what it replaced
+    for (const name of ['Làm bù cho ngày nghỉ 27/04', 'Làm bù cho ngày nghỉ 27/04/2026']) {
+      await page.fill('#date', '7/3/2026');
+      await page.check('#kind-work');
+      await page.fill('#name', name);
+      await page.click('#nut-them-ngay');
+      await page.waitForURL(/da=them&ngay=2026-03-07/);
+    }
+    expect(await page.locator('#ngay-2026-03-07').getAttribute('class')).toBe('weekend work');
+    expect(await text('#muc-2026-03-07')).toContain('Ngày làm bù Làm bù cho ngày nghỉ 27/04/2026');
+    const [update] = await audit('calendar_day.update', '2026-03-07');
+    expect(update.before).toEqual({ date: '2026-03-07', kind: 'work', name: 'Làm bù cho ngày nghỉ 27/04' });
+    expect(update.after).toEqual({ date: '2026-03-07', kind: 'work', name: 'Làm bù cho ngày nghỉ 27/04/2026' });
   }, 120_000);
 });
