@@ -240,12 +240,14 @@ export class RoutingService {
               r.unit_code, r.to_commune_committee
          FROM routing_rules r JOIN categories c ON c.code = r.category_code
          LEFT JOIN areas a ON a.code = r.area_code LEFT JOIN areas p ON p.code = a.parent_code AND a.level = 'commune'
-        ORDER BY r.category_code, CASE a.level WHEN 'district' THEN 1 WHEN 'commune' THEN 2 ELSE 0 END, p.name NULLS FIRST, a.name NULLS FIRST`);
+        ORDER BY r.category_code`);
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
-    // by category name in Vietnamese order ("Đất đai" after "Dân số", not after "Y tế"), each category's rules as ordered above
+    // in Vietnamese order ("Đất đai" after "Dân số", not after "Y tế"): by category, then the province, districts, communes
     const order = [...new Set(rows.map((r) => r.category_name))].sort(compareVietnamese);
     const rank = new Map(order.map((name, i) => [name, i]));
-    const sorted = rows.map((r, i) => ({ r, i })).sort((a, b) => rank.get(a.r.category_name)! - rank.get(b.r.category_name)! || a.i - b.i).map((x) => x.r);
+    const levelRank = (r: (typeof rows)[number]) => (!r.area_code ? 0 : r.area_level === 'commune' ? 2 : 1);
+    const sorted = [...rows].sort((a, b) => rank.get(a.category_name)! - rank.get(b.category_name)! || a.category_code.localeCompare(b.category_code) || levelRank(a) - levelRank(b)
+      || compareVietnamese(a.area_parent_name ?? '', b.area_parent_name ?? '') || compareVietnamese(a.area_name ?? '', b.area_name ?? ''));
     return sorted.map((r) => ({
       id: r.id,
       category: { code: r.category_code, name: r.category_name },
