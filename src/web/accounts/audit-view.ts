@@ -47,6 +47,20 @@ const FIELD_LABELS: Record<string, string> = {
   lastError: 'Lỗi gần nhất',
   code: 'Mã',
   level: 'Cấp',
+  id: 'Mã số',
+  displayName: 'Tên hiển thị',
+  parentCode: 'Đơn vị cấp trên',
+  areaCode: 'Địa bàn',
+  categoryCode: 'Lĩnh vực',
+  toCommuneCommittee: 'Chuyển UBND xã của phản ánh',
+  mergedIntoCode: 'Sáp nhập vào',
+  deadlineHours: 'Thời hạn (giờ)',
+  deadlineMode: 'Cách tính hạn',
+  urgent: 'Khẩn',
+  date: 'Ngày',
+  kind: 'Loại ngày',
+  unit: 'Đơn vị',
+  into: 'Đơn vị nhận',
 };
 
 const STATUS_LABELS: Record<string, string> = { pending: 'chờ gửi', sending: 'đang gửi', sent: 'đã gửi', failed: 'gửi lỗi', cancelled: 'đã hủy' };
