@@ -204,7 +204,8 @@ export class AccountsController {
     const weekday = this.accounts.settings.REPORT_WEEKLY_WEEKDAY;
     this.views.send(res, opts.status ?? 200, 'accounts/recipients.njk', {
       nav, csrf: s.csrf, flash: opts.flash, error: opts.error ?? null,
-      lists: lists.map((l) => ({
+      // leadership first: the daily report's list is the one most often edited
+      lists: [...lists].sort((a, b) => Number(b.code === 'leadership') - Number(a.code === 'leadership') || a.name.localeCompare(b.name, 'vi')).map((l) => ({
         code: l.code, name: l.name, hint: RECIPIENT_LIST_HINTS[l.code] ?? '', count: l.emails.length,
         text: opts.code === l.code ? opts.text : l.emails.join('\n'),
         error: opts.code === l.code ? opts.error?.fields.emails : undefined,

@@ -63,6 +63,8 @@ const FIELD_LABELS: Record<string, string> = {
   into: 'Đơn vị nhận',
 };
 
+const CHANNEL_NAMES: Record<string, string> = { email: 'Thư điện tử', zalo: 'Zalo', facebook: 'Facebook' };
+
 const STATUS_LABELS: Record<string, string> = { pending: 'chờ gửi', sending: 'đang gửi', sent: 'đã gửi', failed: 'gửi lỗi', cancelled: 'đã hủy' };
 
 function shown(key: string, v: unknown, roleLabel: (r: string) => string): string {
@@ -70,6 +72,7 @@ function shown(key: string, v: unknown, roleLabel: (r: string) => string): strin
   if (typeof v === 'boolean') return v ? 'có' : 'không';
   if (key === 'role' && typeof v === 'string') return roleLabel(v);
   if (key === 'status' && typeof v === 'string') return STATUS_LABELS[v] ?? v;
+  if (key === 'channel' && typeof v === 'string') return CHANNEL_NAMES[v] ?? v;
   if (Array.isArray(v)) return v.length ? v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(', ') : '(trống)';
   if (typeof v === 'object') return JSON.stringify(v);
   return String(v);
