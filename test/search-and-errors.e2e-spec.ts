@@ -132,9 +132,13 @@ describe('text search, phone search, errors, /health and /docs', () => {
     });
 
     it('400 on an unknown query parameter and on a bad value in the query', async () => {
-      const unknown = await t.http().get('/api/tickets').query({ sort: 'code' }).set(bearer(op));
+      const unknown = await t.http().get('/api/tickets').query({ orderBy: 'code' }).set(bearer(op));
       expectCleanError(unknown, 400);
-      expect(unknown.body.errors).toEqual([{ field: 'sort', reason: 'trường này không được chấp nhận' }]);
+      expect(unknown.body.errors).toEqual([{ field: 'orderBy', reason: 'trường này không được chấp nhận' }]);
+      // `sort` is known, and takes only its values
+      const badSort = await t.http().get('/api/tickets').query({ sort: 'code' }).set(bearer(op));
+      expectCleanError(badSort, 400);
+      expect(badSort.body.errors).toEqual([{ field: 'sort', reason: 'phải là một trong các giá trị: received, deadline' }]);
       const bad = await t.http().get('/api/tickets').query({ status: 'open', pageSize: '1000', page: 'x' }).set(bearer(op));
       expectCleanError(bad, 400);
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['page', 'pageSize', 'status']);

@@ -40,6 +40,8 @@ export class TicketsService {
     return {
       ...ticketView(ticket, refs, this.clock.now()),
       likelyDuplicates: seesDuplicates(user) ? likelyDuplicates : [],
+      // a new ticket has nothing merged into it yet
+      mergedTickets: [],
       events: [eventView(event, refs.units)],
     };
   }
