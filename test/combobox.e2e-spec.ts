@@ -76,6 +76,15 @@ describe('combobox.js (browser)', () => {
     expect(await page.inputValue('select#areaCode')).toBe('29401');
   });
 
+  it('tabbing through it untouched chooses nothing, even with the list open', async () => {
+    await page.focus('#areaCode-tim');
+    expect(await page.getAttribute('#areaCode-tim', 'aria-expanded')).toBe('true');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('after');
+    expect(await page.inputValue('select#areaCode')).toBe('');
+    expect(await page.inputValue('#areaCode-tim')).toBe('');
+  });
+
   it('clearing the text clears the value', async () => {
     await page.focus('#areaCode-tim');
     await page.keyboard.type('hoa loi');

@@ -53,10 +53,11 @@
 
     var shown = [];
     var active = -1;
+    var touched = false; // typed or moved in the list since it opened
     var current = choices.filter(function (c) { return c.value === select.value; })[0];
     if (current) input.value = current.text;
 
-    function close() { list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; }
+    function close() { touched = false; list.hidden = true; input.setAttribute('aria-expanded', 'false'); input.removeAttribute('aria-activedescendant'); active = -1; }
     function mark(i) {
       active = i;
       [].forEach.call(list.children, function (li, j) { li.setAttribute('aria-selected', j === i ? 'true' : 'false'); });
@@ -97,18 +98,21 @@
       close();
     }
     input.addEventListener('input', function () {
+      touched = true;
       if (!input.value.trim()) { choose(null); return; }
       render();
     });
     input.addEventListener('focus', function () { if (!current) render(); });
     input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') touched = true;
       if (e.key === 'ArrowDown') { e.preventDefault(); if (list.hidden) render(); else if (shown.length) mark(Math.min(active + 1, shown.length - 1)); }
       else if (e.key === 'ArrowUp') { e.preventDefault(); if (!list.hidden && shown.length) mark(Math.max(active - 1, 0)); }
       else if (e.key === 'Enter') {
         if (!list.hidden && active >= 0) { e.preventDefault(); choose(shown[active]); }
       } else if (e.key === 'Tab') {
-        // moving on with a list open takes the highlighted choice, like Enter
-        if (!list.hidden && active >= 0) choose(shown[active]);
+        // moving on with a list open takes the highlighted choice, like Enter, once the person has typed or moved in
+        // the list: tabbing through an empty optional field chooses nothing
+        if (!list.hidden && active >= 0 && touched) choose(shown[active]);
       } else if (e.key === 'Escape') {
         if (!list.hidden) { e.preventDefault(); close(); input.value = current ? current.text : ''; }
       }
