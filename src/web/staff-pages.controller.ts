@@ -2,9 +2,10 @@ import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards }
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '../common/decorators.js';
-import { AppError, notFound, type FieldProblem } from '../common/errors.js';
+import { AppError, notFound } from '../common/errors.js';
 import { formValue } from '../intake/public/web-form.js';
 import { normalizeTicketCode } from '../tickets/ticket-code.js';
+import { formRefusal, TICKET_CONFLICT_NOTE } from './page-forms.js';
 import { StaffPageErrorFilter } from './staff-page-error.filter.js';
 import { actionDto, actionFormValues, FIELD_LABELS, isPageAction, listFilter } from './staff-forms.js';
 import { StaffPagesService } from './staff-pages.service.js';
@@ -16,19 +17,6 @@ const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
 const ticketPath = (code: string) => `/tickets/${encodeURIComponent(code)}`;
 
-/**
- * What a refused form says above the forms, for a person rather than a program, and the reason per field (shown
- * next to the field too).
- */
-function refusal(e: AppError): { message: string; problems: string[]; fields: Record<string, string> } {
-  const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
-  const problems = list.map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
-  const fields: Record<string, string> = {};
-  for (const p of list) fields[p.field] ??= `${p.reason.charAt(0).toUpperCase()}${p.reason.slice(1)}.`;
-  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems, fields };
-  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems, fields };
-  return { message: e.message, problems, fields };
-}
 
 /**
  * Staff pages: the ticket list, one ticket with the forms of the actions allowed now, and the overdue list. Marked
@@ -81,7 +69,7 @@ export class StaffPagesController {
     } catch (e) {
       if (!(e instanceof AppError) || e.status === 404 || e.status >= 500) throw e;
       const [page, counts] = await Promise.all([this.pages.ticketPage(s.user, code), this.pages.counts(s.user)]);
-      const error = { ...refusal(e), action, values: actionFormValues(action, body) };
+      const error = { ...formRefusal(e, FIELD_LABELS, { conflictNote: TICKET_CONFLICT_NOTE }), action, values: actionFormValues(action, body) };
       this.views.send(res, e.status, 'staff/ticket.njk', ticketView(s, counts, page, { error }));
     }
   }

@@ -1,8 +1,7 @@
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { AppError, badRequest, type FieldProblem } from '../../common/errors.js';
-import { flattenValidationErrors } from '../../common/validation.js';
+import { AppError } from '../../common/errors.js';
 import { formValue } from '../../intake/public/web-form.js';
+import { checked, formRefusal, type Refusal } from '../page-forms.js';
+export { checked };
 
 /** The administration's pages and where each one lives (the index lists them in this order). */
 export const ADMIN_PAGES = [
@@ -37,34 +36,15 @@ export const ADMIN_FIELD_LABELS: Record<string, string> = {
   note: 'Ghi chú',
 };
 
-/** A refused form as a page shows it: a sentence, the reasons as a list, and each field's reason next to it. */
-export interface Refusal {
-  message: string;
-  problems: string[];
-  fields: Record<string, string>;
-}
-
-const sentence = (s: string) => `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
+export type { Refusal } from '../page-forms.js';
 
 export function refusalOf(e: AppError): Refusal {
-  const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
-  const fields: Record<string, string> = {};
-  for (const p of list) fields[p.field] ??= sentence(p.reason);
-  const problems = list.map((p) => `${ADMIN_FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
-  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa lưu được: vui lòng kiểm tra lại thông tin đã nhập.', problems, fields };
-  return { message: e.message, problems, fields };
+  return formRefusal(e, ADMIN_FIELD_LABELS, { validation: 'Chưa lưu được: vui lòng kiểm tra lại thông tin đã nhập.' });
 }
 
 /** A refusal the page can show (a 4xx other than 404); anything else goes to the error page. */
 export const isFormRefusal = (e: unknown): e is AppError => e instanceof AppError && e.status >= 400 && e.status < 500 && e.status !== 404 && e.status !== 403;
 
-/** The form's plain values checked with the API's DTO (the same rules as the API). */
-export async function checked<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
-  const dto = plainToInstance(cls, plain);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw badRequest(flattenValidationErrors(errors));
-  return dto;
-}
 
 /** The text fields of a form, trimmed to at most `max` characters each (kept to fill the form again after a refusal). */
 export function formFields<K extends string>(body: Record<string, unknown> | undefined, names: readonly K[], max = 300): Record<K, string> {

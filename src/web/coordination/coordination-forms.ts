@@ -1,13 +1,11 @@
-import { plainToInstance } from 'class-transformer';
-import { validate } from 'class-validator';
-import { AppError, badRequest, type FieldProblem } from '../../common/errors.js';
-import { flattenValidationErrors } from '../../common/validation.js';
+import { AppError, badRequest } from '../../common/errors.js';
 import { formValue } from '../../intake/public/web-form.js';
 import { AssignDto, RejectDto } from '../../tickets/dto/ticket.dto.js';
 import { normalizeTicketCode } from '../../tickets/ticket-code.js';
 import { QUEUE_VIEWS, type QueueView } from '../../tickets/ticket-queue.js';
 import { REJECT_REASON_LABELS } from '../../tickets/ticket-state.js';
 import { FIELD_LABELS } from '../staff-forms.js';
+import { checked, formRefusal, TICKET_CONFLICT_NOTE, type Refusal } from '../page-forms.js';
 
 /** The queue's views as the address names them (/dieu-phoi?xem=tra-lai), with their tab labels, in tab order. */
 export const VIEW_SLUGS: Record<QueueView, string> = {
@@ -72,30 +70,14 @@ const versionOf = (body: Record<string, unknown> | undefined, name = 'version') 
   return /^\d{1,9}$/.test(v) ? Number(v) : undefined;
 };
 
-/** A refused form as the page shows it: a sentence, the reasons as a list, and each field's reason next to it. */
-export interface Refusal {
-  message: string;
-  problems: string[];
-  fields: Record<string, string>;
-}
+export type { Refusal } from '../page-forms.js';
 
+/** A refused form on the coordinator's pages; with no unit to send a ticket to, the unit field says so. */
 export function refusalOf(e: AppError): Refusal {
-  const list = (e.details?.errors as FieldProblem[] | undefined) ?? [];
-  const problems = list.map((p) => `${FIELD_LABELS[p.field] ?? p.field}: ${p.reason}.`);
-  const fields: Record<string, string> = {};
-  for (const p of list) fields[p.field] ??= `${p.reason.charAt(0).toUpperCase()}${p.reason.slice(1)}.`;
-  if (e.code === 'VALIDATION_FAILED') return { message: 'Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập.', problems, fields };
-  if (e.status === 409) return { message: `${e.message} Thông tin bên dưới là tình trạng mới nhất của phản ánh.`, problems, fields };
   if (e.code === 'NO_UNIT') return { message: e.message, problems: [], fields: { unitCode: 'Hãy chọn đơn vị xử lý.' } };
-  return { message: e.message, problems, fields };
+  return formRefusal(e, FIELD_LABELS, { conflictNote: TICKET_CONFLICT_NOTE });
 }
 
-async function checked<T extends object>(cls: new () => T, plain: Record<string, unknown>): Promise<T> {
-  const dto = plainToInstance(cls, plain);
-  const errors = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length) throw badRequest(flattenValidationErrors(errors));
-  return dto;
-}
 
 /** The classify-and-assign form's values, as typed (kept to fill the form again after a refusal). */
 export interface AssignValues {

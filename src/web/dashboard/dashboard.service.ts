@@ -13,6 +13,7 @@ import { RecipientListsService } from '../../notifications/recipient-lists.servi
 import { ReportMailerService } from '../../reports/report-mailer.service.js';
 import { cutoffOf, ReportService } from '../../reports/report.service.js';
 import { handledInPeriod, openByUnitAt, overduePerCutoff, receivedPerReportDay, type DayFigure } from '../../tickets/ticket-trends.js';
+import { subtree } from '../staff-pages.service.js';
 
 /** Who reads the dashboard, its downloads and the list of sent reports. */
 export const DASHBOARD_ROLES = ['leader', 'coordinator', 'admin'] as const;
@@ -102,19 +103,7 @@ export class DashboardService {
   /** Units whose overdue tickets this person may open: null for everyone; a leader bound to a unit, its subtree. */
   private async reachableUnits(user: AuthUser): Promise<Set<string> | null> {
     if (user.role !== 'leader' || !user.unitCode) return null;
-    const units = await this.directory.listUnits({});
-    const inside = new Set([user.unitCode]);
-    // parents come before children in no guaranteed order: repeat until nothing is added (a few hundred units)
-    for (let added = true; added;) {
-      added = false;
-      for (const u of units) {
-        if (!inside.has(u.code) && u.parentCode && inside.has(u.parentCode)) {
-          inside.add(u.code);
-          added = true;
-        }
-      }
-    }
-    return inside;
+    return new Set(subtree(await this.directory.listUnits({}), user.unitCode).map((u) => u.code));
   }
 
   /** A read of the statistics in one REPEATABLE READ snapshot, with the long reads' statement timeout. */
