@@ -204,7 +204,7 @@ export class Settings {
   @IsString() @MinLength(1)
   REPORT_PROVINCE_NAME = 'Trà Vinh';
 
-  /** ISO weekday (1 = Monday … 7 = Sunday) on which the weekly report is e-mailed at the cut-off; 0 turns it off. */
+  /** ISO weekday (1 = Monday … 7 = Sunday) on which the weekly report is e-mailed at the cut-off; 0 turns it off. An admin's choice on the recipients page (report_schedule) replaces it. */
   @Transform(toInt) @IsInt() @Min(0) @Max(7)
   REPORT_WEEKLY_WEEKDAY = 5;
 

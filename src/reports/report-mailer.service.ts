@@ -14,6 +14,7 @@ import { renderReportText } from './report-text.js';
 import { renderReportXlsx } from './report-xlsx.js';
 import { cutoffOf, ReportService, type ReportKind } from './report.service.js';
 import { SentReport } from './sent-report.entity.js';
+import { ReportScheduleService } from './report-schedule.js';
 
 /** Reports go out a minute after the cut-off. */
 export const CUTOFF_GRACE_MS = 60_000;
@@ -44,6 +45,7 @@ export class ReportMailerService {
     private readonly reports: ReportService,
     private readonly outbox: OutboxService,
     private readonly lists: RecipientListsService,
+    private readonly schedule: ReportScheduleService,
   ) {}
 
   /**
@@ -63,7 +65,8 @@ export class ReportMailerService {
     let sent = 0;
     if (due(date) && (await this.sendOnce('daily', date))) sent++;
     // the latest weekly cut-off, even if the process was down on that day (it is sent once, when it comes back)
-    const weekly = this.settings.REPORT_WEEKLY_WEEKDAY;
+    // the admin's choice on the pages, else the setting
+    const weekly = await this.schedule.weeklyWeekday();
     if (weekly) {
       const weekday = ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
       const weekDate = addDays(date, -((weekday - weekly + 7) % 7));

@@ -8,6 +8,7 @@ import { formValue } from '../../intake/public/web-form.js';
 import { CaughtMails } from '../../notifications/caught-mails.js';
 import { OutboxService } from '../../notifications/outbox.service.js';
 import { RecipientListsService } from '../../notifications/recipient-lists.service.js';
+import { ReportScheduleService } from '../../reports/report-schedule.js';
 import { TicketsService } from '../../tickets/tickets.service.js';
 import { CHANNEL_LABELS } from '../../tickets/channels.js';
 import { publicUser, UsersService } from '../../users/users.service.js';
@@ -66,7 +67,7 @@ export class AccountsController {
   constructor(
     private readonly accounts: AccountsService, private readonly users: UsersService, private readonly lists: RecipientListsService,
     private readonly outbox: OutboxService, private readonly caught: CaughtMails, private readonly tickets: TicketsService,
-    private readonly views: Views,
+    private readonly views: Views, private readonly schedule: ReportScheduleService,
   ) {}
 
   private async nav(s: StaffSession) {
@@ -196,12 +197,13 @@ export class AccountsController {
   @Get('nguoi-nhan')
   async recipientsPage(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
     const saved = formValue(query, 'da') === 'luu' ? formValue(query, 'ds').slice(0, 32) : '';
-    await this.sendRecipients(res, s, { flash: saved ? `Đã lưu danh sách “${(await this.lists.list()).find((l) => l.code === saved)?.name ?? saved}”.` : '' });
+    const flash = formValue(query, 'da') === 'luu-tuan' ? 'Đã lưu ngày gửi báo cáo tuần.'
+      : saved ? `Đã lưu danh sách “${(await this.lists.list()).find((l) => l.code === saved)?.name ?? saved}”.` : '';
+    await this.sendRecipients(res, s, { flash });
   }
 
   private async sendRecipients(res: Response, s: StaffSession, opts: { flash?: string; code?: string; text?: string; error?: Refusal; status?: number } = {}): Promise<void> {
-    const [lists, nav] = await Promise.all([this.lists.list(), this.nav(s)]);
-    const weekday = this.accounts.settings.REPORT_WEEKLY_WEEKDAY;
+    const [lists, nav, weekday] = await Promise.all([this.lists.list(), this.nav(s), this.schedule.weeklyWeekday()]);
     this.views.send(res, opts.status ?? 200, 'accounts/recipients.njk', {
       nav, csrf: s.csrf, flash: opts.flash, error: opts.error ?? null,
       // leadership first: the daily report's list is the one most often edited
@@ -211,8 +213,23 @@ export class AccountsController {
         error: opts.code === l.code ? opts.error?.fields.emails : undefined,
       })),
       weekly: weekday ? WEEKDAYS[weekday] : null,
+      weekday,
+      weekdays: WEEKDAYS.map((label, value) => ({ value, label: value === 0 ? 'Không gửi báo cáo tuần' : label })),
       cutoffHour: this.accounts.settings.REPORT_CUTOFF_HOUR,
     });
+  }
+
+  /** The weekly report's weekday (ReportScheduleService; recorded in the audit log). */
+  @Post('nguoi-nhan/bao-cao-tuan')
+  async saveWeekday(@CurrentSession() s: StaffSession, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const value = formValue(body, 'weeklyWeekday');
+    try {
+      await this.schedule.setWeeklyWeekday(/^[0-7]$/.test(value) ? Number(value) : NaN, s.user);
+    } catch (e) {
+      if (!(e instanceof AppError) || e.status !== 400) throw e;
+      return this.sendRecipients(res, s, { error: refusal({ weeklyWeekday: 'Vui lòng chọn một ngày trong tuần hoặc “Không gửi báo cáo tuần”.' }, 'Chưa lưu được ngày gửi báo cáo tuần.'), status: 400 });
+    }
+    res.redirect(303, '/quan-tri/nguoi-nhan?da=luu-tuan');
   }
 
   @Post('nguoi-nhan/:code')

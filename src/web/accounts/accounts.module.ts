@@ -9,10 +9,11 @@ import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
 import { StaffSessionGuard, StaffSessions } from '../staff-session.js';
 import { AccountsController, AdminOnly } from './accounts.controller.js';
 import { AccountsService } from './accounts.service.js';
+import { ReportsModule } from '../../reports/reports.module.js';
 
 /** The administration of people and deliveries (/quan-tri/…): accounts, report recipients, deliveries and channels, the audit log, caught mail. */
 @Module({
-  imports: [AuthModule, AuditModule, DirectoryModule, NotificationsModule, TicketsModule, ViewsModule],
+  imports: [AuthModule, AuditModule, DirectoryModule, NotificationsModule, ReportsModule, TicketsModule, ViewsModule],
   controllers: [AccountsController],
   providers: [AccountsService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter, AdminOnly],
 })
