@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { createAttachmentStore } from './attachments/stored-attachments.service.js';
+import { recordAudit } from './audit/audit-log.js';
 import { importAttachmentFiles } from './attachments/import-attachment-files.js';
 import { AppError } from './common/errors.js';
 import { createDataSource } from './database/data-source.js';
@@ -40,8 +41,15 @@ async function createUser(args: string[]): Promise<void> {
   const password = await readStdin();
   if (password.length < 8) throw new Error('the password (on standard input) must be at least 8 characters long');
   await withDatabase(async (ds) => {
-    const user = await ds.transaction((m) =>
-      UsersService.create(m, { username, password, role, unitCode: values.unit ?? null, fullName: values['full-name'] }));
+    const user = await ds.transaction(async (m) => {
+      const created = await UsersService.create(m, { username, password, role, unitCode: values.unit ?? null, fullName: values['full-name'] });
+      // recorded like an admin's creation on the pages, by "the command line", in the same transaction
+      await recordAudit(m, new Date(), null, {
+        action: 'user.create', subjectType: 'user', subjectId: created.username,
+        after: { username: created.username, fullName: created.fullName, role: created.role, unitCode: created.unitCode, active: created.active },
+      }, 'Dòng lệnh (CLI)');
+      return created;
+    });
     console.log(`created user ${user.username} (${user.role}${user.unitCode ? `, unit ${user.unitCode}` : ''})`);
   });
 }

@@ -142,6 +142,9 @@ describe('the built CLI and process start', () => {
     expect(units.status).toBe(400);
     // the trailing newline of `echo` is not part of the password
     await t.http().post('/api/auth/login').send({ username: 'quantri.tinh', password: 'Mat-khau-quan-tri-2026\n' }).expect(401);
+    // the creation is in the audit log, by the command line, without the password
+    const [entry] = await t.ds.query(`SELECT action, actor_id, actor_name, after FROM audit_entries WHERE subject_type = 'user' AND subject_id = 'quantri.tinh'`);
+    expect(entry).toEqual({ action: 'user.create', actor_id: null, actor_name: 'Dòng lệnh (CLI)', after: { username: 'quantri.tinh', fullName: 'Quản trị viên tỉnh', role: 'admin', unitCode: null, active: true } });
   }, 90_000);
 
   it('create-user binds a unit_staff to the unit given with --unit', async () => {

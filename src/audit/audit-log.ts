@@ -23,6 +23,23 @@ export function auditSnapshot(value: object | null | undefined): Record<string, 
   return JSON.parse(JSON.stringify(value, (key, v) => (SECRET_FIELDS.has(key) ? undefined : v))) as Record<string, unknown>;
 }
 
+/**
+ * Writes one entry in the caller's transaction. `actor` null is the system; `actorName` names it otherwise (the
+ * command line). Used by AuditLog and by the CLI, which runs without the application.
+ */
+export async function recordAudit(m: EntityManager, at: Date, actor: AuthUser | null, change: AuditChange, actorName = 'Hệ thống'): Promise<void> {
+  await m.save(m.create(AuditEntry, {
+    at,
+    actorId: actor?.id ?? null,
+    actorName: actor ? displayName(actor) : actorName,
+    action: change.action,
+    subjectType: change.subjectType,
+    subjectId: change.subjectId,
+    before: auditSnapshot(change.before),
+    after: auditSnapshot(change.after),
+  }));
+}
+
 /** One page of the audit log, newest first. */
 export interface AuditQuery {
   subjectType?: string;
@@ -41,16 +58,7 @@ export class AuditLog {
   constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
 
   async record(m: EntityManager, actor: AuthUser | null, change: AuditChange): Promise<void> {
-    await m.save(m.create(AuditEntry, {
-      at: this.clock.now(),
-      actorId: actor?.id ?? null,
-      actorName: actor ? displayName(actor) : 'Hệ thống',
-      action: change.action,
-      subjectType: change.subjectType,
-      subjectId: change.subjectId,
-      before: auditSnapshot(change.before),
-      after: auditSnapshot(change.after),
-    }));
+    await recordAudit(m, this.clock.now(), actor, change);
   }
 
   /** Newest first, one page (and whether there is a next one); by subject or by actor when given. */
