@@ -20,6 +20,8 @@ import { TicketsModule } from './tickets/tickets.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { DemoModule } from './demo/demo.module.js';
 import { WebModule } from './web/web.module.js';
+import { Open311Module } from './open311/open311.module.js';
+import { AnswersModule } from './answers/answers.module.js';
 
 export interface AppOptions {
   settings: Settings;
@@ -53,6 +55,8 @@ export class AppModule {
         MailIntakeModule,
         CallsModule,
         WebModule,
+        Open311Module,
+        AnswersModule,
       ],
     };
   }

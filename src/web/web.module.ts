@@ -12,6 +12,8 @@ import { AdminModule } from './admin/admin.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CoordinationModule } from './coordination/coordination.module.js';
 import { DashboardModule } from './dashboard/dashboard.module.js';
+import { ApiClientsModule } from './api-clients/api-clients.module.js';
+import { AnswersPagesModule } from './answers/answers-pages.module.js';
 import { HomeController } from './home.controller.js';
 import { StaffAttachmentsController } from './staff-attachments.controller.js';
 import { StaffLoginController } from './staff-login.controller.js';
@@ -26,7 +28,7 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
  * leadership dashboard, and the administration (directory; accounts and deliveries).
  */
 @Module({
-  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule, AdminModule, AccountsModule],
+  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule, AdminModule, AccountsModule, ApiClientsModule, AnswersPagesModule],
   controllers: [HomeController, StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })
