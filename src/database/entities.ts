@@ -16,11 +16,13 @@ import { AttachmentContent } from '../attachments/attachment-content.entity.js';
 import { Call } from '../intake/call.entity.js';
 import { ChannelToken } from '../intake/channel-token.entity.js';
 import { TicketSource } from '../tickets/ticket-source.entity.js';
+import { TicketExtensionRequest } from '../tickets/extension-request.entity.js';
 import { SentReport } from '../reports/sent-report.entity.js';
 import { ReportSchedule } from '../reports/report-schedule.entity.js';
 import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
+import { CaughtMailEntry } from '../notifications/caught-mail.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule, TicketExtensionRequest, CaughtMailEntry];

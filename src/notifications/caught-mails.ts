@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { CaughtMailEntry } from './caught-mail.entity.js';
 
 /** A caught e-mail as the list shows it. */
 export interface CaughtMailRow {
@@ -26,41 +27,38 @@ export interface CaughtMail extends CaughtMailRow {
   attachments: Array<{ index: number; filename: string; contentType: string; size: number }>;
 }
 
+const rowOf = (m: CaughtMailEntry): CaughtMailRow =>
+  ({ id: m.id, caughtAt: m.caughtAt, recipients: m.recipients, subject: m.subject, attachmentCount: m.attachmentCount, sizeBytes: m.sizeBytes });
+
 const addresses = (a: ParsedMail['to']): string => (!a ? '' : Array.isArray(a) ? a.map((x) => x.text).join(', ') : a.text);
 
 /**
  * The mail catcher's store (MAIL_CATCHER): each outgoing message whole, as the SMTP server would have received it,
- * so an admin reads the daily report exactly as leadership would, attachments included. Table `caught_mails`.
+ * so an admin reads the daily report exactly as leadership would, attachments included. Table `caught_mails`
+ * (entity CaughtMailEntry).
  */
 @Injectable()
 export class CaughtMails {
   constructor(private readonly ds: DataSource, private readonly clock: Clock) {}
 
+  private get repo() {
+    return this.ds.getRepository(CaughtMailEntry);
+  }
+
   async store(outboxId: string | null, recipients: string[], subject: string, attachmentCount: number, raw: Buffer): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO caught_mails (caught_at, outbox_id, recipients, subject, attachment_count, size_bytes, raw) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [this.clock.now(), outboxId, recipients, subject, attachmentCount, raw.length, raw]);
+    await this.repo.insert({ caughtAt: this.clock.now(), outboxId, recipients, subject, attachmentCount, sizeBytes: raw.length, raw });
   }
 
   /** Newest first, one page. */
   async list(page: number, pageSize: number): Promise<{ items: CaughtMailRow[]; total: number }> {
-    const [items, [{ n }]] = await Promise.all([
-      this.ds.query(
-        `SELECT id, caught_at AS "caughtAt", recipients, subject, attachment_count AS "attachmentCount", size_bytes AS "sizeBytes"
-           FROM caught_mails ORDER BY caught_at DESC, id DESC OFFSET $1 LIMIT $2`, [(page - 1) * pageSize, pageSize]),
-      this.ds.query(`SELECT count(*)::int AS n FROM caught_mails`),
-    ]);
-    return { items, total: n };
+    const [rows, total] = await this.repo.findAndCount({ order: { caughtAt: 'DESC', id: 'DESC' }, skip: (page - 1) * pageSize, take: pageSize });
+    return { items: rows.map(rowOf), total };
   }
 
   private async raw(id: string): Promise<{ row: CaughtMailRow; raw: Buffer } | null> {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
-    const [row] = await this.ds.query(
-      `SELECT id, caught_at AS "caughtAt", recipients, subject, attachment_count AS "attachmentCount", size_bytes AS "sizeBytes", raw
-         FROM caught_mails WHERE id = $1`, [id]);
-    if (!row) return null;
-    const { raw, ...rest } = row;
-    return { row: rest, raw };
+    const found = await this.repo.createQueryBuilder('m').addSelect('m.raw').where('m.id = :id', { id }).getOne();
+    return found ? { row: rowOf(found), raw: found.raw } : null;
   }
 
   /** The message as sent (RFC 5322, for a mail program), or null. */
