@@ -4,6 +4,7 @@ import {
   getMetadataStorage, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, registerDecorator, ValidateBy,
   validateSync,
 } from 'class-validator';
+import { ADMIN_UNITS_EDITIONS, defaultEdition, provinceCodeProblem, reportProvinceName, type AdminUnitsEdition } from '../src/directory/editions/admin-map.js';
 
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value === 'boolean') return value;
@@ -200,9 +201,26 @@ export class Settings {
   @IsOptional() @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'must be an ISO-8601 instant with an offset, e.g. 2021-12-03T16:00:00+07:00' })
   REPORT_OPERATION_START?: string;
 
-  /** Province named in the report's first line ("App công dân 1022 <province>"). */
-  @IsString() @MinLength(1)
-  REPORT_PROVINCE_NAME = 'Trà Vinh';
+  /**
+   * Province named in the report's first line ("App công dân 1022 <province>") and the pages' header; unset: the
+   * installed province's name without its kind ("Trà Vinh" for 84, "Vĩnh Long" for 86, "Hà Nội" for 01).
+   */
+  @IsOptional() @IsString() @MinLength(1)
+  REPORT_PROVINCE_NAME: string;
+
+  /**
+   * The province the hotline serves: 84 (Trà Vinh, on the 2021 list) or a 2-digit code of the 2025 list (Quyết định
+   * 19/2025/QĐ-TTg: 01 Hà Nội … 86 Vĩnh Long … 96 Cà Mau). An empty database is loaded with its communes and units.
+   */
+  @Matches(/^\d{2}$/, { message: 'must be a 2-digit province code, e.g. 84 (2021 list) or 86 (2025 list)' })
+  PROVINCE_CODE = '84';
+
+  /**
+   * Which administrative map: 2021 (province → district → commune; only Trà Vinh, 84) or 2025 (34 provinces,
+   * communes directly under the province). Unset: 2021 for PROVINCE_CODE=84, else 2025.
+   */
+  @IsOptional() @IsIn(ADMIN_UNITS_EDITIONS)
+  ADMIN_UNITS_EDITION: AdminUnitsEdition;
 
   /** ISO weekday (1 = Monday … 7 = Sunday) on which the weekly report is e-mailed at the cut-off; 0 turns it off. An admin's choice on the recipients page (report_schedule) replaces it. */
   @Transform(toInt) @IsInt() @Min(0) @Max(7)
@@ -355,7 +373,7 @@ function shown(name: string, value: unknown): string {
 const OPTIONAL_KEYS = [
   'DATABASE_URL', 'JWT_SECRET', 'DEMO_USERS', 'REPORT_OPERATION_START', 'FACEBOOK_APP_SECRET', 'FACEBOOK_VERIFY_TOKEN',
   'FACEBOOK_PAGE_ACCESS_TOKEN', 'ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN',
-  'CALLS_SHARED_SECRET', 'MAIL_CATCHER', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
+  'CALLS_SHARED_SECRET', 'MAIL_CATCHER', 'REPORT_PROVINCE_NAME', 'ADMIN_UNITS_EDITION', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY',
 ];
 
 const S3_SETTINGS = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
@@ -396,6 +414,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   }
   // the embedded set-up with no mail server named keeps its mail in the app rather than failing against a port where nothing listens
   if (settings.MAIL_CATCHER === undefined) settings.MAIL_CATCHER = settings.NODE_ENV === 'development' && raw.SMTP_URL === undefined;
+  settings.ADMIN_UNITS_EDITION ??= defaultEdition(settings.PROVINCE_CODE);
+  const province = provinceCodeProblem({ edition: settings.ADMIN_UNITS_EDITION, provinceCode: settings.PROVINCE_CODE });
+  if (province) throw new SettingsError([province]);
+  settings.REPORT_PROVINCE_NAME ??= reportProvinceName({ edition: settings.ADMIN_UNITS_EDITION, provinceCode: settings.PROVINCE_CODE });
   const storage = attachmentStorageProblems(settings);
   if (storage.length) throw new SettingsError(storage);
   return settings;

@@ -15,6 +15,7 @@ import { AppError } from './common/errors.js';
 import { createDataSource } from './database/data-source.js';
 import { resolveDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
+import { adminMapOf } from './directory/editions/admin-map.js';
 import { ROLES, type Role } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
 
@@ -59,7 +60,7 @@ async function withDatabase(work: (ds: DataSource, settings: Settings) => Promis
   const settings = loadSettings();
   const db = await resolveDatabase(settings);
   try {
-    await prepareDatabase(db.url, { demoUsers: false });
+    await prepareDatabase(db.url, { demoUsers: false, adminMap: adminMapOf(settings) });
     const ds = createDataSource(db.url);
     await ds.initialize();
     try {

@@ -6,6 +6,7 @@ import { loadSettings, SettingsError } from '../config/settings.js';
 import { applyServerTimeouts, createApp } from './app.setup.js';
 import { resolveDatabase, type ResolvedDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
+import { adminMapOf } from './directory/editions/admin-map.js';
 import { DemoDataService } from './demo/demo-data.service.js';
 import { assertRedisReachable } from './common/app-redis.js';
 
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   try {
     if (stopping) return;
     const demo = settings.DEMO_USERS ?? db.embedded;
-    await prepareDatabase(db.url, { demoUsers: demo });
+    await prepareDatabase(db.url, { demoUsers: demo, adminMap: adminMapOf(settings) });
     if (stopping) return;
     const app = await createApp({ settings, databaseUrl: db.url }, levels);
     running.app = app;

@@ -2,13 +2,14 @@ import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from './data-source.js';
 import { seedReferenceData } from './reference-data.seeder.js';
+import type { AdminMap } from '../directory/editions/admin-map.js';
 import { seedDemoUsers } from '../users/demo-users.js';
 
 /**
  * Brings a database up to date before the application boots: migrations (one instance at a time, under an
  * advisory lock), then the reference data when the database is empty, then the demo users when asked.
  */
-export async function prepareDatabase(url: string, opts: { demoUsers: boolean }): Promise<void> {
+export async function prepareDatabase(url: string, opts: { demoUsers: boolean; adminMap?: AdminMap }): Promise<void> {
   // no statement limit (a migration may take minutes), but a server that does not answer stops the start-up
   const ds = createDataSource(url, { extra: { max: 2, connectionTimeoutMillis: 10_000 } });
   await ds.initialize();
@@ -17,7 +18,7 @@ export async function prepareDatabase(url: string, opts: { demoUsers: boolean })
       const applied = await ds.runMigrations({ transaction: 'each' });
       if (applied.length) new Logger('Database').log(`applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
     });
-    await seedReferenceData(ds);
+    await seedReferenceData(ds, opts.adminMap);
     if (opts.demoUsers) await seedDemoUsers(ds);
   } finally {
     await ds.destroy();

@@ -13,6 +13,8 @@ export interface AreaSeed { code: string; name: string; level: AreaLevel; kind: 
 export interface UnitSeed { code: string; name: string; level: UnitLevel; parentCode: string | null; areaCode: string | null }
 export interface CategorySeed { code: string; name: string; deadlineHours: number; deadlineMode: 'working' | 'clock'; urgent: boolean }
 export interface RuleSeed { categoryCode: string; areaCode: string | null; unitCode: string | null; toCommuneCommittee: boolean }
+/** Everything an installation starts with (src/directory/editions/admin-map.ts chooses the edition). */
+export interface ReferenceData { areas: AreaSeed[]; units: UnitSeed[]; categories: CategorySeed[]; rules: RuleSeed[] }
 
 export const AREAS_CSV = 'data/seed/tra-vinh-administrative-units-2021.csv';
 
@@ -119,4 +121,10 @@ export function buildRoutingRules(areas: AreaSeed[]): RuleSeed[] {
     rules.push({ categoryCode: 'Y-TE', areaCode: d.code, unitCode: districtHealthCode(d.code), toCommuneCommittee: false });
   }
   return rules;
+}
+
+/** The 2021 edition: Trà Vinh (84) with its districts, as the product started. */
+export function edition2021(): ReferenceData {
+  const areas = loadAreas();
+  return { areas, units: buildUnits(areas), categories: [...CATEGORIES], rules: buildRoutingRules(areas) };
 }

@@ -31,7 +31,8 @@ export function unitDisplayName(name: string, districtName: string | null, ambig
 
 /**
  * SQL that yields, per unit, its district's name, whether another unit has the same name, and whether one of those
- * has the same district too (or, like it, none), so that the district alone does not tell them apart.
+ * has the same district too (or, like it, none), so that the district alone does not tell them apart. On the 2025
+ * map a commune sits directly under its province: no district, and the name alone (unique within a province).
  */
 export const UNIT_LABEL_SQL = `
   SELECT u.code, u.name, u.level, u.active, u.parent_code, u.area_code, u.emails, u.merged_into_code,
@@ -39,11 +40,11 @@ export const UNIT_LABEL_SQL = `
          EXISTS (SELECT 1 FROM units u2 WHERE u2.name = u.name AND u2.code <> u.code) AS ambiguous,
          EXISTS (SELECT 1 FROM units u2
                    LEFT JOIN areas a2 ON a2.code = u2.area_code
-                   LEFT JOIN areas d2 ON d2.code = CASE a2.level WHEN 'commune' THEN a2.parent_code WHEN 'district' THEN a2.code END
+                   LEFT JOIN areas d2 ON d2.code = CASE a2.level WHEN 'commune' THEN a2.parent_code WHEN 'district' THEN a2.code END AND d2.level = 'district'
                   WHERE u2.name = u.name AND u2.code <> u.code AND d2.code IS NOT DISTINCT FROM d.code) AS same_district
     FROM units u
     LEFT JOIN areas a ON a.code = u.area_code
-    LEFT JOIN areas d ON d.code = CASE a.level WHEN 'commune' THEN a.parent_code WHEN 'district' THEN a.code END`;
+    LEFT JOIN areas d ON d.code = CASE a.level WHEN 'commune' THEN a.parent_code WHEN 'district' THEN a.code END AND d.level = 'district'`;
 
 export interface UnitLabelRow {
   code: string; name: string; level: string; active: boolean; parent_code: string | null; area_code: string | null;

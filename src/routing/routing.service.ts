@@ -239,7 +239,7 @@ export class RoutingService {
       `SELECT r.id, r.category_code, c.name AS category_name, r.area_code, a.name AS area_name, a.level AS area_level, p.name AS area_parent_name,
               r.unit_code, r.to_commune_committee
          FROM routing_rules r JOIN categories c ON c.code = r.category_code
-         LEFT JOIN areas a ON a.code = r.area_code LEFT JOIN areas p ON p.code = a.parent_code AND a.level = 'commune'
+         LEFT JOIN areas a ON a.code = r.area_code LEFT JOIN areas p ON p.code = a.parent_code AND a.level = 'commune' AND p.level = 'district'
         ORDER BY r.category_code`);
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     // in Vietnamese order ("Đất đai" after "Dân số", not after "Y tế"): by category, then the province, districts, communes

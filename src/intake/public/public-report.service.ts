@@ -3,6 +3,7 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Settings } from '../../../config/settings.js';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
 import { AppError, badRequest } from '../../common/errors.js';
@@ -84,9 +85,6 @@ const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 export const trackingNotFound = () =>
   new AppError(HttpStatus.NOT_FOUND, 'NOT_FOUND', 'Không tìm thấy phản ánh với mã phản ánh và số điện thoại này.');
 
-/** The province whose communes the web form offers (Trà Vinh, GSO 84). */
-const PROVINCE_CODE = '84';
-
 const unitName = (units: Map<string, UnitRef>, code: string | null) => (code ? units.get(code)?.displayName ?? null : null);
 
 /**
@@ -142,6 +140,7 @@ export class PublicReportService {
     private readonly intake: IntakeService,
     private readonly clock: Clock,
     private readonly attachments: StoredAttachments,
+    private readonly settings: Settings,
   ) {}
 
   /**
@@ -255,14 +254,17 @@ export class PublicReportService {
     return rows.length === 1;
   }
 
-  /** The web form's choices: every district of the province with its communes, and the categories in use. */
+  /**
+   * The web form's choices: the communes of the installed province (PROVINCE_CODE) grouped by district, or in one
+   * group under the province's name on the 2025 map (no districts), and the categories in use.
+   */
   async formChoices(): Promise<FormChoices> {
     const [areaRows, categoryRows] = await Promise.all([
       this.ds.query(
         `SELECT d.code AS district_code, d.name AS district_name, c.code, c.name
            FROM areas d JOIN areas c ON c.parent_code = d.code AND c.level = 'commune'
-          WHERE d.parent_code = $1 AND d.level = 'district'`,
-        [PROVINCE_CODE],
+          WHERE (d.parent_code = $1 AND d.level = 'district') OR (d.code = $1 AND d.level = 'province')`,
+        [this.settings.PROVINCE_CODE],
       ) as Promise<Array<{ district_code: string; district_name: string; code: string; name: string }>>,
       this.ds.query(`SELECT code, name FROM categories WHERE active`) as Promise<Array<{ code: string; name: string }>>,
     ]);

@@ -6,6 +6,8 @@
   var groups = [].slice.call(sel.getElementsByTagName('optgroup')).map(function (g) {
     return { label: g.label, options: [].slice.call(g.getElementsByTagName('option')).map(function (o) { return { value: o.value, text: o.text }; }) };
   });
+  // one group (the 2025 map: communes directly under the province, no districts): the list alone
+  if (groups.length < 2) return;
   var current = sel.value;
   var wrap = document.createElement('div'); wrap.className = 'field'; wrap.id = 'field-district';
   var label = document.createElement('label'); label.htmlFor = 'district'; label.textContent = 'Huyện, thị xã, thành phố';
