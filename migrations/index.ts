@@ -16,5 +16,6 @@ import { AuditEntries1796400400000 } from './1796400400000-AuditEntries.js';
 import { TicketsDuplicateOfIndex1796400500000 } from './1796400500000-TicketsDuplicateOfIndex.js';
 import { CaughtMails1796400600000 } from './1796400600000-CaughtMails.js';
 import { ReportSchedule1796400700000 } from './1796400700000-ReportSchedule.js';
+import { ApiClients1796400900000 } from './1796400900000-ApiClients.js';
 
-export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259, AppInstallsAndReports1795837397404, Channels1795837551168, TicketsFillfactor1795838135171, SweepIndexesAndJobHealth1796297906302, TicketStateSpans1796298600000, UserSessionsValidFrom1796305760928, StaffIdempotencyKeys1796400000000, AttachmentContents1796400100000, OverdueSpanIndexes1796400200000, CallOperator1796400350000, AuditEntries1796400400000, TicketsDuplicateOfIndex1796400500000, CaughtMails1796400600000, ReportSchedule1796400700000];
+export const MIGRATIONS: Function[] = [Init1795836425139, DeadlinesAndOutbox1795837061480, ScheduledRuns1795837308259, AppInstallsAndReports1795837397404, Channels1795837551168, TicketsFillfactor1795838135171, SweepIndexesAndJobHealth1796297906302, TicketStateSpans1796298600000, UserSessionsValidFrom1796305760928, StaffIdempotencyKeys1796400000000, AttachmentContents1796400100000, OverdueSpanIndexes1796400200000, CallOperator1796400350000, AuditEntries1796400400000, TicketsDuplicateOfIndex1796400500000, CaughtMails1796400600000, ReportSchedule1796400700000, ApiClients1796400900000];

@@ -156,7 +156,11 @@ export class PublicReportService {
    * and gets the first request's code, creating nothing, sending no second acknowledgement and keeping none of
    * its photos (created: false).
    */
-  async create(channel: 'app' | 'web', input: PublicReportInput, photos: StoredPhoto[] = [], idempotencyKey: string | null = null): Promise<PublicReportResult> {
+  async create(
+    channel: 'app' | 'web', input: PublicReportInput, photos: StoredPhoto[] = [], idempotencyKey: string | null = null,
+    /** Who sent it for the citizen (an Open311 client): the author the ticket's 'created' event names. */
+    origin: { actorName?: string } = {},
+  ): Promise<PublicReportResult> {
     if (!input.phone && !input.email) {
       throw badRequest([
         { field: 'phone', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' },
@@ -173,7 +177,7 @@ export class PublicReportService {
         externalId: idempotencyKey,
         senderId: null,
         reporterName: input.fullName,
-        actorName: `Người dân qua ${CHANNEL_LABELS[channel]}`,
+        actorName: origin.actorName ?? `Người dân qua ${CHANNEL_LABELS[channel]}`,
         reporterPhone: input.phone ?? null,
         reporterEmail: input.email ?? null,
         areaCode: input.areaCode ?? null,

@@ -40,5 +40,7 @@ import { UploadErrorsInterceptor } from './upload-errors.interceptor.js';
     PublicReportService, FormTokens, PublicRateLimiter, PublicRateLimitGuard, PublicBodyLimitGuard, UploadErrorsInterceptor,
     PublicPageErrorFilter,
   ],
+  // the citizen app's intake and rate limit, for Open311 (src/open311), which takes requests in the same way
+  exports: [PublicReportService, PublicRateLimiter, PublicRateLimitGuard],
 })
 export class PublicIntakeModule {}
