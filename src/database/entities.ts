@@ -22,8 +22,9 @@ import { ReportSchedule } from '../reports/report-schedule.entity.js';
 import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
 import { OutboxMessage } from '../notifications/outbox-message.entity.js';
 import { RecipientList } from '../notifications/recipient-list.entity.js';
+import { PublishedAnswer } from '../answers/published-answer.entity.js';
 import { ApiClient } from '../open311/api-client.entity.js';
 import { CaughtMailEntry } from '../notifications/caught-mail.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule, ApiClient, TicketExtensionRequest, CaughtMailEntry];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule, PublishedAnswer, ApiClient, TicketExtensionRequest, CaughtMailEntry];

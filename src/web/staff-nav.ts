@@ -38,6 +38,7 @@ const LINKS: readonly NavLink[] = [
   { href: '/tickets', label: 'Phản ánh của đơn vị', id: 'menu-phan-anh', roles: ['unit_staff'], countKey: 'unit' },
   { href: '/tre-han', label: 'Trễ hạn', id: 'menu-tre-han', roles: ['leader', 'coordinator', 'admin'] },
   { href: '/bao-cao', label: 'Báo cáo', id: 'menu-bao-cao', roles: ['leader', 'coordinator', 'admin'] },
+  { href: '/dieu-phoi/hoi-dap', label: 'Hỏi đáp', id: 'menu-hoi-dap', roles: ['coordinator', 'admin'] },
   { href: '/quan-tri', label: 'Quản trị', id: 'menu-quan-tri', roles: ['admin'] },
 ];
 
