@@ -213,4 +213,66 @@ describe('Open311 GeoReport v2 (e2e)', () => {
       expect(closed.body.map((r: { service_request_id: string }) => r.service_request_id)).toContain(code);
     });
   });
+
+  describe('the admin page of API clients (browser)', () => {
+    let browser: Browser;
+    let page: Page;
+    let base: string;
+    const focused = () => page.evaluate('document.activeElement && document.activeElement.id');
+    /** Tabs until the element with this id has the focus (at most 40 presses). */
+    async function tabTo(id: string): Promise<void> {
+      for (let i = 0; i < 40 && (await focused()) !== id; i++) await page.keyboard.press('Tab');
+      expect(await focused()).toBe(id);
+    }
+
+    beforeAll(async () => {
+      await t.app.listen(0, '127.0.0.1');
+      base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
+      browser = await launchChromium();
+      page = await (await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' })).newPage();
+      await page.goto(`${base}/dang-nhap`);
+      await page.fill('#username', 'quantri-o311');
+      await page.fill('#password', TEST_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForLoadState();
+    }, 60_000);
+    afterAll(() => browser?.close());
+
+    it('creates a key with the keyboard, shows it once, revokes it after a confirmation; each step audited', async () => {
+      await page.goto(`${base}/quan-tri/ung-dung`);
+      expect(await checkPage(page, 'admin-api-clients')).toEqual([]);
+      await tabTo('name');
+      await page.keyboard.type('Cổng dịch vụ công tỉnh');
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe('nut-tao');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#khoa-api');
+      expect(await checkPage(page, 'admin-api-clients-key')).toEqual([]);
+      const shown = ((await page.textContent('#khoa-api')) ?? '').trim();
+      expect(shown).toMatch(/^o311_[A-Za-z0-9_-]{43}$/);
+      // the key works, and it is nowhere but on that page: the database keeps its hash, the list its first characters
+      const sent = await post({ ...REQUEST, api_key: shown }).expect(201);
+      const [row] = await t.ds.query(`SELECT id, key_hash FROM api_clients WHERE name = 'Cổng dịch vụ công tỉnh'`);
+      expect(row.key_hash).not.toContain(shown);
+      await page.goto(`${base}/quan-tri/ung-dung`);
+      expect(await page.content()).not.toContain(shown);
+      expect(await page.textContent(`#ud-${row.id}`)).toContain('Đang hoạt động');
+
+      await tabTo(`thu-hoi-${row.id}`);
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#form-thu-hoi');
+      expect(await checkPage(page, 'admin-api-clients-revoke')).toEqual([]);
+      // nothing is revoked until the confirmation is sent
+      await post({ ...REQUEST, api_key: shown }).expect(201);
+      await tabTo('nut-xac-nhan');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#thong-bao');
+      expect(new URL(page.url()).pathname).toBe('/quan-tri/ung-dung');
+      expect(await page.textContent(`#ud-${row.id}`)).toContain('Đã thu hồi');
+      await post({ ...REQUEST, api_key: shown }).expect(403);
+      expect(sent.body[0].service_request_id).toMatch(CODE);
+      const audit = await t.ds.query(`SELECT action, actor_name FROM audit_entries WHERE subject_type = 'api_client' AND subject_id = $1 ORDER BY id`, [row.id]);
+      expect(audit).toEqual([{ action: 'api_client.create', actor_name: 'quantri-o311' }, { action: 'api_client.revoke', actor_name: 'quantri-o311' }]);
+    }, 90_000);
+  });
 });
