@@ -5,9 +5,10 @@ import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
-import { TicketListeners } from '../tickets/ticket-listeners.js';
+import { TicketListeners, type ExtendedTicket } from '../tickets/ticket-listeners.js';
+import { formatDateTimeVi } from '../common/vn-time.js';
 import { findTicketById } from '../tickets/ticket-lookups.js';
-import { answerRecipients } from '../tickets/ticket-sources.js';
+import { answerRecipients, type AnswerRecipientRow } from '../tickets/ticket-sources.js';
 import type { Channel, TicketStatus } from '../tickets/ticket.entity.js';
 import { duplicateOutcomeText, sameReporter } from './public/duplicate-outcome.js';
 
@@ -30,9 +31,13 @@ export class CitizenReplyService implements OnModuleInit {
     private readonly tickets: TicketLifecycle,
   ) {}
 
-  /** A ticket answered (resolved, or merged into one answered): its citizens get the answer, in the same transaction. */
+  /**
+   * A ticket answered (resolved, or merged into one answered): its citizens get the answer; a ticket given a new
+   * deadline: its citizen is told the date. In the change's transaction.
+   */
   onModuleInit(): void {
     this.listeners.onAnswered((m, t) => this.answer(m, t, t.unitName));
+    this.listeners.onDeadlineExtended((m, t) => this.extended(m, t));
   }
 
   ackText(code: string): string {
@@ -86,22 +91,45 @@ export class CitizenReplyService implements OnModuleInit {
       const readsAnswer = r.ticket_id === ticket.id || mayRead.get(r.ticket_id) === true;
       const text = readsAnswer ? this.answerText(r.code, unitName, ticket.resolution) : this.duplicateText(r.code, kept?.status ?? 'resolved');
       const key = `answer:${r.ticket_id}:${stamp}:${r.channel}:${r.sender_id ?? ''}`;
-      if (isChatChannel(r.channel) && r.sender_id) {
-        const window = chatReplyWindowMs(r.channel)!;
-        if (now.getTime() - new Date(r.last_at).getTime() > window) {
-          await this.tickets.addSystemNote(m, r.ticket_id, {
-            type: 'reply_not_sent', at: now,
-            note: `Không gửi được trả lời qua ${CHANNEL_LABELS[r.channel]}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
-          });
-          continue;
-        }
-        entries.push({ channel: r.channel, dedupeKey: key, ticketId: r.ticket_id, payload: { recipient: r.sender_id, pageId: r.recipient_id, text } });
-      } else {
-        const email = r.channel === 'email' && r.sender_id ? r.sender_id : r.reporter_email;
-        if (email) entries.push({ channel: 'email', dedupeKey: key, ticketId: r.ticket_id, payload: this.mail(email, r.code, 'Kết quả xử lý phản ánh', text) as never });
-      }
+      await this.replyTo(m, r, { key, title: 'Kết quả xử lý phản ánh', text, what: 'trả lời', now }, entries);
     }
     await this.outbox.add(m, entries);
+  }
+
+  /** Tells the citizen of a ticket its new deadline, on the channel they used (or by e-mail when they gave one). */
+  async extended(m: EntityManager, ticket: ExtendedTicket): Promise<void> {
+    const now = this.clock.now();
+    const text = `Phản ánh ${ticket.code} của bạn được gia hạn thời gian xử lý đến ${formatDateTimeVi(ticket.dueAt)}. `
+      + `Bạn có thể tra cứu tình hình xử lý tại ${trackUrl(this.settings.PUBLIC_URL)} bằng mã phản ánh và số điện thoại.`;
+    const entries: OutboxEntry[] = [];
+    for (const r of (await answerRecipients(m, ticket.id)).filter((x) => x.ticket_id === ticket.id)) {
+      const key = `extended:${r.ticket_id}:${ticket.dueAt.getTime()}:${r.channel}:${r.sender_id ?? ''}`;
+      await this.replyTo(m, r, { key, title: 'Gia hạn xử lý phản ánh', text, what: 'thông báo gia hạn', now }, entries);
+    }
+    await this.outbox.add(m, entries);
+  }
+
+  /**
+   * One reply to one recipient row: on its chat channel while the platform's reply window is open (past it, an
+   * internal note says it could not be sent), otherwise by e-mail when there is an address.
+   */
+  private async replyTo(
+    m: EntityManager, r: AnswerRecipientRow, reply: { key: string; title: string; text: string; what: string; now: Date }, entries: OutboxEntry[],
+  ): Promise<void> {
+    if (isChatChannel(r.channel) && r.sender_id) {
+      const window = chatReplyWindowMs(r.channel)!;
+      if (reply.now.getTime() - new Date(r.last_at).getTime() > window) {
+        await this.tickets.addSystemNote(m, r.ticket_id, {
+          type: 'reply_not_sent', at: reply.now,
+          note: `Không gửi được ${reply.what} qua ${CHANNEL_LABELS[r.channel]}: đã quá ${window / 3600_000} giờ kể từ tin nhắn cuối của người dân; cần liên hệ bằng cách khác.`,
+        });
+        return;
+      }
+      entries.push({ channel: r.channel, dedupeKey: reply.key, ticketId: r.ticket_id, payload: { recipient: r.sender_id, pageId: r.recipient_id, text: reply.text } });
+    } else {
+      const email = r.channel === 'email' && r.sender_id ? r.sender_id : r.reporter_email;
+      if (email) entries.push({ channel: 'email', dedupeKey: reply.key, ticketId: r.ticket_id, payload: this.mail(email, r.code, reply.title, reply.text) as never });
+    }
   }
 
   private mail(to: string, code: string, title: string, text: string): EmailPayload {

@@ -5,7 +5,7 @@ import { CurrentUser, Roles } from '../common/decorators.js';
 import { Clock } from '../common/clock.js';
 import { parseTimeBound } from '../common/time-bound.js';
 import { DeadlineExtensionService } from './deadline-extension.service.js';
-import { ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
+import { ApproveExtensionDto, DeclineExtensionDto, ExtendDeadlineDto, OverdueQueryDto } from './dto/sla.dto.js';
 import { OverdueService } from './overdue.service.js';
 
 @ApiTags('deadlines')
@@ -40,5 +40,32 @@ export class SlaController {
   @HttpCode(200)
   extend(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: ExtendDeadlineDto) {
     return this.extensions.extend(user, code, dto);
+  }
+
+  /** The handling unit asks for a new deadline, with a reason (a coordinator approves or declines it). */
+  @Post('tickets/:code/extension-requests')
+  @Roles('unit_staff')
+  requestExtension(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: ExtendDeadlineDto) {
+    return this.extensions.requestExtension(user, code, dto);
+  }
+
+  @Get('tickets/:code/extension-requests')
+  extensionRequests(@CurrentUser() user: AuthUser, @Param('code') code: string) {
+    return this.extensions.extensionRequests(user, code);
+  }
+
+  /** The pending request approved: the deadline asked (or `dueAt`) is granted and the citizen is told the new date. */
+  @Post('tickets/:code/extension-requests/approve')
+  @HttpCode(200)
+  @Roles('coordinator', 'admin')
+  approveExtension(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: ApproveExtensionDto) {
+    return this.extensions.approveExtension(user, code, dto);
+  }
+
+  @Post('tickets/:code/extension-requests/decline')
+  @HttpCode(200)
+  @Roles('coordinator', 'admin')
+  declineExtension(@CurrentUser() user: AuthUser, @Param('code') code: string, @Body() dto: DeclineExtensionDto) {
+    return this.extensions.declineExtension(user, code, dto);
   }
 }

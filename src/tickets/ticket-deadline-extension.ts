@@ -13,6 +13,8 @@ export interface DeadlineExtension {
   at: Date;
   actor: Actor;
   reason: string;
+  /** The unit's request this extension approves, if any. */
+  requestId?: string;
 }
 
 /**
@@ -29,6 +31,6 @@ export async function applyDeadlineExtension(m: EntityManager, t: Ticket, e: Dea
   await recordEvent(m, {
     ticketId: t.id, type: 'deadline_extended', at: e.at, actor: e.actor,
     fromStatus: t.status, toStatus: t.status, fromUnitCode: t.assignedUnitCode, toUnitCode: t.assignedUnitCode,
-    dueAt: e.dueAt, note: e.reason, data: { previousDueAt: t.dueAt?.toISOString() ?? null, dueAt: e.dueAt.toISOString() },
+    dueAt: e.dueAt, note: e.reason, data: { previousDueAt: t.dueAt?.toISOString() ?? null, dueAt: e.dueAt.toISOString(), ...(e.requestId ? { requestId: e.requestId } : {}) },
   });
 }

@@ -21,6 +21,10 @@ import { actorOf, eventInsertParts, eventRow, recordEvent, SYSTEM_ACTOR, type Ac
 import { TicketListeners } from './ticket-listeners.js';
 import { flagOverdueTickets, markDueSoonTickets, type FlaggedTicketRow } from './ticket-deadline-watch.js';
 import { applyDeadlineExtension, type DeadlineExtension } from './ticket-deadline-extension.js';
+import type { TicketExtensionRequest } from './extension-request.entity.js';
+import {
+  declineExtensionRequest, insertExtensionRequest, markExtensionApproved, type ExtensionAsk, type ExtensionDecision,
+} from './ticket-extension-requests.js';
 import { moveOpenTicketsToUnit, type UnitMerge } from './ticket-unit-moves.js';
 import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS } from './ticket-state.js';
 import { TicketSource } from './ticket-source.entity.js';
@@ -509,9 +513,29 @@ export class TicketLifecycle {
     return markDueSoonTickets(m, now);
   }
 
-  /** A new deadline for an open ticket, version-checked, with its event (ticket-deadline-extension.ts). */
-  extendDeadline(m: EntityManager, ticket: Ticket, extension: DeadlineExtension): Promise<void> {
-    return applyDeadlineExtension(m, ticket, extension);
+  /**
+   * A new deadline for an open ticket, version-checked, with its event (ticket-deadline-extension.ts); the citizen is
+   * told the new date (TicketListeners), in the same transaction.
+   */
+  async extendDeadline(m: EntityManager, ticket: Ticket, extension: DeadlineExtension): Promise<void> {
+    await applyDeadlineExtension(m, ticket, extension);
+    await this.listeners.deadlineExtended(m, { id: ticket.id, code: ticket.code, dueAt: extension.dueAt });
+  }
+
+  /** A unit's request for a new deadline, with its event; the deadline in force is unchanged (ticket-extension-requests.ts). */
+  requestExtension(m: EntityManager, ticket: Ticket, ask: ExtensionAsk): Promise<TicketExtensionRequest> {
+    return insertExtensionRequest(m, ticket, ask);
+  }
+
+  /** The unit's pending request approved: the request marked, and the deadline extended as `extendDeadline` does. */
+  async approveExtension(m: EntityManager, ticket: Ticket, request: TicketExtensionRequest, extension: DeadlineExtension): Promise<void> {
+    await markExtensionApproved(m, request, { at: extension.at, actor: extension.actor, note: extension.reason, dueAt: extension.dueAt });
+    await this.extendDeadline(m, ticket, { ...extension, requestId: request.id });
+  }
+
+  /** The unit's pending request declined with the coordinator's reason, with its event (ticket-extension-requests.ts). */
+  declineExtension(m: EntityManager, ticket: Ticket, request: TicketExtensionRequest, decision: ExtensionDecision): Promise<void> {
+    return declineExtensionRequest(m, ticket, request, decision);
   }
 
   /** Moves the open tickets of a unit merged away to its successor, with their events (ticket-unit-moves.ts). */

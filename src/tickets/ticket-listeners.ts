@@ -13,6 +13,15 @@ export interface AnsweredTicket {
 
 type AnsweredListener = (m: EntityManager, ticket: AnsweredTicket) => Promise<void>;
 
+/** A ticket given a new deadline (by a coordinator, or on a unit's request approved). */
+export interface ExtendedTicket {
+  id: string;
+  code: string;
+  dueAt: Date;
+}
+
+type ExtendedListener = (m: EntityManager, ticket: ExtendedTicket) => Promise<void>;
+
 /**
  * What the ticket lifecycle reports to the modules above it, in the transaction of the change: they subscribe here
  * (intake answers the citizens) instead of tickets calling them, so that tickets imports none of them.
@@ -20,6 +29,7 @@ type AnsweredListener = (m: EntityManager, ticket: AnsweredTicket) => Promise<vo
 @Injectable()
 export class TicketListeners {
   private readonly answeredListeners: AnsweredListener[] = [];
+  private readonly extendedListeners: ExtendedListener[] = [];
 
   /** Called, in the change's transaction, for a ticket resolved and for each ticket merged into an answered one. */
   onAnswered(listener: AnsweredListener): void {
@@ -28,5 +38,14 @@ export class TicketListeners {
 
   async answered(m: EntityManager, ticket: AnsweredTicket): Promise<void> {
     for (const listener of this.answeredListeners) await listener(m, ticket);
+  }
+
+  /** Called, in the change's transaction, for a ticket whose deadline was extended (intake tells the citizen). */
+  onDeadlineExtended(listener: ExtendedListener): void {
+    this.extendedListeners.push(listener);
+  }
+
+  async deadlineExtended(m: EntityManager, ticket: ExtendedTicket): Promise<void> {
+    for (const listener of this.extendedListeners) await listener(m, ticket);
   }
 }

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { badRequest, type FieldProblem } from '../common/errors.js';
 import { flattenValidationErrors } from '../common/validation.js';
-import { ExtendDeadlineDto } from '../sla/dto/sla.dto.js';
+import { ApproveExtensionDto, DeclineExtensionDto, ExtendDeadlineDto } from '../sla/dto/sla.dto.js';
 import { formValue } from '../intake/public/web-form.js';
 import {
   AssignDto, CommentDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
@@ -10,8 +10,13 @@ import {
 import { TICKET_ACTIONS, type TicketAction } from '../tickets/ticket-state.js';
 import { CHANNELS, STATUSES, type Channel, type TicketStatus } from '../tickets/ticket.entity.js';
 
-/** What the forms of the ticket page send: a lifecycle action, a deadline extension, or a comment. */
-export const PAGE_ACTIONS = [...TICKET_ACTIONS, 'extend', 'comment'] as const;
+/**
+ * What the forms of the ticket page send: a lifecycle action, a deadline extension (by a coordinator, or asked by the
+ * unit and approved or declined by a coordinator), or a comment.
+ */
+export const EXTENSION_ACTIONS = ['extend', 'request_extension', 'approve_extension', 'decline_extension'] as const;
+export type ExtensionAction = (typeof EXTENSION_ACTIONS)[number];
+export const PAGE_ACTIONS = [...TICKET_ACTIONS, ...EXTENSION_ACTIONS, 'comment'] as const;
 export type PageAction = (typeof PAGE_ACTIONS)[number];
 export const isPageAction = (a: string): a is PageAction => (PAGE_ACTIONS as readonly string[]).includes(a);
 
@@ -25,6 +30,9 @@ export const ACTION_FIELDS: Record<PageAction, readonly string[]> = {
   reject: ['reason', 'duplicateOf', 'note', 'confirm'],
   reopen: ['reason'],
   extend: ['dueDate', 'dueTime', 'reason'],
+  request_extension: ['dueDate', 'dueTime', 'reason'],
+  approve_extension: ['dueDate', 'dueTime', 'note'],
+  decline_extension: ['reason'],
   comment: ['text', 'public'],
 };
 
@@ -47,8 +55,13 @@ export const FIELD_LABELS: Record<string, string> = {
 
 const DTO_OF = {
   assign: AssignDto, accept: NoteDto, return: ReasonDto, resolve: ResolveDto, close: NoteDto, reject: RejectDto, reopen: ReasonDto,
-  extend: ExtendDeadlineDto, comment: CommentDto,
+  extend: ExtendDeadlineDto, request_extension: ExtendDeadlineDto, approve_extension: ApproveExtensionDto,
+  decline_extension: DeclineExtensionDto, comment: CommentDto,
 } as const;
+
+/** The forms whose new deadline is typed as a date and a time. */
+const DATED: readonly PageAction[] = ['extend', 'request_extension', 'approve_extension'];
+export const isDated = (a: PageAction) => DATED.includes(a);
 
 export type FormValues = Record<string, string>;
 
@@ -59,7 +72,9 @@ export function actionFormValues(action: PageAction, body: Record<string, unknow
 
 export type ActionSubmission =
   | { action: TicketAction; dto: AssignDto | NoteDto | ReasonDto | ResolveDto | RejectDto }
-  | { action: 'extend'; dto: ExtendDeadlineDto }
+  | { action: 'extend' | 'request_extension'; dto: ExtendDeadlineDto }
+  | { action: 'approve_extension'; dto: ApproveExtensionDto }
+  | { action: 'decline_extension'; dto: DeclineExtensionDto }
   | { action: 'comment'; dto: CommentDto };
 
 /**
@@ -84,7 +99,7 @@ export async function actionDto(action: PageAction, body: Record<string, unknown
     const version = formValue(body, 'version');
     if (/^\d{1,9}$/.test(version)) plain.version = Number(version);
   }
-  if (action === 'extend') {
+  if (isDated(action)) {
     const date = parseViDate(values.dueDate);
     const time = parseViTime(values.dueTime);
     if (typeof date !== 'string') problems.push({ field: 'dueDate', reason: date.reason });

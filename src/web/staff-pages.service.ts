@@ -4,7 +4,7 @@ import { Clock } from '../common/clock.js';
 import { AppError, forbidden } from '../common/errors.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
-import { DeadlineExtensionService } from '../sla/deadline-extension.service.js';
+import { DeadlineExtensionService, EXTENSION_REQUEST_ROLES, type ExtensionRequestView } from '../sla/deadline-extension.service.js';
 import { OverdueService } from '../sla/overdue.service.js';
 import { DEADLINE_EXTENSION_ROLES } from '../tickets/ticket-deadline-extension.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../tickets/ticket-state.js';
@@ -84,6 +84,12 @@ export interface TicketPage {
   actions: TicketAction[];
   /** Whether the deadline extension form is shown: coordinators and admins, on open tickets. */
   canExtend: boolean;
+  /** The unit's latest request for more time (pending, or the last decided), if any. */
+  extensionRequest: ExtensionRequestView | null;
+  /** The handling unit's staff may ask for more time (none pending). */
+  canRequestExtension: boolean;
+  /** A coordinator may approve or decline the pending request. */
+  canDecideExtension: boolean;
   /** Active units, for the assignment form (only when the user may assign). */
   units: UnitChoice[];
 }
@@ -149,6 +155,7 @@ export class StaffPagesService {
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(ticket.status);
     const actions = availableActions(user, ticket.status);
+    const [latest] = await this.extensions.extensionRequests(user, code);
     // the time left as the API's GET /api/tickets/:code/deadline gives it
     const { deadlineMode, minutesLeft, warnAt, overdue } = await this.extensions.timeLeft(user, code);
     return {
@@ -159,6 +166,9 @@ export class StaffPagesService {
       dueSoon: open && !overdue && !!warnAt && Date.parse(warnAt) <= now.getTime(),
       actions,
       canExtend: open && DEADLINE_EXTENSION_ROLES.includes(user.role),
+      extensionRequest: latest ?? null,
+      canRequestExtension: (ticket.status === 'assigned' || ticket.status === 'in_progress') && EXTENSION_REQUEST_ROLES.includes(user.role) && latest?.status !== 'pending',
+      canDecideExtension: latest?.status === 'pending' && DEADLINE_EXTENSION_ROLES.includes(user.role),
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],
     };
   }
@@ -171,7 +181,10 @@ export class StaffPagesService {
   async submit(user: AuthUser, code: string, s: ActionSubmission): Promise<{ code: string; stillVisible: boolean }> {
     const after = s.action === 'comment' ? await this.tickets.comment(user, code, s.dto)
       : s.action === 'extend' ? await this.extensions.extend(user, code, s.dto)
-        : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
+        : s.action === 'request_extension' ? { code: (await this.extensions.requestExtension(user, code, s.dto)).ticketCode ?? code }
+          : s.action === 'approve_extension' ? await this.extensions.approveExtension(user, code, s.dto)
+            : s.action === 'decline_extension' ? await this.extensions.declineExtension(user, code, s.dto)
+              : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
     try {
       await this.tickets.get(user, after.code);
       return { code: after.code, stillVisible: true };

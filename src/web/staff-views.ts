@@ -2,7 +2,7 @@ import { formatDateTimeVi } from '../common/vn-time.js';
 import { CHANNEL_LABELS, isChatChannel } from '../tickets/channels.js';
 import { REJECT_REASON_LABELS, STATUS_LABELS } from '../tickets/ticket-state.js';
 import { REJECT_REASONS, STATUSES, type Channel } from '../tickets/ticket.entity.js';
-import { isFiltered, listHref, PAGE_SIZE, type FormValues, type ListRequest, type PageAction } from './staff-forms.js';
+import { isDated, isFiltered, listHref, PAGE_SIZE, type FormValues, type ListRequest, type PageAction } from './staff-forms.js';
 import { staffNav, type CountKey } from './staff-nav.js';
 import type { ListPage, OverdueList, TicketDetail, TicketPage } from './staff-pages.service.js';
 import type { StaffSession } from './staff-session.js';
@@ -113,7 +113,9 @@ export function eventLabel(e: EventItem): string {
     }
     case 'reopened': return 'Mở lại phản ánh';
     case 'overdue': return 'Trễ hạn xử lý';
-    case 'deadline_extended': return `Gia hạn xử lý${typeof data.dueAt === 'string' ? ` đến ${when(data.dueAt)}` : ''}`;
+    case 'deadline_extended': return `Gia hạn xử lý${typeof data.dueAt === 'string' ? ` đến ${when(data.dueAt)}` : ''}${data.requestId ? ' (theo đề nghị của đơn vị)' : ''}`;
+    case 'extension_requested': return `Đơn vị đề nghị gia hạn${typeof data.requestedDueAt === 'string' ? ` đến ${when(data.requestedDueAt)}` : ''}`;
+    case 'extension_declined': return `Không chấp thuận đề nghị gia hạn${typeof data.requestedDueAt === 'string' ? ` đến ${when(data.requestedDueAt)}` : ''}`;
     case 'citizen_message': return 'Người dân gửi bổ sung thông tin';
     case 'comment': return e.internal ? 'Ý kiến nội bộ' : 'Thông báo cho người dân';
     case 'reply_not_sent': return 'Không gửi được trả lời cho người dân';
@@ -130,6 +132,9 @@ const ACTION_TITLES: Record<PageAction, string> = {
   reject: 'Từ chối xử lý',
   reopen: 'Mở lại phản ánh',
   extend: 'Gia hạn xử lý',
+  request_extension: 'Đề nghị gia hạn xử lý',
+  approve_extension: 'Chấp thuận đề nghị gia hạn',
+  decline_extension: 'Không chấp thuận đề nghị gia hạn',
   comment: 'Ghi ý kiến',
 };
 
@@ -142,6 +147,9 @@ const ACTION_BUTTONS: Record<PageAction, string> = {
   reject: 'Từ chối',
   reopen: 'Mở lại',
   extend: 'Gia hạn',
+  request_extension: 'Gửi đề nghị gia hạn',
+  approve_extension: 'Chấp thuận',
+  decline_extension: 'Không chấp thuận',
   comment: 'Ghi ý kiến',
 };
 
@@ -235,22 +243,31 @@ function conversationOf(t: TicketDetail) {
 
 function formsOf(page: TicketPage, session: StaffSession, error?: FormError) {
   const t = page.ticket;
-  const actions: PageAction[] = [...page.actions, ...(page.canExtend ? ['extend' as const] : []), 'comment'];
+  const actions: PageAction[] = [
+    ...page.actions,
+    ...(page.canDecideExtension ? ['approve_extension' as const, 'decline_extension' as const] : []),
+    ...(page.canExtend ? ['extend' as const] : []),
+    ...(page.canRequestExtension ? ['request_extension' as const] : []),
+    'comment',
+  ];
   const dueLocal = t.dueAt ? formatDateTimeVi(new Date(t.dueAt)) : '';
+  // the approval starts from the date the unit asked for
+  const askedLocal = page.canDecideExtension && page.extensionRequest ? formatDateTimeVi(new Date(page.extensionRequest.requestedDueAt)) : '';
   return actions.map((action) => {
     const moving = action === 'assign' && t.status !== 'received';
     const mine = error?.action === action;
     const values: FormValues = mine ? error.values : {};
     // the extension form starts from the current deadline, in Viet Nam time
-    if (action === 'extend' && !mine && dueLocal) {
-      values.dueTime = dueLocal.slice(0, 5);
-      values.dueDate = dueLocal.slice(6);
+    const start = action === 'approve_extension' ? askedLocal : action === 'extend' || action === 'request_extension' ? dueLocal : '';
+    if (start && !mine) {
+      values.dueTime = start.slice(0, 5);
+      values.dueDate = start.slice(6);
     }
     const fieldErrors: Record<string, string> = {};
     if (mine) {
       for (const [field, reason] of Object.entries(error.fields ?? {})) {
         // the service speaks of the deadline as one value: its reason goes under the date
-        fieldErrors[action === 'extend' && field === 'dueAt' ? 'dueDate' : field] ??= reason;
+        fieldErrors[isDated(action) && field === 'dueAt' ? 'dueDate' : field] ??= reason;
       }
     }
     return {
@@ -287,6 +304,10 @@ export function ticketView(session: StaffSession, counts: Counts, page: TicketPa
     })),
     merged: t.mergedTickets.map((d) => ({ code: d.code, href: ticketHref(d.code), mergedAt: d.mergedAt })),
     forms: formsOf(page, session, extra.error),
+    extension: page.extensionRequest ? {
+      ...page.extensionRequest,
+      statusLabel: { pending: 'Đang chờ điều phối viên xem xét', approved: 'Đã được chấp thuận', declined: 'Không được chấp thuận' }[page.extensionRequest.status],
+    } : null,
     units: page.units,
     rejectReasons: REJECT_REASONS.map((r) => ({ value: r, label: REJECT_REASON_LABELS[r] })),
     hasLongSelect: page.units.length > 20,
@@ -353,6 +374,9 @@ export function flashFor(action: string, code?: string): string | undefined {
     reject: 'Đã từ chối phản ánh.',
     reopen: 'Đã mở lại phản ánh.',
     extend: 'Đã gia hạn xử lý phản ánh.',
+    request_extension: 'Đã gửi đề nghị gia hạn; điều phối viên sẽ xem xét.',
+    approve_extension: 'Đã chấp thuận đề nghị gia hạn; người dân được thông báo hạn mới.',
+    decline_extension: 'Đã không chấp thuận đề nghị gia hạn.',
     comment: 'Đã ghi ý kiến.',
   };
   return done[action as PageAction];

@@ -41,3 +41,34 @@ export class ExtendDeadlineDto {
   @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1)
   version?: number;
 }
+
+export class ApproveExtensionDto {
+  @ApiPropertyOptional({
+    description: 'hạn được chấp thuận, ISO-8601 (ví dụ 2022-01-12T16:00:00+07:00); bỏ trống là hạn đơn vị đề nghị',
+    example: '2022-01-12T16:00:00+07:00',
+  })
+  @IsOptional() @IsTimeBound('instant')
+  dueAt?: string;
+
+  @ApiPropertyOptional({ description: 'ghi chú của điều phối viên (không bắt buộc)' })
+  @IsOptional() @Transform(trim) @IsString() @MaxLength(2000)
+  note?: string;
+
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1)
+  version?: number;
+}
+
+export class DeclineExtensionDto {
+  @ApiProperty({ description: 'lý do không chấp thuận (đơn vị đề nghị được xem)' })
+  @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(2000)
+  reason: string;
+
+  @ApiPropertyOptional() @IsOptionalNonNull() @IsInt() @Min(1)
+  version?: number;
+}
+
+export class ExtensionRequestsQueryDto {
+  @ApiPropertyOptional({ description: 'trang (từ 1)', default: 1 })
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  page?: number;
+}

@@ -14,6 +14,7 @@ export const VIEW_SLUGS: Record<QueueView, string> = {
   duplicates: 'trung',
   due_soon: 'sap-han',
   overdue: 'tre-han',
+  extensions: 'gia-han',
 };
 
 export const VIEW_LABELS: Record<QueueView, string> = {
@@ -22,6 +23,7 @@ export const VIEW_LABELS: Record<QueueView, string> = {
   duplicates: 'Có thể trùng',
   due_soon: 'Sắp đến hạn',
   overdue: 'Trễ hạn',
+  extensions: 'Đề nghị gia hạn',
 };
 
 /** What each view says when it is empty. */
@@ -31,6 +33,7 @@ export const VIEW_EMPTY: Record<QueueView, string> = {
   duplicates: 'Không có phản ánh nào có khả năng trùng cần xem xét.',
   due_soon: 'Không có phản ánh nào sắp đến hạn.',
   overdue: 'Không có phản ánh nào trễ hạn.',
+  extensions: 'Không có đề nghị gia hạn nào đang chờ xem xét.',
 };
 
 export const QUEUE_PAGE_SIZE = 50;

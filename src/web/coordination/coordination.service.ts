@@ -107,6 +107,7 @@ export class CoordinationService {
         deadline: { dueAt: v.dueAt, overdue: v.overdue, mode, minutesLeft: open && t.dueAt ? this.deadlines.minutesLeft(w.now, t.dueAt, mode) : null },
         returned: r ? { ...r, unitName: r.unitCode ? refs.units.get(r.unitCode)?.displayName ?? r.unitCode : null } : null,
         duplicates: rows.duplicates.get(t.id) ?? [],
+        extension: rows.extensions.get(t.id) ?? null,
       };
     });
     return { counts, items, total: counts[view] };
