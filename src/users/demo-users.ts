@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { Unit } from '../directory/unit.entity.js';
 import { User, type Role } from './user.entity.js';
 import { UsersService } from './users.service.js';
 
@@ -20,6 +21,11 @@ export async function seedDemoUsers(ds: DataSource): Promise<void> {
     let added = 0;
     for (const u of DEMO_USERS) {
       if (await m.existsBy(User, { username: u.username })) continue;
+      // a unit of the 2021 Trà Vinh list that another province's map (PROVINCE_CODE) does not have
+      if (u.unitCode && !(await m.existsBy(Unit, { code: u.unitCode, active: true }))) {
+        new Logger('DemoUsers').log(`demo user ${u.username} skipped: no unit ${u.unitCode} on this province's map`);
+        continue;
+      }
       await UsersService.create(m, u);
       added++;
     }
