@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Browser, Page } from 'playwright-core';
+import { AnswersService } from '../src/answers/answers.service.js';
 import { ApiClientsService } from '../src/open311/api-clients.service.js';
 import { RoutingService } from '../src/routing/routing.service.js';
 import { launchChromium } from './support/browser.js';
@@ -201,7 +202,7 @@ describe('Open311 GeoReport v2 (e2e)', () => {
       expect(xml.parse(bad.text).errors.error.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['start_date', 'status']);
     });
 
-    it('is closed once the unit has resolved it, with a status note that repeats nothing of the answer', async () => {
+    it('is closed once the unit has resolved it, its status note never the unit’s own answer but the one published for the public', async () => {
       for (const action of ['accept', 'resolve'] as const) {
         await t.http().post(`/api/tickets/${code}/${action}`).set(bearer(staff))
           .send(action === 'resolve' ? { resolution: 'Đã sửa cầu cho bà Trần Thị Mười ở số 12 ấp Bến Có.' } : {}).expect(200);
@@ -211,6 +212,14 @@ describe('Open311 GeoReport v2 (e2e)', () => {
       expectNoPersonalData(res.text);
       const closed = await t.http().get('/open311/v2/requests.json').query({ status: 'closed' }).expect(200);
       expect(closed.body.map((r: { service_request_id: string }) => r.service_request_id)).toContain(code);
+
+      // once a coordinator publishes the answer for the public (edited, no personal details), that is the status note
+      const [user] = await t.ds.query(`SELECT id, username, full_name AS "fullName", role, unit_code AS "unitCode" FROM users WHERE username = 'quantri-o311'`);
+      const answer = 'Ủy ban nhân dân xã đã sửa chữa cầu khỉ, người dân đi lại bình thường.';
+      await t.app.get(AnswersService).publish(user, code, { title: 'Sửa cầu khỉ ở xã Hòa Lợi', question: 'Cầu khỉ trong ấp bị gãy, học sinh không qua được.', answer });
+      const published = await t.http().get(`/open311/v2/requests/${code}.json`).expect(200);
+      expect(published.body[0].status_notes).toBe(answer);
+      expectNoPersonalData(published.text);
     });
   });
 

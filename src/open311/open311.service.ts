@@ -85,6 +85,7 @@ interface RequestRow {
   status: TicketStatus;
   reject_reason: string | null;
   merged: boolean;
+  published_answer: string | null;
   category_code: string | null;
   category_name: string | null;
   area_name: string | null;
@@ -266,15 +267,20 @@ export class Open311Service {
     return found;
   }
 
-  /** The requests matching `where`, newest first, at most REQUESTS_MAX; only columns that say nothing of the citizen are read. */
+  /**
+   * The requests matching `where`, newest first, at most REQUESTS_MAX; only columns that say nothing of the citizen are
+   * read (the status note is the published answer, never the ticket's own resolution).
+   */
   private async find(where: string, args: unknown[]): Promise<Open311Request[]> {
     const rows: RequestRow[] = await this.ds.query(
-      `SELECT t.code, t.status, t.reject_reason, t.duplicate_of_id IS NOT NULL AS merged, t.category_code, c.name AS category_name,
+      `SELECT t.code, t.status, t.reject_reason, t.duplicate_of_id IS NOT NULL AS merged, pa.answer AS published_answer,
+              t.category_code, c.name AS category_name,
               a.name AS area_name, d.name AS district_name, t.assigned_unit_code, t.received_at, t.updated_at, t.due_at
          FROM tickets t
          LEFT JOIN categories c ON c.code = t.category_code
          LEFT JOIN areas a ON a.code = t.area_code
          LEFT JOIN areas d ON d.code = a.parent_code AND d.level = 'district'
+         LEFT JOIN published_answers pa ON pa.ticket_id = t.id AND pa.withdrawn_at IS NULL
         WHERE ${where}
         ORDER BY t.received_at DESC, t.code
         LIMIT ${REQUESTS_MAX}`, args);
@@ -282,7 +288,8 @@ export class Open311Service {
     return rows.map((r) => ({
       service_request_id: r.code,
       status: CLOSED.has(r.status) ? 'closed' : 'open',
-      status_notes: statusNote(r.status, r.reject_reason, r.merged),
+      // the answer as a coordinator published it for the public (src/answers: edited, no personal details), once published
+      status_notes: (r.status === 'resolved' || r.status === 'closed') && r.published_answer ? r.published_answer : statusNote(r.status, r.reject_reason, r.merged),
       service_name: r.category_name,
       service_code: r.category_code,
       agency_responsible: r.assigned_unit_code ? units.get(r.assigned_unit_code)?.displayName ?? null : null,
