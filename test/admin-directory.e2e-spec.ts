@@ -116,7 +116,7 @@ describe('the administration of the directory (browser)', () => {
     expect(links).toEqual([
       ['/quan-tri/don-vi', 'Đơn vị xử lý'], ['/quan-tri/linh-vuc', 'Lĩnh vực'], ['/quan-tri/phan-cong', 'Quy tắc phân công'], ['/quan-tri/lich', 'Lịch nghỉ, làm bù'],
       ['/quan-tri/tai-khoan', 'Tài khoản'], ['/quan-tri/nguoi-nhan', 'Người nhận báo cáo'], ['/quan-tri/gui-tin', 'Gửi thư và kênh'],
-      ['/quan-tri/nhat-ky', 'Nhật ký thay đổi'], ['/quan-tri/thu', 'Thư đã giữ lại'],
+      ['/quan-tri/ung-dung', 'Ứng dụng kết nối (Open311)'], ['/quan-tri/nhat-ky', 'Nhật ký thay đổi'], ['/quan-tri/thu', 'Thư đã giữ lại'],
     ]);
     expect(await page.locator('#menu-quan-tri').getAttribute('aria-current')).toBe('page');
     await accessible('admin-index');
@@ -180,6 +180,68 @@ describe('the administration of the directory (browser)', () => {
     // nothing is deleted: it is still in the tree, marked
     await page.goto(`${base}/quan-tri/don-vi?q=phuc vu hanh chinh`);
     expect(await text('#ket-qua tbody tr')).toContain('Ngừng hoạt động');
+  }, 120_000);
+
+  it('a unit\'s parent, area and addresses are changed with the keyboard; a bad address, a parent below it, an unknown area are refused at the field with nothing written', async () => {
+    const api = (url: string, body: object) => t.http().post(url).set(bearer(admin)).send(body);
+    await api('/api/units', { code: 'TT-XTDT', name: 'Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch', level: 'province', areaCode: '84' }).expect(201);
+    await api('/api/units', { code: 'TT-XTDT-DL', name: 'Phòng Thông tin du lịch', level: 'province', parentCode: 'TT-XTDT' }).expect(201);
+    const row = async () => (await t.ds.query(`SELECT parent_code, area_code, emails FROM units WHERE code = 'TT-XTDT'`))[0];
+    const untouched = { parent_code: null, area_code: '84', emails: [] };
+
+    // the keyboard alone: a parent and an area typed without diacritics, two addresses, one of them wrong
+    await page.goto(`${base}/quan-tri/don-vi/TT-XTDT`);
+    await tabTo('#parentCode-tim');
+    await page.keyboard.type('van phong ubnd tinh');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#parentCode').inputValue()).toBe('VP-UBND-TINH');
+    await tabTo('#areaCode-tim');
+    await page.keyboard.type('huyen chau thanh');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#areaCode').inputValue()).toBe('847');
+    await tabTo('#emails');
+    await page.keyboard.type('vanthu@xtdt.travinh.gov.vn, lanhdao.xtdt');
+    await tabTo('#nut-luu-thong-tin');
+    await Promise.all([page.waitForURL(/\/thong-tin$/), page.keyboard.press('Enter')]);
+    expect(await text('#emails-error')).toBe('“lanhdao.xtdt” không phải là địa chỉ thư hợp lệ (ví dụ: vanthu@travinh.gov.vn).');
+    expect(await page.locator('#emails').getAttribute('aria-invalid')).toBe('true');
+    expect(await text('#loi-thong-tin')).toContain('Địa chỉ thư: “lanhdao.xtdt” không phải');
+    // what was typed is kept, nothing is written
+    expect(await page.locator('#emails').inputValue()).toBe('vanthu@xtdt.travinh.gov.vn, lanhdao.xtdt');
+    expect(await page.locator('#parentCode').inputValue()).toBe('VP-UBND-TINH');
+    expect(await row()).toEqual(untouched);
+    expect(await audit('unit.update', 'TT-XTDT')).toEqual([]);
+    await accessible('admin-unit-links-refused');
+
+    await page.focus('#emails');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('vanthu@xtdt.travinh.gov.vn; lanhdao@xtdt.travinh.gov.vn');
+    await tabTo('#nut-luu-thong-tin');
+    await Promise.all([page.waitForURL(/\/quan-tri\/don-vi\/TT-XTDT\?da=thong-tin/), page.keyboard.press('Enter')]);
+    expect(await text('#thong-bao')).toBe('Đã lưu đơn vị cấp trên, địa bàn và địa chỉ thư của Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch.');
+    expect(await page.locator('#thong-tin-don-vi dd').allTextContents()).toEqual(expect.arrayContaining([
+      'Văn phòng UBND tỉnh', 'Huyện Châu Thành', 'vanthu@xtdt.travinh.gov.vn, lanhdao@xtdt.travinh.gov.vn',
+    ]));
+    expect(await row()).toEqual({ parent_code: 'VP-UBND-TINH', area_code: '847', emails: ['vanthu@xtdt.travinh.gov.vn', 'lanhdao@xtdt.travinh.gov.vn'] });
+    const [changed] = await audit('unit.update', 'TT-XTDT');
+    expect(changed.actor_name).toBe('quantri.vien');
+    expect(changed.before).toEqual(expect.objectContaining({ parentCode: null, areaCode: '84', emails: [] }));
+    expect(changed.after).toEqual(expect.objectContaining({ parentCode: 'VP-UBND-TINH', areaCode: '847', emails: ['vanthu@xtdt.travinh.gov.vn', 'lanhdao@xtdt.travinh.gov.vn'] }));
+
+    // its own sub-unit as its parent: refused at the field
+    await page.fill('#parentCode-tim', 'phong thong tin du lich');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#parentCode').inputValue()).toBe('TT-XTDT-DL');
+    await Promise.all([page.waitForURL(/\/thong-tin$/), page.click('#nut-luu-thong-tin')]);
+    expect(await text('#parentCode-error')).toBe('Không thể đặt đơn vị cấp dưới làm đơn vị cha.');
+    expect(await page.locator('#parentCode').getAttribute('aria-invalid')).toBe('true');
+    // an area that does not exist (a stale or forged form): refused at the field too
+    const csrf = await page.locator('#form-thong-tin input[name=_csrf]').inputValue();
+    const forged = await page.request.post(`${base}/quan-tri/don-vi/TT-XTDT/thong-tin`, { form: { _csrf: csrf, parentCode: '', areaCode: '99999', emails: '' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(400);
+    expect(await forged.text()).toContain('<p class="error" id="areaCode-error">Không có khu vực mã &quot;99999&quot;.</p>');
+    expect((await row()).parent_code).toBe('VP-UBND-TINH');
+    expect(await audit('unit.update', 'TT-XTDT')).toHaveLength(1);
   }, 120_000);
 
   it('a unit with open tickets cannot be deactivated; it is merged with the keyboard after a preview that counts what moves', async () => {
@@ -338,9 +400,16 @@ describe('the administration of the directory (browser)', () => {
     expect(await text('#quy-tac-thu')).toContain('Y tế, khám chữa bệnh · Huyện Châu Thành →');
     await accessible('admin-routing');
 
+    // removing asks first: the confirmation says which rule, and nothing is removed until it is confirmed
     await page.goto(`${base}/quan-tri/phan-cong?linhVuc=DAT-DAI`);
-    await page.click(`#quy-tac-${rule.id} button`);
-    await page.waitForURL(/da=xoa/);
+    await Promise.all([page.waitForURL(/\/xoa$/), page.click(`#quy-tac-${rule.id} button`)]);
+    expect(await text('h1')).toBe('Xóa quy tắc Đất đai, xây dựng · Huyện Châu Thành?');
+    expect(await page.locator('#muc-xoa dd').allTextContents()).toEqual(['Đất đai, xây dựng', 'Huyện Châu Thành', 'Văn phòng HĐND và UBND huyện Châu Thành']);
+    expect(await t.ds.query(`SELECT id FROM routing_rules WHERE category_code = 'DAT-DAI'`)).toEqual([{ id: rule.id }]);
+    expect(await audit('routing_rule.delete', rule.id)).toEqual([]);
+    await accessible('admin-routing-remove');
+    await tabTo('#nut-xac-nhan');
+    await Promise.all([page.waitForURL(/da=xoa&linhVuc=DAT-DAI/), page.keyboard.press('Enter')]);
     expect(await t.ds.query(`SELECT id FROM routing_rules WHERE category_code = 'DAT-DAI'`)).toEqual([]);
     const [removed] = await audit('routing_rule.delete', rule.id);
     expect(removed.before).toEqual(added.after);
@@ -375,8 +444,16 @@ describe('the administration of the directory (browser)', () => {
     const after = await createTicket({ categoryCode: 'AN-SINH', reporterPhone: '0911000022' });
     expect(after.dueAt).toBe('2026-03-06T02:00:00.000Z');
 
-    await page.click('#muc-2026-03-03 button');
-    await page.waitForURL(/da=xoa&ngay=2026-03-03/);
+    // removing asks first; cancelling keeps the day; confirming (the keyboard alone) removes it
+    await Promise.all([page.waitForURL(/\/xoa$/), page.click('#muc-2026-03-03 button')]);
+    expect(await text('h1')).toBe('Bỏ ngày 03/03/2026 khỏi lịch?');
+    expect(await page.locator('#muc-xoa dd').allTextContents()).toEqual(['03/03/2026', 'Ngày nghỉ', 'Nghỉ đột xuất do bão']);
+    expect(await audit('calendar_day.delete', '2026-03-03')).toEqual([]);
+    await page.click('#huy');
+    expect(await page.locator('#ngay-2026-03-03').getAttribute('class')).toContain('off');
+    await Promise.all([page.waitForURL(/\/xoa$/), page.click('#muc-2026-03-03 button')]);
+    await tabTo('#nut-xac-nhan');
+    await Promise.all([page.waitForURL(/da=xoa&ngay=2026-03-03/), page.keyboard.press('Enter')]);
     expect(await page.locator('#ngay-2026-03-03').count()).toBe(0);
     const [removed] = await audit('calendar_day.delete', '2026-03-03');
     expect(removed.before).toEqual({ date: '2026-03-03', kind: 'off', name: 'Nghỉ đột xuất do bão' });

@@ -12,6 +12,7 @@ export const ADMIN_PAGES = [
   { href: '/quan-tri/tai-khoan', label: 'Tài khoản', text: 'Tài khoản cán bộ: vai trò, đơn vị, khóa và mở khóa, đặt lại mật khẩu.' },
   { href: '/quan-tri/nguoi-nhan', label: 'Người nhận báo cáo', text: 'Địa chỉ thư của lãnh đạo và điều phối viên nhận báo cáo, thông báo.' },
   { href: '/quan-tri/gui-tin', label: 'Gửi thư và kênh', text: 'Thư, tin nhắn đã gửi và chưa gửi được; gửi lại; tình trạng các kênh.' },
+  { href: '/quan-tri/ung-dung', label: 'Ứng dụng kết nối (Open311)', text: 'Ứng dụng bên ngoài được gửi và theo dõi phản ánh qua giao diện Open311.' },
   { href: '/quan-tri/nhat-ky', label: 'Nhật ký thay đổi', text: 'Ai đã thay đổi gì, khi nào, trước và sau khi thay đổi.' },
   { href: '/quan-tri/thu', label: 'Thư đã giữ lại', text: 'Thư đến chưa nhận được vào hệ thống, được giữ lại để xem xét.' },
 ] as const;

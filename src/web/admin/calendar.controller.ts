@@ -97,9 +97,28 @@ export class AdminCalendarController {
     }
   }
 
+  /**
+   * Removing a day takes two steps, without scripts: the list's button posts here and gets the confirmation (nothing
+   * removed yet); the confirmation's button posts again with `xac-nhan=co` and removes it.
+   */
   @Post(':date/xoa')
-  async remove(@CurrentSession() s: StaffSession, @Param('date') date: string, @Res() res: Response): Promise<void> {
+  async remove(@CurrentSession() s: StaffSession, @Param('date') date: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw notFound('Không tìm thấy ngày này trong lịch.');
+    if (formValue(body, 'xac-nhan') !== 'co') {
+      const day = ((await this.calendar.list(Number(date.slice(0, 4)))).days as Array<{ date: string; kind: 'off' | 'work'; name: string }>)
+        .find((d) => d.date === date);
+      if (!day) throw notFound('Không tìm thấy ngày này trong lịch (có thể đã được bỏ).');
+      await this.pages.send(res, s, 'admin/remove-confirm.njk', {
+        heading: `Bỏ ngày ${viDate(date)} khỏi lịch?`,
+        warning: day.kind === 'off'
+          ? 'Ngày này sẽ trở lại là ngày làm việc thường: thời hạn xử lý của phản ánh mới sẽ tính cả ngày này.'
+          : 'Ngày này sẽ không còn là ngày làm bù: thời hạn xử lý của phản ánh mới sẽ không tính ngày này.',
+        facts: [{ label: 'Ngày', value: viDate(date) }, { label: 'Loại ngày', value: KIND_LABELS[day.kind] }, { label: 'Ghi chú', value: day.name || 'Không có' }],
+        action: `/quan-tri/lich/${date}/xoa`, hidden: [],
+        confirmLabel: 'Bỏ ngày này', cancelHref: `/quan-tri/lich?nam=${date.slice(0, 4)}`, backLabel: `Lịch năm ${date.slice(0, 4)}`,
+      });
+      return;
+    }
     await this.calendar.remove(date, s.user);
     res.redirect(303, `/quan-tri/lich?nam=${date.slice(0, 4)}&da=xoa&ngay=${date}`);
   }

@@ -99,11 +99,29 @@ export class AdminRoutingController {
     }
   }
 
+  /**
+   * Removing a rule takes two steps, without scripts: the list's button posts here and gets the confirmation (what
+   * the rule says; nothing removed yet); the confirmation's button posts again with `xac-nhan=co` and removes it.
+   */
   @Post(':id/xoa')
   async remove(@CurrentSession() s: StaffSession, @Param('id') id: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
     if (!UUID.test(id)) throw notFound('Không tìm thấy quy tắc phân công.');
-    await this.routing.deleteRule(id, s.user);
     const filter = formValue(body, 'linhVuc').slice(0, 32);
+    const back = `/quan-tri/phan-cong${filter ? `?linhVuc=${encodeURIComponent(filter)}` : ''}`;
+    if (formValue(body, 'xac-nhan') !== 'co') {
+      const rule = (await this.routing.describedRules()).find((r) => r.id === id);
+      if (!rule) throw notFound('Không tìm thấy quy tắc phân công (có thể đã được xóa).');
+      const { area, target } = ruleText(rule);
+      await this.pages.send(res, s, 'admin/remove-confirm.njk', {
+        heading: `Xóa quy tắc ${rule.category.name} · ${area}?`,
+        warning: 'Phản ánh mới thuộc lĩnh vực và địa bàn này sẽ không còn được giao theo quy tắc này. Các phản ánh đã giao vẫn giữ đơn vị xử lý.',
+        facts: [{ label: 'Lĩnh vực', value: rule.category.name }, { label: 'Địa bàn', value: area }, { label: 'Giao cho', value: target }],
+        action: `/quan-tri/phan-cong/${id}/xoa`, hidden: filter ? [{ name: 'linhVuc', value: filter }] : [],
+        confirmLabel: 'Xóa quy tắc', cancelHref: back, backLabel: 'Quy tắc phân công',
+      });
+      return;
+    }
+    await this.routing.deleteRule(id, s.user);
     res.redirect(303, `/quan-tri/phan-cong?da=xoa${filter ? `&linhVuc=${encodeURIComponent(filter)}` : ''}`);
   }
 }

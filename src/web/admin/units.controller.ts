@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { isEmail } from 'class-validator';
 import type { Response } from 'express';
 import { Public } from '../../common/decorators.js';
 import { badRequest, notFound } from '../../common/errors.js';
@@ -14,6 +15,8 @@ import { AdminPages } from './admin-pages.js';
 import { areaGroups, LEVEL_LABELS, searchUnits, unitTree, type UnitRow } from './admin-views.js';
 
 const UNIT_FIELDS = ['code', 'name', 'level', 'parentCode', 'areaCode', 'emails'] as const;
+const LINK_FIELDS = ['parentCode', 'areaCode', 'emails'] as const;
+type LinkField = (typeof LINK_FIELDS)[number];
 const noSuccessor = () => badRequest([{ field: 'intoCode', reason: 'hãy chọn đơn vị tiếp nhận' }]);
 const unitHref = (code: string) => `/quan-tri/don-vi/${encodeURIComponent(code)}`;
 
@@ -57,6 +60,7 @@ export class AdminUnitsController {
       ngung: `Đơn vị ${unit.displayName} đã ngừng hoạt động.`,
       'hoat-dong': `Đơn vị ${unit.displayName} đã hoạt động trở lại.`,
       'sap-nhap': `Đã sáp nhập vào ${unit.displayName}.`,
+      'thong-tin': `Đã lưu đơn vị cấp trên, địa bàn và địa chỉ thư của ${unit.displayName}.`,
     } as Record<string, string>)[done] ?? '';
   }
 
@@ -100,7 +104,9 @@ export class AdminUnitsController {
     await this.sendUnit(res, s, code, { flash });
   }
 
-  private async sendUnit(res: Response, s: StaffSession, code: string, opts: { status?: number; flash?: string; error?: Refusal | null; form?: string; name?: string; intoCode?: string }): Promise<void> {
+  private async sendUnit(res: Response, s: StaffSession, code: string, opts: {
+    status?: number; flash?: string; error?: Refusal | null; form?: string; name?: string; intoCode?: string; links?: Record<LinkField, string>;
+  }): Promise<void> {
     const c = unitCodeOf(code);
     if (!c) throw notFound(`Không tìm thấy đơn vị mã "${code}".`);
     const unit = await this.directory.getUnit(c);
@@ -108,6 +114,8 @@ export class AdminUnitsController {
     const byCode = new Map(all.map((u) => [u.code, u]));
     const areas = await this.directory.allAreas();
     const area = unit.areaCode ? areas.find((a) => a.code === unit.areaCode) ?? null : null;
+    // the parent's choices: the active units but itself, and its present parent whatever its state (saving keeps it)
+    const parents = all.filter((u) => u.code !== unit.code && (u.active || u.code === unit.parentCode));
     await this.pages.send(res, s, 'admin/unit.njk', {
       unit, levelLabel: LEVEL_LABELS[unit.level] ?? unit.level,
       parent: unit.parentCode ? byCode.get(unit.parentCode) ?? null : null,
@@ -117,6 +125,8 @@ export class AdminUnitsController {
       successors: all.filter((u) => u.active && u.code !== unit.code),
       flash: opts.flash ?? '', error: opts.error ?? null, form: opts.form ?? '',
       name: opts.name ?? unit.name, intoCode: opts.intoCode ?? '',
+      parents, areaGroups: areaGroups(areas),
+      links: opts.links ?? { parentCode: unit.parentCode ?? '', areaCode: unit.areaCode ?? '', emails: unit.emails.join(', ') },
     }, opts.status);
   }
 
@@ -129,6 +139,26 @@ export class AdminUnitsController {
     } catch (e) {
       if (!isFormRefusal(e)) throw e;
       await this.sendUnit(res, s, code, { status: e.status, error: refusalOf(e), form: 'doi-ten', name });
+    }
+  }
+
+  /**
+   * The unit's parent, area and notification addresses (the PATCH API's rules through DirectoryService: a parent below
+   * the unit, an unknown unit or area refused at the field; recorded in the audit log). An empty choice clears it.
+   */
+  @Post('don-vi/:code/thong-tin')
+  async updateLinks(@CurrentSession() s: StaffSession, @Param('code') code: string, @Body() body: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const links = formFields(body, LINK_FIELDS, 1000);
+    try {
+      const emails = links.emails.split(/[\s,;]+/).filter(Boolean);
+      const bad = emails.filter((e) => !isEmail(e));
+      if (bad.length) throw badRequest([{ field: 'emails', reason: `${bad.map((e) => `“${e}”`).join(', ')} không phải là địa chỉ thư hợp lệ (ví dụ: vanthu@travinh.gov.vn)` }]);
+      const dto = await checked(UpdateUnitDto, { parentCode: links.parentCode.trim() || null, areaCode: links.areaCode.trim() || null, emails });
+      await this.directory.updateUnit(code, dto, s.user);
+      res.redirect(303, `${unitHref(code)}?da=thong-tin`);
+    } catch (e) {
+      if (!isFormRefusal(e)) throw e;
+      await this.sendUnit(res, s, code, { status: e.status, error: refusalOf(e), form: 'thong-tin', links });
     }
   }
 
