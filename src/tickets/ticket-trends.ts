@@ -45,11 +45,15 @@ export function receivedPerReportDay(m: EntityManager, from: Date, to: Date, cut
   ).then(asDayFigures);
 }
 
-/** A unit's tickets handled in a period (handledInPeriod): how many, and how many by their deadline. */
+/**
+ * A unit's tickets handled in a period (handledInPeriod): how many, how many by their deadline, and of those how many
+ * only by a deadline extended before they were handled (a coordinator's extension, or a unit's request approved).
+ */
 export interface HandledUnitRow {
   unit_code: string | null;
   handled: number;
   handled_on_time: number;
+  handled_on_time_extended: number;
 }
 
 /**
@@ -62,16 +66,19 @@ export interface HandledUnitRow {
  * by valid_to: the period's changes only), each joined to the span that followed it through
  * idx_ticket_state_spans_ticket (ticket_id, valid_from), kept when that span is a handling; then both groupings at
  * once (GROUPING SETS). It reads what changed in the period, not the tickets' whole history: at 200,000 generated
- * tickets, 14,000 spans for 30 days (about 70,000 at a million); its total equals the count of the events that moved a
+ * tickets, 14,000 spans for 30 days (about 70,000 at a million); each handling looks for an extension before it
+ * through idx_ticket_events_ticket_at (ticket_id, at). Its total equals the count of the events that moved a
  * ticket from an open status to 'resolved' or 'closed' in the period. An index on the open spans' end that included
  * ticket_id and valid_from would make the first step index-only.
  */
 export async function handledInPeriod(
   m: EntityManager, from: Date, to: Date, cutoffHour: number,
 ): Promise<{ perDay: DayFigure[]; perUnit: HandledUnitRow[] }> {
-  const rows: Array<{ day: string | null; unit_code: string | null; per_unit: boolean; handled: number; handled_on_time: number }> = await m.query(
+  const rows: Array<{ day: string | null; unit_code: string | null; per_unit: boolean; handled: number; handled_on_time: number; handled_on_time_extended: number }> = await m.query(
     `WITH handled AS (
-       SELECT ${reportDaySql('o.valid_to', '$3')} AS day, h.unit_code, coalesce(h.handled_at <= h.due_at, false) AS on_time
+       SELECT ${reportDaySql('o.valid_to', '$3')} AS day, h.unit_code, coalesce(h.handled_at <= h.due_at, false) AS on_time,
+              EXISTS (SELECT 1 FROM ticket_events x
+                       WHERE x.ticket_id = o.ticket_id AND x.type = 'deadline_extended' AND x.at <= h.handled_at) AS extended
          FROM ticket_state_spans o
          JOIN LATERAL (
            SELECT n.unit_code, n.due_at, n.handled_at
@@ -83,7 +90,8 @@ export async function handledInPeriod(
           AND o.valid_to > $1 AND o.valid_to <= $2 AND o.valid_to > o.valid_from
      )
      SELECT to_char(day, 'YYYY-MM-DD') AS day, unit_code, GROUPING(day) = 1 AS per_unit,
-            count(*)::int AS handled, count(*) FILTER (WHERE on_time)::int AS handled_on_time
+            count(*)::int AS handled, count(*) FILTER (WHERE on_time)::int AS handled_on_time,
+            count(*) FILTER (WHERE on_time AND extended)::int AS handled_on_time_extended
        FROM handled
       GROUP BY GROUPING SETS ((day), (unit_code))
       ORDER BY 1`,
@@ -91,7 +99,9 @@ export async function handledInPeriod(
   );
   return {
     perDay: rows.filter((r) => !r.per_unit).map((r) => ({ day: r.day!, n: r.handled })),
-    perUnit: rows.filter((r) => r.per_unit).map((r) => ({ unit_code: r.unit_code, handled: r.handled, handled_on_time: r.handled_on_time })),
+    perUnit: rows.filter((r) => r.per_unit).map((r) => ({
+      unit_code: r.unit_code, handled: r.handled, handled_on_time: r.handled_on_time, handled_on_time_extended: r.handled_on_time_extended,
+    })),
   };
 }
 
