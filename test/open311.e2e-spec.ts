@@ -200,6 +200,8 @@ describe('Open311 GeoReport v2 (e2e)', () => {
       expect(old.body).toEqual([]);
       const bad = await t.http().get('/open311/v2/requests.xml').query({ start_date: 'hôm qua', status: 'dang-xu-ly' }).expect(400);
       expect(xml.parse(bad.text).errors.error.map((e: { description: string }) => e.description.split(':')[0]).sort()).toEqual(['start_date', 'status']);
+      const feb30 = await t.http().get('/open311/v2/requests.json').query({ end_date: '2026-02-30' }).expect(400);
+      expect(feb30.body).toEqual([{ code: 400, description: expect.stringMatching(/^end_date: /) }]);
     });
 
     it('is closed once the unit has resolved it, its status note never the unit’s own answer but the one published for the public', async () => {

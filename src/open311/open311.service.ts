@@ -162,11 +162,13 @@ export class Open311Service {
    */
   async submit(client: ApiClientView, body: SubmittedRequest, idempotencyKey: string | undefined) {
     const problems: FieldProblem[] = [];
+    // one reason per field: the first found
+    const refuse = (field: string, reason: string) => { if (!problems.some((p) => p.field === field)) problems.push({ field, reason }); };
     const text = (field: string, max: number, value: unknown = body[field]): string => {
       const v = one(value);
-      if (v === null) { problems.push({ field, reason: 'phải là một chuỗi ký tự' }); return ''; }
+      if (v === null) { refuse(field, 'phải là một chuỗi ký tự'); return ''; }
       const t = (v ?? '').trim();
-      if (t.length > max) problems.push({ field, reason: `dài tối đa ${max} ký tự` });
+      if (t.length > max) refuse(field, `dài tối đa ${max} ký tự`);
       return t;
     };
     const attributes = body.attribute && typeof body.attribute === 'object' ? (body.attribute as Record<string, unknown>) : {};
@@ -181,23 +183,24 @@ export class Open311Service {
     const address = text('address_string', 300);
     const mediaUrl = text('media_url', 2000);
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey)) {
-      problems.push({ field: 'Idempotency-Key', reason: 'phải gồm 8 đến 128 ký tự chữ (không dấu), số, "_" hoặc "-"' });
+      refuse('Idempotency-Key', 'phải gồm 8 đến 128 ký tự chữ (không dấu), số, "_" hoặc "-"');
     }
-    if (!serviceCode) problems.push({ field: 'service_code', reason: 'là bắt buộc: mã dịch vụ (lĩnh vực) lấy từ services.json' });
+    if (!serviceCode) refuse('service_code', 'là bắt buộc: mã dịch vụ (lĩnh vực) lấy từ services.json');
     else if (!(await this.ds.query(`SELECT 1 FROM categories WHERE code = $1 AND active`, [serviceCode])).length) {
-      problems.push({ field: 'service_code', reason: `không có dịch vụ (lĩnh vực) đang dùng mã "${serviceCode}"` });
+      refuse('service_code', `không có dịch vụ (lĩnh vực) đang dùng mã "${serviceCode}"`);
     }
-    if (!areaCode) problems.push({ field: areaField, reason: 'là bắt buộc: mã xã, phường, thị trấn nơi xảy ra sự việc (xem định nghĩa dịch vụ)' });
+    if (!areaCode) refuse(areaField, 'là bắt buộc: mã xã, phường, thị trấn nơi xảy ra sự việc (xem định nghĩa dịch vụ)');
     else if (!(await this.ds.query(`SELECT 1 FROM areas WHERE code = $1 AND level = 'commune'`, [areaCode])).length) {
-      problems.push({ field: areaField, reason: `không có xã, phường, thị trấn mã "${areaCode}"` });
+      refuse(areaField, `không có xã, phường, thị trấn mã "${areaCode}"`);
     }
-    if (!description) problems.push({ field: 'description', reason: 'là bắt buộc: nội dung phản ánh' });
-    if (phone && !normalizeVietnamesePhone(phone)) problems.push({ field: 'phone', reason: 'không phải số điện thoại Việt Nam hợp lệ' });
-    if (email && !isEmail(email)) problems.push({ field: 'email', reason: 'không phải địa chỉ thư điện tử hợp lệ' });
+    if (!description) refuse('description', 'là bắt buộc: nội dung phản ánh');
+    if (phone && !normalizeVietnamesePhone(phone)) refuse('phone', 'không phải số điện thoại Việt Nam hợp lệ');
+    if (email && !isEmail(email)) refuse('email', 'không phải địa chỉ thư điện tử hợp lệ');
     if (!phone && !email) {
-      problems.push({ field: 'phone', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' }, { field: 'email', reason: 'cần số điện thoại hoặc e-mail để nhận kết quả' });
+      refuse('phone', 'cần số điện thoại hoặc e-mail để nhận kết quả');
+      refuse('email', 'cần số điện thoại hoặc e-mail để nhận kết quả');
     }
-    if (mediaUrl && !/^https?:\/\/\S+$/i.test(mediaUrl)) problems.push({ field: 'media_url', reason: 'phải là một địa chỉ http:// hoặc https://' });
+    if (mediaUrl && !/^https?:\/\/\S+$/i.test(mediaUrl)) refuse('media_url', 'phải là một địa chỉ http:// hoặc https://');
     if (problems.length) throw open311BadRequest(problems);
 
     const fullName = `${lastName} ${firstName}`.trim() || `Người dân qua ${client.name}`;
@@ -241,7 +244,11 @@ export class Open311Service {
       const v = param(name);
       if (!v) return null;
       // ISO 8601 / W3C: a date, or a date and time with its offset (or Z)
-      const d = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) ? new Date(v.length === 10 ? `${v}T00:00:00+07:00` : v) : null;
+      const m = /^(\d{4})-(\d{2})-(\d{2})(T(\d{2}):(\d{2})(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}))?$/.exec(v);
+      // a day the month has (JavaScript would roll 30 February over into March), an hour of the day
+      const real = m && Number(m[2]) >= 1 && Number(m[2]) <= 12 && Number(m[3]) >= 1
+        && Number(m[3]) <= new Date(Date.UTC(Number(m[1]), Number(m[2]), 0)).getUTCDate() && (!m[4] || (Number(m[5]) < 24 && Number(m[6]) < 60));
+      const d = real ? new Date(m[4] ? v : `${v}T00:00:00+07:00`) : null;
       if (!d || Number.isNaN(d.getTime())) { problems.push({ field: name, reason: 'phải là ngày giờ theo ISO 8601, ví dụ 2026-03-01T00:00:00+07:00' }); return null; }
       return d;
     };
