@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
 import { DemoDataService } from '../src/demo/demo-data.service.js';
+import { DirectoryService } from '../src/directory/directory.service.js';
 import { seedDemoUsers } from '../src/users/demo-users.js';
 import { launchChromium } from './support/browser.js';
 import { startEditionApp } from './support/edition.js';
@@ -86,6 +87,8 @@ describe('a 2025 installation for Vĩnh Long (PROVINCE_CODE=86)', () => {
       .toEqual(['AN-NINH', 'AN-SINH', 'DI-LAI', 'KHAC', 'THONG-TIN', 'TIEM-CHUNG', 'XET-NGHIEM', 'Y-TE']);
     expect(await count(t, `SELECT count(*)::int AS n FROM routing_rules WHERE area_code IS NOT NULL`)).toBe(0);
     expect(await count(t, `SELECT count(*)::int AS n FROM routing_rules`)).toBe(7);
+    // the pickers' groups: one, the province's
+    expect((await t.app.get(DirectoryService).communeGroups()).map((g) => [g.code, g.name, g.level, g.communes.length])).toEqual([['86', 'Tỉnh Vĩnh Long', 'province', 124]]);
     // no 2021 commune is left
     expect(await count(t, `SELECT count(*)::int AS n FROM areas WHERE code IN ('84', '847', '29401')`)).toBe(0);
   });

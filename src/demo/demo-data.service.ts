@@ -41,7 +41,7 @@ export class DemoDataService {
     const admin = await this.ds.getRepository(User).findOneBy({ username: 'admin' });
     if (!admin) return;
     // the demo tickets are of the 2021 Trà Vinh list: another province's map (PROVINCE_CODE) gets none
-    const areas = [...new Set(DEMO_TICKETS.map((t) => t.area))];
+    const areas = [...new Set(DEMO_TICKETS.map((t) => t.area).filter(Boolean))];
     const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM areas WHERE code = ANY($1)`, [areas]);
     if (n < areas.length) {
       this.logger.log('demo tickets skipped: they are for the communes of the 2021 Trà Vinh list, which this database does not have');

@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { badRequest, conflict, notFound } from '../common/errors.js';
-import { foldText } from '../common/text.js';
+import { compareVietnamese, foldText } from '../common/text.js';
 import { Area } from './area.entity.js';
 import { Category } from './category.entity.js';
 import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, UpdateCategoryDto, UpdateUnitDto } from './dto/directory.dto.js';
@@ -54,6 +54,28 @@ export class DirectoryService {
       `SELECT a.code, a.name, a.level, a.parent_code, p.name AS parent_name FROM areas a LEFT JOIN areas p ON p.code = a.parent_code
         ORDER BY CASE a.level WHEN 'province' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, a.code`);
     return rows.map((r) => ({ code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, parentName: r.parent_name }));
+  }
+
+  /**
+   * The communes of the installation for a picker, in groups: by district on the 2021 map (province → district →
+   * commune), in one group under the province on the 2025 map (communes directly under the province); groups and
+   * communes in Vietnamese alphabetical order. `level` says which the group is.
+   */
+  async communeGroups(): Promise<Array<{ code: string; name: string; level: 'province' | 'district'; communes: Array<{ code: string; name: string }> }>> {
+    const rows: Array<{ group_code: string; group_name: string; group_level: 'province' | 'district'; code: string; name: string }> = await this.ds.query(
+      `SELECT g.code AS group_code, g.name AS group_name, g.level AS group_level, c.code, c.name
+         FROM areas c JOIN areas g ON g.code = c.parent_code
+        WHERE c.level = 'commune' AND g.level IN ('province', 'district')`);
+    const groups = new Map<string, { code: string; name: string; level: 'province' | 'district'; communes: Array<{ code: string; name: string }> }>();
+    for (const r of rows) {
+      let g = groups.get(r.group_code);
+      if (!g) groups.set(r.group_code, (g = { code: r.group_code, name: r.group_name, level: r.group_level, communes: [] }));
+      g.communes.push({ code: r.code, name: r.name });
+    }
+    const byName = (a: { name: string }, b: { name: string }) => compareVietnamese(a.name, b.name);
+    const list = [...groups.values()].sort(byName);
+    for (const g of list) g.communes.sort(byName);
+    return list;
   }
 
   async listUnits(q: UnitQueryDto) {
