@@ -161,7 +161,7 @@ export class AnswersService {
     const facts = this.factsOf(t);
     const now = this.clock.now();
     const clean = { title: text.title.trim(), question: text.question.trim(), answer: text.answer.trim() };
-    return this.ds.transaction(async (m) => {
+    const written = this.ds.transaction(async (m) => {
       const repo = m.getRepository(PublishedAnswer);
       const before = await repo.findOne({ where: { ticketId: t.id }, lock: { mode: 'pessimistic_write' } });
       const row = repo.merge(before ?? repo.create({ ticketId: t.id }), {
@@ -189,6 +189,13 @@ export class AnswersService {
         after: { ticketCode: saved.ticketCode, ...this.auditText(saved) },
       });
       return saved;
+    });
+    // two first publications of one ticket at once: the unique ticket_id lets one in; the other is told
+    return written.catch((e: unknown) => {
+      if ((e as { driverError?: { code?: string } })?.driverError?.code === '23505') {
+        throw conflict('ALREADY_PUBLISHED', `Phản ánh ${t.code} vừa được người khác công bố. Vui lòng mở lại trang công bố để xem bài hiện tại.`);
+      }
+      throw e;
     });
   }
 
