@@ -2,6 +2,7 @@
  * Administration from the command line.
  *   printf '%s' "$PASSWORD" | npm run cli -- create-user <username> --role <role> [--unit <code>] [--full-name <name>]
  *   npm run cli -- import-attachment-files [--keep-files]
+ *   npm run cli -- reorganise-2025 --province <code> [--dry-run]
  * The password is read from standard input so that it never appears in the process list or shell history.
  */
 import 'reflect-metadata';
@@ -16,6 +17,12 @@ import { createDataSource } from './database/data-source.js';
 import { resolveDatabase } from './database/database-url.js';
 import { prepareDatabase } from './database/prepare.js';
 import { adminMapOf } from './directory/editions/admin-map.js';
+import { reorganise2025, summaryLines } from './directory/reorganise/reorganise-2025.js';
+import { UnitChanges } from './directory/unit-changes.js';
+import { RoutingUnitChanges } from './routing/routing-unit-changes.js';
+import { actorOf } from './tickets/ticket-events.js';
+import { moveOpenTicketsToUnit } from './tickets/ticket-unit-moves.js';
+import { UserUnitChanges } from './users/user-unit-changes.js';
 import { ROLES, type Role } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
 
@@ -94,11 +101,32 @@ async function importFiles(args: string[]): Promise<void> {
   });
 }
 
+/**
+ * Moves an installation on the 2021 list to the 2025 map of its province (src/directory/reorganise/), in one
+ * transaction; --dry-run prints what would move and changes nothing. The directory's merge is heard by the owners of
+ * the rows it moves, as in the application (tickets: TicketLifecycle.moveOpenTickets is moveOpenTicketsToUnit).
+ */
+async function reorganise(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { province: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+  if (!values.province) throw new Error('usage: reorganise-2025 --province <code> [--dry-run]');
+  await withDatabase(async (ds) => {
+    const changes = new UnitChanges();
+    changes.onMerge('tickets', (m, merge) => moveOpenTicketsToUnit(m, { ...merge, actor: actorOf(merge.actor) }));
+    new RoutingUnitChanges(changes).onModuleInit();
+    new UserUnitChanges(changes).onModuleInit();
+    const result = await reorganise2025(ds, changes, {
+      provinceCode: values.province!, dryRun: values['dry-run'] ?? false, at: new Date(), actorName: 'Dòng lệnh (CLI)',
+    });
+    for (const line of [...result.lines, ...summaryLines(result)]) console.log(line);
+  });
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'create-user') return createUser(rest);
   if (command === 'import-attachment-files') return importFiles(rest);
-  throw new Error('commands: create-user <username> --role <role> [--unit <code>] [--full-name <name>] | import-attachment-files [--keep-files]');
+  if (command === 'reorganise-2025') return reorganise(rest);
+  throw new Error('commands: create-user <username> --role <role> [--unit <code>] [--full-name <name>] | import-attachment-files [--keep-files] | reorganise-2025 --province <code> [--dry-run]');
 }
 
 main().catch((e: unknown) => {

@@ -1,6 +1,8 @@
 import { AuditEntry } from '../audit/audit-entry.entity.js';
 import { Area } from '../directory/area.entity.js';
 import { Category } from '../directory/category.entity.js';
+import { AreaSuccession } from '../directory/area-succession.entity.js';
+import { UnitName } from '../directory/unit-name.entity.js';
 import { Unit } from '../directory/unit.entity.js';
 import { RoutingRule } from '../routing/routing-rule.entity.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
@@ -17,6 +19,7 @@ import { Call } from '../intake/call.entity.js';
 import { ChannelToken } from '../intake/channel-token.entity.js';
 import { TicketSource } from '../tickets/ticket-source.entity.js';
 import { TicketExtensionRequest } from '../tickets/extension-request.entity.js';
+import { TicketFeedback } from '../tickets/ticket-feedback.entity.js';
 import { SentReport } from '../reports/sent-report.entity.js';
 import { ReportSchedule } from '../reports/report-schedule.entity.js';
 import { CalendarDayRow } from '../calendar/calendar-day.entity.js';
@@ -27,4 +30,4 @@ import { ApiClient } from '../open311/api-client.entity.js';
 import { CaughtMailEntry } from '../notifications/caught-mail.entity.js';
 
 /** Every entity, listed once (ESM makes glob loading fragile). */
-export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule, PublishedAnswer, ApiClient, TicketExtensionRequest, CaughtMailEntry];
+export const ENTITIES = [Area, Unit, Category, RoutingRule, User, Ticket, TicketEvent, CalendarDayRow, OutboxMessage, RecipientList, ScheduledRun, AppInstall, SentReport, TicketSource, Attachment, AttachmentContent, Call, ChannelToken, JobHealth, TicketStateSpan, StaffIdempotencyKey, AuditEntry, ReportSchedule, PublishedAnswer, ApiClient, TicketExtensionRequest, TicketFeedback, CaughtMailEntry, AreaSuccession, UnitName];

@@ -11,6 +11,7 @@ import type { AreaQueryDto, CreateCategoryDto, CreateUnitDto, UnitQueryDto, Upda
 import { Unit } from './unit.entity.js';
 import { UNIT_LABEL_SQL, unitLabel, type UnitLabelRow } from './unit-label.js';
 import { UnitChanges, type MergedItems } from './unit-changes.js';
+import { recordFormerName } from './reorganise/unit-names.js';
 
 export const areaView = (a: Area) => ({ code: a.code, name: a.name, level: a.level, kind: a.kind, parentCode: a.parentCode });
 export const categoryView = (c: Category) => ({
@@ -131,6 +132,8 @@ export class DirectoryService {
       if (dto.active === true && unit.mergedIntoCode) {
         throw conflict('UNIT_MERGED', `Đơn vị đã được sáp nhập vào "${unit.mergedIntoCode}", không thể hoạt động lại.`);
       }
+      // the former name stays the unit's name for reports of earlier instants
+      if (dto.name !== undefined && dto.name !== unit.name) await recordFormerName(m, code, unit.name, this.clock.now());
       await m.update(Unit, { code }, {
         name: dto.name ?? unit.name, level: dto.level ?? unit.level, parentCode, areaCode,
         emails: dto.emails ?? unit.emails, active: dto.active ?? unit.active,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { districtPhrase } from './reference-data.js';
+import { unitNamesAt } from './reorganise/unit-names.js';
 
 export interface UnitRef {
   code: string;
@@ -55,14 +56,21 @@ export interface UnitLabelRow {
 export const unitLabel = (r: UnitLabelRow) =>
   unitDisplayName(r.name, r.district_name, r.ambiguous, { code: r.code, sameDistrict: r.same_district });
 
-/** Labels for a set of unit codes, in one query. */
-export async function loadUnitRefs(m: EntityManager, codes: Array<string | null | undefined>): Promise<Map<string, UnitRef>> {
+/**
+ * Labels for a set of unit codes, in one query; with `at`, each unit named as it was named at that instant (its
+ * former names: unit_names), for a report of that instant.
+ */
+export async function loadUnitRefs(m: EntityManager, codes: Array<string | null | undefined>, at?: Date): Promise<Map<string, UnitRef>> {
   const wanted = [...new Set(codes.filter((c): c is string => !!c))];
   const out = new Map<string, UnitRef>();
   if (!wanted.length) return out;
   const rows: UnitLabelRow[] = await m.query(`${UNIT_LABEL_SQL} WHERE u.code = ANY($1)`, [wanted]);
+  const then = at ? await unitNamesAt(m, wanted, at) : null;
   for (const r of rows) {
-    out.set(r.code, { code: r.code, name: r.name, displayName: unitLabel(r), level: r.level, active: r.active, districtName: r.district_name });
+    const named = then?.get(r.code);
+    const name = named?.name ?? r.name;
+    const displayName = named ? unitDisplayName(name, r.district_name, named.ambiguous, { code: r.code, sameDistrict: r.same_district }) : unitLabel(r);
+    out.set(r.code, { code: r.code, name, displayName, level: r.level, active: r.active, districtName: r.district_name });
   }
   return out;
 }

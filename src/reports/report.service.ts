@@ -175,7 +175,8 @@ export class ReportService {
         const dayStart = new Date(cutoff.getTime() - 86_400_000);
         const perChannel = await receivedPerChannel(m, dayStart, cutoff);
         const receivedInDay = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, perChannel.find((p) => p.channel === c)?.n ?? 0])) as Record<ReportChannel, number>;
-        const refs = await loadUnitRefs(m, overdue.map((r) => r.unit_code));
+        // named as they were named at the cut-off (a unit renamed since keeps its former name here)
+        const refs = await loadUnitRefs(m, overdue.map((r) => r.unit_code), cutoff);
         const overdueUnits: OverdueUnitLine[] = overdue.map((r) => {
           const ref = r.unit_code ? refs.get(r.unit_code) : undefined;
           return {

@@ -72,8 +72,13 @@ export class TicketsService {
     if (q.category) qb.andWhere('t.category_code = :category', { category: q.category });
     if (q.channel) qb.andWhere('t.channel = :channel', { channel: q.channel });
     if (q.area) {
-      qb.andWhere(`t.area_code IN (SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM areas WHERE code = :area
-        UNION ALL SELECT a.code FROM areas a JOIN sub ON a.parent_code = sub.code) SELECT code FROM sub) s)`, { area: q.area });
+      // the area, the areas under it, and the areas that became part of one of them (area_successions: a 2021
+      // commune → its 2025 commune), whose tickets keep the area they were received in
+      qb.andWhere(`t.area_code IN (SELECT code FROM (WITH RECURSIVE edges AS (
+          SELECT parent_code AS up, code AS down FROM areas WHERE parent_code IS NOT NULL
+          UNION ALL SELECT new_code, old_code FROM area_successions),
+        sub AS (SELECT code FROM areas WHERE code = :area
+          UNION SELECT e.down FROM edges e JOIN sub ON e.up = sub.code) SELECT code FROM sub) s)`, { area: q.area });
     }
     if (q.overdue === 'true') qb.andWhere('t.status IN (:...open) AND t.due_at < :now', { open: OPEN_STATUSES, now });
     if (q.overdue === 'false') qb.andWhere('NOT (t.status IN (:...open) AND t.due_at < :now)', { open: OPEN_STATUSES, now });
