@@ -121,8 +121,10 @@ describe('Open311 GeoReport v2 (e2e)', () => {
       expect(ticket.events[0].actor).toBe(`Ứng dụng ${clientName} (Open311)`);
       const [row] = await t.ds.query('SELECT reporter_name, reporter_phone, reporter_email FROM tickets WHERE code = $1', [code]);
       expect(row).toEqual({ reporter_name: 'Trần Thị Mười', reporter_phone: '+84987654321', reporter_email: 'tran.muoi@example.com' });
-      const [client] = await t.ds.query(`SELECT last_used_at FROM api_clients WHERE name = $1`, [clientName]);
+      const [client] = await t.ds.query(`SELECT id, last_used_at FROM api_clients WHERE name = $1`, [clientName]);
       expect(client.last_used_at).not.toBeNull();
+      const sources = await t.ds.query(`SELECT s.channel, s.external_id FROM ticket_sources s JOIN tickets tk ON tk.id = s.ticket_id WHERE tk.code = $1`, [code]);
+      expect(sources).toEqual([{ channel: 'app', external_id: expect.stringMatching(new RegExp(`^open311:${client.id}:`)) }]);
     });
 
     it('takes JSON with attribute as an object, answers XML, and an Idempotency-Key repeated gets the same id (200) and nothing new', async () => {
@@ -252,6 +254,13 @@ describe('Open311 GeoReport v2 (e2e)', () => {
     it('creates a key with the keyboard, shows it once, revokes it after a confirmation; each step audited', async () => {
       await page.goto(`${base}/quan-tri/ung-dung`);
       expect(await checkPage(page, 'admin-api-clients')).toEqual([]);
+      // a name is required: the form says so next to the field, and nothing is created
+      const clients = Number((await t.ds.query('SELECT count(*)::int AS n FROM api_clients'))[0].n);
+      await tabTo('nut-tao');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#name-error');
+      expect(await page.getAttribute('#name', 'aria-invalid')).toBe('true');
+      expect(Number((await t.ds.query('SELECT count(*)::int AS n FROM api_clients'))[0].n)).toBe(clients);
       await tabTo('name');
       await page.keyboard.type('Cổng dịch vụ công tỉnh');
       await page.keyboard.press('Tab');
