@@ -21,6 +21,7 @@ describe('published answers (hỏi đáp)', () => {
   let coord: string;
   let staff: string;
   let daLoc: string;
+  let admin: string;
   let csrf: (token: string) => string;
   const codes: Record<string, string> = {};
 
@@ -59,9 +60,9 @@ describe('published answers (hỏi đáp)', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
     await t.app.listen(0, '127.0.0.1');
-    [op, coord, staff, daLoc] = await Promise.all([
+    [op, coord, staff, daLoc, admin] = await Promise.all([
       t.userToken('operator'), t.userToken('coordinator', null, 'dieuphoi.hoidap'),
-      t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'UB-29377'),
+      t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'UB-29377'), t.userToken('admin'),
     ]);
     const sessions = t.app.get(StaffSessions, { strict: false });
     csrf = (token) => sessions.csrfFor(token);
@@ -133,6 +134,8 @@ describe('published answers (hỏi đáp)', () => {
       await publishForm(token, codes.road, { title: 'Đường sạt lở', question: 'Đường vào ấp bị sạt lở.', answer: 'Đã gia cố tạm.' }).expect(403);
       await post(token, `/dieu-phoi/hoi-dap/${before[0].id}/go`, {}).expect(403);
     }
+    // admins may, like coordinators
+    expect((await page(admin, `/dieu-phoi/hoi-dap/moi?ticket=${codes.road}`).expect(200)).text).toContain('id="nut-xem-truoc"');
     // a form without the session's token changes nothing either
     await t.http().post(`/dieu-phoi/hoi-dap/${before[0].id}/go`).set(cookie(coord)).type('form').send({ _csrf: 'gia-mao' }).expect(403);
     expect(await rows()).toEqual(before);
