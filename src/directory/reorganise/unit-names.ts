@@ -8,7 +8,7 @@ export async function recordFormerName(m: EntityManager, unitCode: string, forme
   // in force since the previous rename, if any (null: since the unit was first known)
   await m.query(
     `INSERT INTO unit_names (unit_code, name, valid_from, valid_to)
-     SELECT $1, $2, (SELECT max(valid_to) FROM unit_names WHERE unit_code = $1 AND valid_to <= $3), $3`,
+     SELECT $1::varchar, $2::varchar, (SELECT max(valid_to) FROM unit_names WHERE unit_code = $1::varchar AND valid_to <= $3::timestamptz), $3::timestamptz`,
     [unitCode, formerName, at],
   );
 }
