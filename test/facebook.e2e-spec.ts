@@ -177,7 +177,8 @@ describe('Facebook Messenger channel (e2e)', () => {
       expect(appHeaders(graph.requests[0].headers)).toEqual({ 'content-type': 'application/json' });
       const body = JSON.parse(graph.requests[0].body);
       expect(body).toEqual({ recipient: { id: 'psid-100' }, messaging_type: 'RESPONSE', message: { text: expect.any(String) } });
-      expect(body.message.text).toMatch(new RegExp(`^Phản ánh ${code} của bạn đã được .+ xử lý\\. Kết quả: ${resolution}$`));
+      // the answer, then the question whether it settled the matter, with the signed link to answer it (citizen-feedback)
+      expect(body.message.text).toMatch(new RegExp(`^Phản ánh ${code} của bạn đã được .+ xử lý\\. Kết quả: ${resolution}\\n\\nViệc của bạn đã được giải quyết chưa\\? Mời bạn đánh giá kết quả \\(từ 1 đến 5 sao\\) tại: \\S+/danh-gia/${code}\\?k=[\\w-]{24}$`));
     });
 
     it('answers through the reply service too (tickets merged into another get the answer this way)', async () => {
@@ -187,7 +188,7 @@ describe('Facebook Messenger channel (e2e)', () => {
       await t.ds.transaction((m) => replies.answer(m, { id: ticket.id, code, resolution, resolvedAt: new Date(ts() + 1) }, 'UBND phường 9'));
       expect(await deliverDue()).toEqual(['sent']);
       expect(JSON.parse(graph.requests[0].body)).toEqual({
-        recipient: { id: 'psid-100' }, messaging_type: 'RESPONSE', message: { text: replies.answerText(code, 'UBND phường 9', resolution) },
+        recipient: { id: 'psid-100' }, messaging_type: 'RESPONSE', message: { text: replies.answerText(code, 'UBND phường 9', resolution, replies.feedbackAsk(code, ticket.id)) },
       });
     });
   });

@@ -185,7 +185,8 @@ describe('Zalo OA channel (e2e)', () => {
       expect(appHeaders(sent.headers)).toEqual({ 'content-type': 'application/json', access_token: ACCESS_1 });
       const body = JSON.parse(sent.body);
       expect(body).toEqual({ recipient: { user_id: '2512523625412515' }, message: { text: expect.any(String) } });
-      expect(body.message.text).toMatch(new RegExp(`^Phản ánh ${code} của bạn đã được .+ xử lý\\. Kết quả: ${resolution}$`));
+      // the answer, then the question whether it settled the matter, with the signed link to answer it (citizen-feedback)
+      expect(body.message.text).toMatch(new RegExp(`^Phản ánh ${code} của bạn đã được .+ xử lý\\. Kết quả: ${resolution}\\n\\nViệc của bạn đã được giải quyết chưa\\? Mời bạn đánh giá kết quả \\(từ 1 đến 5 sao\\) tại: \\S+/danh-gia/${code}\\?k=[\\w-]{24}$`));
     });
   });
 

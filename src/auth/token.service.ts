@@ -22,7 +22,7 @@ export class TokenService {
   }
 
   /** Outside production a secret is generated once and kept under ./var, so tokens survive restarts. */
-  private static localSecret(): string {
+  static localSecret(): string {
     const file = join(projectRoot(), 'var', 'jwt-secret');
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();
     mkdirSync(dirname(file), { recursive: true });

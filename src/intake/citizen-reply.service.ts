@@ -5,7 +5,8 @@ import { Settings } from '../../config/settings.js';
 import { Clock } from '../common/clock.js';
 import { OutboxService, type EmailPayload, type OutboxEntry } from '../notifications/outbox.service.js';
 import { TicketLifecycle } from '../tickets/ticket-lifecycle.js';
-import { TicketListeners, type ExtendedTicket } from '../tickets/ticket-listeners.js';
+import { TicketListeners, type ExplainedTicket, type ExtendedTicket } from '../tickets/ticket-listeners.js';
+import { FeedbackLinks } from './public/feedback-link.js';
 import { formatDateTimeVi } from '../common/vn-time.js';
 import { findTicketById } from '../tickets/ticket-lookups.js';
 import { answerRecipients, type AnswerRecipientRow } from '../tickets/ticket-sources.js';
@@ -29,6 +30,7 @@ export class CitizenReplyService implements OnModuleInit {
     private readonly settings: Settings,
     private readonly listeners: TicketListeners,
     private readonly tickets: TicketLifecycle,
+    private readonly links: FeedbackLinks,
   ) {}
 
   /**
@@ -38,6 +40,7 @@ export class CitizenReplyService implements OnModuleInit {
   onModuleInit(): void {
     this.listeners.onAnswered((m, t) => this.answer(m, t, t.unitName));
     this.listeners.onDeadlineExtended((m, t) => this.extended(m, t));
+    this.listeners.onExplained((m, t) => this.explained(m, t));
   }
 
   ackText(code: string): string {
@@ -45,10 +48,22 @@ export class CitizenReplyService implements OnModuleInit {
       + `Bạn có thể tra cứu tình hình xử lý tại ${trackUrl(this.settings.PUBLIC_URL)} bằng mã phản ánh và số điện thoại. Xin cảm ơn!`;
   }
 
-  answerText(code: string, unitName: string | null, resolution: string): string {
+  /** The answer; `tail` (the question about the answer) is kept whole, the resolution shortened to fit a message. */
+  answerText(code: string, unitName: string | null, resolution: string, tail = ''): string {
     const head = `Phản ánh ${code} của bạn đã được ${unitName ?? 'cơ quan chức năng'} xử lý. Kết quả: `;
-    const room = 1900 - head.length;
-    return head + (resolution.length > room ? `${resolution.slice(0, room - 1)}…` : resolution);
+    const room = 1900 - head.length - tail.length;
+    return head + (resolution.length > room ? `${resolution.slice(0, room - 1)}…` : resolution) + tail;
+  }
+
+  /** What follows the answer to the ticket's own citizen: was it settled, and a rating, through the signed link. */
+  feedbackAsk(code: string, ticketId: string): string {
+    return `\n\nViệc của bạn đã được giải quyết chưa? Mời bạn đánh giá kết quả (từ 1 đến 5 sao) tại: ${this.links.url(code, ticketId)}`;
+  }
+
+  /** A coordinator's explanation to a citizen who said the answer did not settle it. */
+  explanationText(code: string, text: string): string {
+    const head = `Về ý kiến của bạn đối với kết quả xử lý phản ánh ${code}: `;
+    return head + (text.length > 1900 - head.length ? `${text.slice(0, 1900 - head.length - 1)}…` : text);
   }
 
   /** The outcome told to the citizen of a ticket merged into another citizen's: the kept ticket's state only. */
@@ -89,9 +104,23 @@ export class CitizenReplyService implements OnModuleInit {
         mayRead.set(r.ticket_id, merged !== null && sameReporter(merged, kept));
       }
       const readsAnswer = r.ticket_id === ticket.id || mayRead.get(r.ticket_id) === true;
-      const text = readsAnswer ? this.answerText(r.code, unitName, ticket.resolution) : this.duplicateText(r.code, kept?.status ?? 'resolved');
+      // the ticket's own citizen is asked whether the answer settled it (one rating per ticket)
+      const tail = r.ticket_id === ticket.id ? this.feedbackAsk(r.code, r.ticket_id) : '';
+      const text = readsAnswer ? this.answerText(r.code, unitName, ticket.resolution, tail) : this.duplicateText(r.code, kept?.status ?? 'resolved');
       const key = `answer:${r.ticket_id}:${stamp}:${r.channel}:${r.sender_id ?? ''}`;
       await this.replyTo(m, r, { key, title: 'Kết quả xử lý phản ánh', text, what: 'trả lời', now }, entries);
+    }
+    await this.outbox.add(m, entries);
+  }
+
+  /** Tells the citizen the coordinator's explanation, on the channel they used (or by e-mail when they gave one). */
+  async explained(m: EntityManager, ticket: ExplainedTicket): Promise<void> {
+    const now = this.clock.now();
+    const text = this.explanationText(ticket.code, ticket.text);
+    const entries: OutboxEntry[] = [];
+    for (const r of (await answerRecipients(m, ticket.id)).filter((x) => x.ticket_id === ticket.id)) {
+      const key = `explained:${r.ticket_id}:${now.getTime()}:${r.channel}:${r.sender_id ?? ''}`;
+      await this.replyTo(m, r, { key, title: 'Trả lời ý kiến về kết quả xử lý', text, what: 'trả lời ý kiến', now }, entries);
     }
     await this.outbox.add(m, entries);
   }

@@ -22,6 +22,7 @@ import { TicketListeners } from './ticket-listeners.js';
 import { flagOverdueTickets, markDueSoonTickets, type FlaggedTicketRow } from './ticket-deadline-watch.js';
 import { applyDeadlineExtension, type DeadlineExtension } from './ticket-deadline-extension.js';
 import type { TicketExtensionRequest } from './extension-request.entity.js';
+import { insertFeedback, markFollowedUp, NOT_DISPUTED, type FeedbackInput } from './ticket-feedback.js';
 import {
   declineExtensionRequest, insertExtensionRequest, markExtensionApproved, type ExtensionAsk, type ExtensionDecision,
 } from './ticket-extension-requests.js';
@@ -123,6 +124,9 @@ export interface LinkedAttachment {
   lat?: number;
   long?: number;
 }
+
+/** Who answers a citizen's "not settled". */
+export const DISPUTE_ROLES: readonly AuthUser['role'][] = ['coordinator', 'admin'];
 
 export type ActionInput =
   | { action: 'assign'; dto: AssignDto }
@@ -397,6 +401,8 @@ export class TicketLifecycle {
       dueAt: change.set.dueAt !== undefined ? change.set.dueAt : ticket.dueAt,
       note: change.note, data: change.data,
     });
+    // a citizen's "not settled" is followed up by reopening the ticket
+    if (input.action === 'reopen') await markFollowedUp(m, ticket.id, 'reopened', now);
     // the citizen (and the citizens of tickets merged into this one) get the answer on their channel
     if (status === 'resolved') await this.answerCitizens(m, { ...ticket, resolution: change.set.resolution ?? null, resolvedAt: now });
     if (change.set.duplicateOfId) {
@@ -520,6 +526,35 @@ export class TicketLifecycle {
   async extendDeadline(m: EntityManager, ticket: Ticket, extension: DeadlineExtension): Promise<void> {
     await applyDeadlineExtension(m, ticket, extension);
     await this.listeners.deadlineExtended(m, { id: ticket.id, code: ticket.code, dueAt: extension.dueAt });
+  }
+
+  /** The citizen's answer about the ticket's resolution (the first one only: false for a repeated one), with its event (ticket-feedback.ts). */
+  recordFeedback(m: EntityManager, ticket: Ticket, feedback: FeedbackInput): Promise<boolean> {
+    return insertFeedback(m, ticket, feedback);
+  }
+
+  /**
+   * A coordinator answers a citizen's "not settled" with an explanation instead of reopening: a resolved ticket is
+   * closed with it (the close event carries it), a closed one gets a "dispute_explained" event; the citizen is told
+   * the explanation on their channel (TicketListeners). 409 when no "not settled" waits.
+   */
+  async explainDispute(m: EntityManager, user: AuthUser, ticket: Ticket, explanation: string, version?: number): Promise<void> {
+    if (!DISPUTE_ROLES.includes(user.role)) throw forbidden('Chỉ điều phối viên được trả lời ý kiến chưa hài lòng của người dân.');
+    if (version !== undefined && version !== ticket.version) throw this.stale(ticket);
+    const now = this.clock.now();
+    if (!(await markFollowedUp(m, ticket.id, 'explained', now))) throw NOT_DISPUTED();
+    if (ticket.status === 'resolved') {
+      await this.act(m, user, ticket, { action: 'close', dto: { note: explanation, version: ticket.version } });
+    } else {
+      const res = await m.createQueryBuilder().update(Ticket).set({ updatedAt: now })
+        .where('id = :id AND version = :version', { id: ticket.id, version: ticket.version }).execute();
+      if (res.affected !== 1) throw this.stale(ticket);
+      await recordEvent(m, {
+        ticketId: ticket.id, type: 'dispute_explained', at: now, actor: actorOf(user), note: explanation,
+        fromUnitCode: ticket.assignedUnitCode, toUnitCode: ticket.assignedUnitCode,
+      });
+    }
+    await this.listeners.explained(m, { id: ticket.id, code: ticket.code, text: explanation });
   }
 
   /** A unit's request for a new deadline, with its event; the deadline in force is unchanged (ticket-extension-requests.ts). */

@@ -22,6 +22,15 @@ export interface ExtendedTicket {
 
 type ExtendedListener = (m: EntityManager, ticket: ExtendedTicket) => Promise<void>;
 
+/** A coordinator's explanation to a citizen who said the answer did not settle it. */
+export interface ExplainedTicket {
+  id: string;
+  code: string;
+  text: string;
+}
+
+type ExplainedListener = (m: EntityManager, ticket: ExplainedTicket) => Promise<void>;
+
 /**
  * What the ticket lifecycle reports to the modules above it, in the transaction of the change: they subscribe here
  * (intake answers the citizens) instead of tickets calling them, so that tickets imports none of them.
@@ -30,6 +39,7 @@ type ExtendedListener = (m: EntityManager, ticket: ExtendedTicket) => Promise<vo
 export class TicketListeners {
   private readonly answeredListeners: AnsweredListener[] = [];
   private readonly extendedListeners: ExtendedListener[] = [];
+  private readonly explainedListeners: ExplainedListener[] = [];
 
   /** Called, in the change's transaction, for a ticket resolved and for each ticket merged into an answered one. */
   onAnswered(listener: AnsweredListener): void {
@@ -47,5 +57,14 @@ export class TicketListeners {
 
   async deadlineExtended(m: EntityManager, ticket: ExtendedTicket): Promise<void> {
     for (const listener of this.extendedListeners) await listener(m, ticket);
+  }
+
+  /** Called, in the change's transaction, when a coordinator answers a citizen's "not settled" with an explanation. */
+  onExplained(listener: ExplainedListener): void {
+    this.explainedListeners.push(listener);
+  }
+
+  async explained(m: EntityManager, ticket: ExplainedTicket): Promise<void> {
+    for (const listener of this.explainedListeners) await listener(m, ticket);
   }
 }

@@ -36,3 +36,8 @@ export function ticketsOfPhone(m: EntityManager, phone: string, exceptId: string
   if (exceptId) qb.andWhere('t.id <> :own', { own: exceptId });
   return qb.getManyAndCount();
 }
+
+/** The ticket with that code (normalised by the caller), or null. */
+export function findTicketByCode(m: EntityManager, code: string): Promise<Ticket | null> {
+  return m.findOneBy(Ticket, { code });
+}

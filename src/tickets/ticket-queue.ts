@@ -11,9 +11,11 @@ import { OPEN_STATUSES, Ticket } from './ticket.entity.js';
  *   of which one at least can still be kept (not rejected);
  * - `due_soon`: open, past its warning time, not yet past its deadline;
  * - `overdue`: open and past its deadline;
- * - `extensions`: open, with a unit's request for more time waiting for a decision (oldest request first).
+ * - `extensions`: open, with a unit's request for more time waiting for a decision (oldest request first);
+ * - `disputed`: answered, and its citizen said the answer did not settle it; waiting for a coordinator to reopen it or
+ *   to explain (oldest first).
  */
-export const QUEUE_VIEWS = ['new', 'returned', 'duplicates', 'due_soon', 'overdue', 'extensions'] as const;
+export const QUEUE_VIEWS = ['new', 'returned', 'duplicates', 'due_soon', 'overdue', 'extensions', 'disputed'] as const;
 export type QueueView = (typeof QUEUE_VIEWS)[number];
 
 /** A view's count stops here (counting every late ticket of a bad month on each page would cost more than the page). */
@@ -42,8 +44,17 @@ export interface PendingExtension {
   requestedAt: Date;
 }
 
+/** The citizen's "not settled" (the `disputed` view). */
+export interface CitizenDispute {
+  rating: number;
+  reason: string | null;
+  answeredAt: Date;
+}
+
 export interface QueuePage {
   tickets: Ticket[];
+  /** For the `disputed` view: what the citizen said, by ticket id. */
+  disputes: Map<string, CitizenDispute>;
   /** For the `extensions` view: the pending request, by ticket id. */
   extensions: Map<string, PendingExtension>;
   /** For tickets a unit returned (the `returned` view, or any received ticket of the page), by ticket id. */
@@ -97,6 +108,8 @@ function viewSql(view: QueueView): ViewSql {
       return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.warn_at <= :now AND t.due_at > :now`, order: 't.due_at, t.id' };
     case 'overdue':
       return { from: 'tickets t', where: `t.status IN (${OPEN}) AND t.due_at < :now`, order: 't.due_at, t.id' };
+    case 'disputed':
+      return { from: `ticket_feedback f JOIN tickets t ON t.id = f.ticket_id`, where: `f.settled = false AND f.followed_up_at IS NULL`, order: 'f.answered_at, t.id' };
     case 'extensions':
       return { from: `ticket_extension_requests x JOIN tickets t ON t.id = x.ticket_id`, where: `x.status = 'pending' AND t.status IN (${OPEN})`, order: 'x.requested_at, t.id' };
   }
@@ -129,12 +142,13 @@ export async function queueCounts(m: EntityManager, w: QueueWindow): Promise<Rec
 /** One page of a view, in its order: the tickets, and for each what the view shows besides. */
 export async function queuePage(m: EntityManager, view: QueueView, w: QueueWindow, page: number, pageSize: number): Promise<QueuePage> {
   const s = viewSql(view);
-  const rows: Array<{ id: string; q_type: string | null; q_at: Date | null; q_actor: string | null; q_unit: string | null; q_note: string | null; dups: QueueDuplicate[] | null; ext: { requestedDueAt: string; reason: string; requestedByName: string; requestedAt: string } | null }> =
+  const rows: Array<{ id: string; q_type: string | null; q_at: Date | null; q_actor: string | null; q_unit: string | null; q_note: string | null; dups: QueueDuplicate[] | null; ext: { requestedDueAt: string; reason: string; requestedByName: string; requestedAt: string } | null; fb: { rating: number; reason: string | null; answeredAt: string } | null }> =
     await m.query(...bind(
       `SELECT t.id,
               ${s.from.includes('LATERAL') ? 'q.type AS q_type, q.at AS q_at, q.actor_name AS q_actor, q.from_unit_code AS q_unit, q.note AS q_note' : 'NULL AS q_type, NULL AS q_at, NULL AS q_actor, NULL AS q_unit, NULL AS q_note'},
               ${view === 'duplicates' ? DUPLICATES_OF : 'NULL'} AS dups,
-              ${view === 'extensions' ? `jsonb_build_object('requestedDueAt', x.requested_due_at, 'reason', x.reason, 'requestedByName', x.requested_by_name, 'requestedAt', x.requested_at)` : 'NULL'} AS ext
+              ${view === 'extensions' ? `jsonb_build_object('requestedDueAt', x.requested_due_at, 'reason', x.reason, 'requestedByName', x.requested_by_name, 'requestedAt', x.requested_at)` : 'NULL'} AS ext,
+              ${view === 'disputed' ? `jsonb_build_object('rating', f.rating, 'reason', f.reason, 'answeredAt', f.answered_at)` : 'NULL'} AS fb
          FROM ${s.from} WHERE ${s.where} ORDER BY ${s.order} OFFSET $1 LIMIT $2`,
       w, [(page - 1) * pageSize, pageSize]));
   const found = rows.length ? await m.findBy(Ticket, { id: In(rows.map((r) => r.id)) }) : [];
@@ -142,12 +156,14 @@ export async function queuePage(m: EntityManager, view: QueueView, w: QueueWindo
   const returned = new Map<string, ReturnInfo>();
   const duplicates = new Map<string, QueueDuplicate[]>();
   const extensions = new Map<string, PendingExtension>();
+  const disputes = new Map<string, CitizenDispute>();
   for (const r of rows) {
+    if (r.fb) disputes.set(r.id, { ...r.fb, answeredAt: new Date(r.fb.answeredAt) });
     if (r.ext) extensions.set(r.id, { ...r.ext, requestedDueAt: new Date(r.ext.requestedDueAt), requestedAt: new Date(r.ext.requestedAt) });
     if (r.q_type === 'returned') returned.set(r.id, { at: r.q_at!, actorName: r.q_actor!, unitCode: r.q_unit, reason: r.q_note });
     if (r.dups) duplicates.set(r.id, r.dups.map((d) => ({ ...d, similarity: Number(d.similarity) })));
   }
-  return { tickets: rows.map((r) => byId.get(r.id)).filter((t): t is Ticket => !!t), returned, duplicates, extensions };
+  return { tickets: rows.map((r) => byId.get(r.id)).filter((t): t is Ticket => !!t), returned, duplicates, extensions, disputes };
 }
 
 /** Whether a unit returned this ticket to the queue, and who, when and why (null when it waits for another reason). */

@@ -3,6 +3,7 @@ import { validate } from 'class-validator';
 import { badRequest, type FieldProblem } from '../common/errors.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { ApproveExtensionDto, DeclineExtensionDto, ExtendDeadlineDto } from '../sla/dto/sla.dto.js';
+import { ExplainDisputeDto, RecordFeedbackDto } from '../intake/citizen-feedback.dto.js';
 import { formValue } from '../intake/public/web-form.js';
 import {
   AssignDto, CommentDto, NoteDto, ReasonDto, RejectDto, ResolveDto, TicketQueryDto,
@@ -16,7 +17,8 @@ import { CHANNELS, STATUSES, type Channel, type TicketStatus } from '../tickets/
  */
 export const EXTENSION_ACTIONS = ['extend', 'request_extension', 'approve_extension', 'decline_extension'] as const;
 export type ExtensionAction = (typeof EXTENSION_ACTIONS)[number];
-export const PAGE_ACTIONS = [...TICKET_ACTIONS, ...EXTENSION_ACTIONS, 'comment'] as const;
+export const FEEDBACK_ACTIONS = ['record_feedback', 'explain_dispute'] as const;
+export const PAGE_ACTIONS = [...TICKET_ACTIONS, ...EXTENSION_ACTIONS, ...FEEDBACK_ACTIONS, 'comment'] as const;
 export type PageAction = (typeof PAGE_ACTIONS)[number];
 export const isPageAction = (a: string): a is PageAction => (PAGE_ACTIONS as readonly string[]).includes(a);
 
@@ -33,6 +35,8 @@ export const ACTION_FIELDS: Record<PageAction, readonly string[]> = {
   request_extension: ['dueDate', 'dueTime', 'reason'],
   approve_extension: ['dueDate', 'dueTime', 'note'],
   decline_extension: ['reason'],
+  record_feedback: ['settled', 'rating', 'reason'],
+  explain_dispute: ['text'],
   comment: ['text', 'public'],
 };
 
@@ -49,14 +53,16 @@ export const FIELD_LABELS: Record<string, string> = {
   dueDate: 'Ngày của hạn mới',
   dueTime: 'Giờ của hạn mới',
   confirm: 'Xác nhận',
-  text: 'Nội dung ý kiến',
+  text: 'Nội dung',
+  settled: 'Đã được giải quyết chưa',
+  rating: 'Điểm đánh giá',
   version: 'Phiên bản',
 };
 
 const DTO_OF = {
   assign: AssignDto, accept: NoteDto, return: ReasonDto, resolve: ResolveDto, close: NoteDto, reject: RejectDto, reopen: ReasonDto,
   extend: ExtendDeadlineDto, request_extension: ExtendDeadlineDto, approve_extension: ApproveExtensionDto,
-  decline_extension: DeclineExtensionDto, comment: CommentDto,
+  decline_extension: DeclineExtensionDto, record_feedback: RecordFeedbackDto, explain_dispute: ExplainDisputeDto, comment: CommentDto,
 } as const;
 
 /** The forms whose new deadline is typed as a date and a time. */
@@ -75,6 +81,8 @@ export type ActionSubmission =
   | { action: 'extend' | 'request_extension'; dto: ExtendDeadlineDto }
   | { action: 'approve_extension'; dto: ApproveExtensionDto }
   | { action: 'decline_extension'; dto: DeclineExtensionDto }
+  | { action: 'record_feedback'; dto: RecordFeedbackDto }
+  | { action: 'explain_dispute'; dto: ExplainDisputeDto }
   | { action: 'comment'; dto: CommentDto };
 
 /**

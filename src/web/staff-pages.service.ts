@@ -1,7 +1,12 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type { AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
-import { AppError, forbidden } from '../common/errors.js';
+import { AppError, conflict, forbidden } from '../common/errors.js';
+import { CitizenFeedbackService, FEEDBACK_RECORDING_ROLES } from '../intake/citizen-feedback.service.js';
+import type { RecordFeedbackDto } from '../intake/citizen-feedback.dto.js';
+import type { TicketFeedback } from '../tickets/ticket-feedback.entity.js';
+import { feedbackClosedReason } from '../tickets/ticket-feedback.js';
+import { DISPUTE_ROLES } from '../tickets/ticket-lifecycle.js';
 import { DeadlineService } from '../calendar/deadline.service.js';
 import { DirectoryService } from '../directory/directory.service.js';
 import { DeadlineExtensionService, EXTENSION_REQUEST_ROLES, type ExtensionRequestView } from '../sla/deadline-extension.service.js';
@@ -84,6 +89,12 @@ export interface TicketPage {
   actions: TicketAction[];
   /** Whether the deadline extension form is shown: coordinators and admins, on open tickets. */
   canExtend: boolean;
+  /** The citizen's answer about the resolution, if given. */
+  feedback: TicketFeedback | null;
+  /** Staff may record the citizen's answer from a call back (answered, not rated yet, not too late). */
+  canRecordFeedback: boolean;
+  /** A coordinator may answer the citizen's "not settled" with an explanation. */
+  canExplainDispute: boolean;
   /** The unit's latest request for more time (pending, or the last decided), if any. */
   extensionRequest: ExtensionRequestView | null;
   /** The handling unit's staff may ask for more time (none pending). */
@@ -107,6 +118,7 @@ export class StaffPagesService {
     private readonly extensions: DeadlineExtensionService,
     private readonly deadlines: DeadlineService,
     private readonly clock: Clock,
+    private readonly feedback: CitizenFeedbackService,
   ) {}
 
   /** The areas are reference data that never change while the application runs: read once. */
@@ -155,7 +167,7 @@ export class StaffPagesService {
     const now = this.clock.now();
     const open = OPEN_STATUSES.includes(ticket.status);
     const actions = availableActions(user, ticket.status);
-    const [latest] = await this.extensions.extensionRequests(user, code);
+    const [[latest], feedback] = await Promise.all([this.extensions.extensionRequests(user, code), this.feedback.feedbackFor(user, code)]);
     // the time left as the API's GET /api/tickets/:code/deadline gives it
     const { deadlineMode, minutesLeft, warnAt, overdue } = await this.extensions.timeLeft(user, code);
     return {
@@ -169,6 +181,9 @@ export class StaffPagesService {
       extensionRequest: latest ?? null,
       canRequestExtension: (ticket.status === 'assigned' || ticket.status === 'in_progress') && EXTENSION_REQUEST_ROLES.includes(user.role) && latest?.status !== 'pending',
       canDecideExtension: latest?.status === 'pending' && DEADLINE_EXTENSION_ROLES.includes(user.role),
+      feedback,
+      canRecordFeedback: !feedback && FEEDBACK_RECORDING_ROLES.includes(user.role) && feedbackClosedReason({ ...ticket, resolvedAt: ticket.resolvedAt ? new Date(ticket.resolvedAt) : null, duplicateOfId: ticket.duplicateOf ? 'merged' : null }, now) === null,
+      canExplainDispute: !!feedback && !feedback.settled && !feedback.followedUpAt && DISPUTE_ROLES.includes(user.role),
       units: actions.includes('assign') ? await this.directory.listUnits({ active: 'true' }) : [],
     };
   }
@@ -184,7 +199,9 @@ export class StaffPagesService {
         : s.action === 'request_extension' ? { code: (await this.extensions.requestExtension(user, code, s.dto)).ticketCode ?? code }
           : s.action === 'approve_extension' ? await this.extensions.approveExtension(user, code, s.dto)
             : s.action === 'decline_extension' ? await this.extensions.declineExtension(user, code, s.dto)
-              : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
+              : s.action === 'record_feedback' ? await this.recordFeedback(user, code, s.dto)
+                : s.action === 'explain_dispute' ? await this.feedback.explain(user, code, s.dto.text ?? '', s.dto.version)
+                  : await this.tickets.act(user, code, s as Parameters<TicketsService['act']>[2]);
     try {
       await this.tickets.get(user, after.code);
       return { code: after.code, stillVisible: true };
@@ -192,6 +209,12 @@ export class StaffPagesService {
       if (e instanceof AppError && e.status === HttpStatus.NOT_FOUND) return { code: after.code, stillVisible: false };
       throw e;
     }
+  }
+
+  private async recordFeedback(user: AuthUser, code: string, dto: RecordFeedbackDto): Promise<{ code: string }> {
+    const recorded = await this.feedback.recordByOperator(user, code, { settled: dto.settled ?? '', rating: dto.rating ?? '', reason: dto.reason ?? '' });
+    if (!recorded) throw conflict('FEEDBACK_GIVEN', 'Phản ánh này đã có đánh giá của người dân; mỗi phản ánh chỉ nhận một lần đánh giá.');
+    return { code };
   }
 
   /** The per-unit overdue list now, as OverdueService gives it to this user (a leader sees their unit's subtree). */

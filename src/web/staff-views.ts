@@ -114,6 +114,9 @@ export function eventLabel(e: EventItem): string {
     case 'reopened': return 'Mở lại phản ánh';
     case 'overdue': return 'Trễ hạn xử lý';
     case 'deadline_extended': return `Gia hạn xử lý${typeof data.dueAt === 'string' ? ` đến ${when(data.dueAt)}` : ''}${data.requestId ? ' (theo đề nghị của đơn vị)' : ''}`;
+    case 'citizen_feedback': return data.settled === false
+      ? `Người dân báo chưa được giải quyết (${String(data.rating)} sao)` : `Người dân đánh giá đã được giải quyết (${String(data.rating)} sao)`;
+    case 'dispute_explained': return 'Trả lời ý kiến chưa hài lòng của người dân';
     case 'extension_requested': return `Đơn vị đề nghị gia hạn${typeof data.requestedDueAt === 'string' ? ` đến ${when(data.requestedDueAt)}` : ''}`;
     case 'extension_declined': return `Không chấp thuận đề nghị gia hạn${typeof data.requestedDueAt === 'string' ? ` đến ${when(data.requestedDueAt)}` : ''}`;
     case 'citizen_message': return 'Người dân gửi bổ sung thông tin';
@@ -135,6 +138,8 @@ const ACTION_TITLES: Record<PageAction, string> = {
   request_extension: 'Đề nghị gia hạn xử lý',
   approve_extension: 'Chấp thuận đề nghị gia hạn',
   decline_extension: 'Không chấp thuận đề nghị gia hạn',
+  record_feedback: 'Ghi nhận đánh giá của người dân',
+  explain_dispute: 'Trả lời người dân và kết thúc',
   comment: 'Ghi ý kiến',
 };
 
@@ -150,6 +155,8 @@ const ACTION_BUTTONS: Record<PageAction, string> = {
   request_extension: 'Gửi đề nghị gia hạn',
   approve_extension: 'Chấp thuận',
   decline_extension: 'Không chấp thuận',
+  record_feedback: 'Ghi nhận đánh giá',
+  explain_dispute: 'Gửi trả lời và kết thúc',
   comment: 'Ghi ý kiến',
 };
 
@@ -248,6 +255,8 @@ function formsOf(page: TicketPage, session: StaffSession, error?: FormError) {
     ...(page.canDecideExtension ? ['approve_extension' as const, 'decline_extension' as const] : []),
     ...(page.canExtend ? ['extend' as const] : []),
     ...(page.canRequestExtension ? ['request_extension' as const] : []),
+    ...(page.canExplainDispute ? ['explain_dispute' as const] : []),
+    ...(page.canRecordFeedback ? ['record_feedback' as const] : []),
     'comment',
   ];
   const dueLocal = t.dueAt ? formatDateTimeVi(new Date(t.dueAt)) : '';
@@ -304,6 +313,11 @@ export function ticketView(session: StaffSession, counts: Counts, page: TicketPa
     })),
     merged: t.mergedTickets.map((d) => ({ code: d.code, href: ticketHref(d.code), mergedAt: d.mergedAt })),
     forms: formsOf(page, session, extra.error),
+    feedback: page.feedback ? {
+      settled: page.feedback.settled, rating: page.feedback.rating, reason: page.feedback.reason, answeredAt: page.feedback.answeredAt.toISOString(),
+      via: page.feedback.via === 'operator' ? `ghi nhận qua điện thoại bởi ${page.feedback.recordedByName ?? 'tổng đài viên'}` : 'người dân tự đánh giá',
+      followUp: page.feedback.followUp === 'reopened' ? 'Điều phối viên đã mở lại phản ánh' : page.feedback.followUp === 'explained' ? 'Điều phối viên đã trả lời người dân' : null,
+    } : null,
     extension: page.extensionRequest ? {
       ...page.extensionRequest,
       statusLabel: { pending: 'Đang chờ điều phối viên xem xét', approved: 'Đã được chấp thuận', declined: 'Không được chấp thuận' }[page.extensionRequest.status],
@@ -377,6 +391,8 @@ export function flashFor(action: string, code?: string): string | undefined {
     request_extension: 'Đã gửi đề nghị gia hạn; điều phối viên sẽ xem xét.',
     approve_extension: 'Đã chấp thuận đề nghị gia hạn; người dân được thông báo hạn mới.',
     decline_extension: 'Đã không chấp thuận đề nghị gia hạn.',
+    record_feedback: 'Đã ghi nhận đánh giá của người dân.',
+    explain_dispute: 'Đã gửi trả lời cho người dân.',
     comment: 'Đã ghi ý kiến.',
   };
   return done[action as PageAction];

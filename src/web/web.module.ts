@@ -6,6 +6,7 @@ import { DirectoryModule } from '../directory/directory.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
 import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { TicketsModule } from '../tickets/tickets.module.js';
+import { IntakeModule } from '../intake/intake.module.js';
 import { ViewsModule } from '../views/views.module.js';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { AdminModule } from './admin/admin.module.js';
@@ -28,7 +29,7 @@ import { StaffSessionGuard, StaffSessions } from './staff-session.js';
  * leadership dashboard, and the administration (directory; accounts and deliveries).
  */
 @Module({
-  imports: [SlaModule, TicketsModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule, AdminModule, AccountsModule, ApiClientsModule, AnswersPagesModule],
+  imports: [SlaModule, TicketsModule, IntakeModule, AttachmentsModule, DirectoryModule, RoutingModule, AuthModule, CalendarModule, ViewsModule, ConsoleModule, CoordinationModule, DashboardModule, AdminModule, AccountsModule, ApiClientsModule, AnswersPagesModule],
   controllers: [HomeController, StaffLoginController, StaffPagesController, StaffAttachmentsController],
   providers: [StaffPagesService, StaffSessions, StaffSessionGuard, StaffPageErrorFilter],
 })

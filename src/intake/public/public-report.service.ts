@@ -1,3 +1,4 @@
+import { FeedbackLinks } from './feedback-link.js';
 import { safeFilename } from '../../attachments/safe-filename.js';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -48,6 +49,8 @@ export interface PublicTimelineEntry {
  * into only its state (never another citizen's words: see duplicateOutcome).
  */
 export interface PublicTicketView {
+  /** For an answered ticket: the page where the citizen says whether it settled the matter and rates it. */
+  feedbackHref?: string;
   code: string;
   status: TicketStatus;
   statusLabel: string;
@@ -141,6 +144,7 @@ export class PublicReportService {
     private readonly clock: Clock,
     private readonly attachments: StoredAttachments,
     private readonly settings: Settings,
+    private readonly feedbackLinks: FeedbackLinks,
   ) {}
 
   /**
@@ -245,6 +249,8 @@ export class PublicReportService {
       timeline,
       answer: answered && !foreign ? shown.resolution : null,
       duplicateOutcome: foreign ? duplicateOutcomeText(shown.status) : null,
+      // an answered ticket of one's own: the page to say whether it settled the matter, and to rate it
+      ...(answered && !original ? { feedbackHref: this.feedbackLinks.href(ticket.code, ticket.id) } : {}),
     };
   }
 

@@ -8,6 +8,7 @@ import { ViewsModule } from '../../views/views.module.js';
 import { FormTokens } from './bot-trap.js';
 import { photoMulterOptions, PhotoStorage } from './photo-storage.js';
 import { PublicApiController } from './public-api.controller.js';
+import { FeedbackPagesController } from './feedback-pages.controller.js';
 import { PublicPageErrorFilter, PublicPagesController } from './public-pages.controller.js';
 import { PublicReportService } from './public-report.service.js';
 import { PublicBodyLimitGuard, PublicRateLimitGuard, PublicRateLimiter } from './rate-limit.js';
@@ -35,7 +36,7 @@ import { UploadErrorsInterceptor } from './upload-errors.interceptor.js';
       inject: [Settings],
     }),
   ],
-  controllers: [PublicApiController, PublicPagesController],
+  controllers: [PublicApiController, PublicPagesController, FeedbackPagesController],
   providers: [
     PublicReportService, FormTokens, PublicRateLimiter, PublicRateLimitGuard, PublicBodyLimitGuard, UploadErrorsInterceptor,
     PublicPageErrorFilter,

@@ -15,6 +15,7 @@ export const VIEW_SLUGS: Record<QueueView, string> = {
   due_soon: 'sap-han',
   overdue: 'tre-han',
   extensions: 'gia-han',
+  disputed: 'chua-hai-long',
 };
 
 export const VIEW_LABELS: Record<QueueView, string> = {
@@ -24,6 +25,7 @@ export const VIEW_LABELS: Record<QueueView, string> = {
   due_soon: 'Sắp đến hạn',
   overdue: 'Trễ hạn',
   extensions: 'Đề nghị gia hạn',
+  disputed: 'Người dân chưa hài lòng',
 };
 
 /** What each view says when it is empty. */
@@ -34,6 +36,7 @@ export const VIEW_EMPTY: Record<QueueView, string> = {
   due_soon: 'Không có phản ánh nào sắp đến hạn.',
   overdue: 'Không có phản ánh nào trễ hạn.',
   extensions: 'Không có đề nghị gia hạn nào đang chờ xem xét.',
+  disputed: 'Không có phản ánh nào người dân báo chưa được giải quyết.',
 };
 
 export const QUEUE_PAGE_SIZE = 50;

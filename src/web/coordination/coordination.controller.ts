@@ -72,7 +72,8 @@ export class CoordinationController {
       view, viewSlug: VIEW_SLUGS[view], viewLabel: VIEW_LABELS[view], empty: VIEW_EMPTY[view],
       tabs: QUEUE_VIEWS.map((v) => ({ view: v, label: VIEW_LABELS[v], href: queueHref(v), count: list.counts[v], current: v === view })),
       // a request for more time is decided on the ticket's page, where its forms are
-      items: list.items.map((i) => ({ ...i, href: view === 'extensions' ? `/tickets/${encodeURIComponent(i.code)}#de-nghi-gia-han` : `${ticketHref(i.code)}?tu=${VIEW_SLUGS[view]}`, mergeHrefs: i.duplicates.map((d) => ({ ...d, href: mergeHref(d.code, i.code) })) })),
+      items: list.items.map((i) => ({ ...i, href: view === 'extensions' ? `/tickets/${encodeURIComponent(i.code)}#de-nghi-gia-han`
+        : view === 'disputed' ? `/tickets/${encodeURIComponent(i.code)}#danh-gia-nguoi-dan` : `${ticketHref(i.code)}?tu=${VIEW_SLUGS[view]}`, mergeHrefs: i.duplicates.map((d) => ({ ...d, href: mergeHref(d.code, i.code) })) })),
       total: list.total,
       pager: {
         page, pages,

@@ -108,6 +108,7 @@ export class CoordinationService {
         returned: r ? { ...r, unitName: r.unitCode ? refs.units.get(r.unitCode)?.displayName ?? r.unitCode : null } : null,
         duplicates: rows.duplicates.get(t.id) ?? [],
         extension: rows.extensions.get(t.id) ?? null,
+        dispute: rows.disputes.get(t.id) ?? null,
       };
     });
     return { counts, items, total: counts[view] };
