@@ -4,6 +4,7 @@ import { projectRoot } from '../src/common/project-root.js';
 import { wardMappingsTo } from '../src/directory/editions/edition-2025.js';
 import { DISTRICT_ABOLISHED_NOTE, reorganise2025, type Reorganise2025Result } from '../src/directory/reorganise/reorganise-2025.js';
 import { UnitChanges } from '../src/directory/unit-changes.js';
+import { JANUARY_UNITS, PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
@@ -220,5 +221,72 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     expect(await overdueUnits('2025-07-02')).toContain('Công an tỉnh');
     expect(await overdueUnits('2025-07-02')).not.toContain('Công an tỉnh Vĩnh Long');
     expect(await overdueUnits('2025-07-03')).toContain('Công an tỉnh Vĩnh Long');
+  });
+});
+
+/**
+ * The January 2022 report (shared/reference/1022-report.md) after the reorganisation: its 28 overdue units, of the
+ * fixture, each with its printed count of tickets overdue at 16:00 12/01/2022; the report's text is the same after
+ * the move to the 2025 map as before it (units renamed since, like UBND xã Đôn Xuân, named as they were then), and
+ * its unit lines are the printed ones. The full line-by-line reproduction of every figure lives in
+ * report.e2e-spec.ts, whose layout of the 145 tickets is inside that file (not importable without running its tests).
+ */
+describe('the January 2022 report after the reorganisation', () => {
+  let t: TestApp;
+  let leader: string;
+  const weekly = async () => (await t.http().get('/api/reports/weekly').query({ date: '2022-01-12', format: 'txt' }).set(bearer(leader)).expect(200)).text;
+  const unitLines = (text: string) => {
+    const lines = text.trimEnd().split('\n');
+    return lines.slice(lines.indexOf(UNITS_HEADER) + 1).map((l) => l.replace(/[;.]$/, '')).sort();
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ now: '2022-01-13T09:00:00+07:00', env: { REPORT_OPERATION_START: '2021-12-13T16:00:00+07:00', TOKEN_TTL_HOURS: '720' } });
+    const admin = await t.userToken('admin');
+    leader = await t.userToken('leader');
+    const rows: Row[] = [];
+    for (const [name, count, , district] of JANUARY_UNITS) {
+      // the district tells namesakes apart (UBND Phường 1 of Thành phố Trà Vinh)
+      let found: Array<{ code: string; district: string | null }> = await t.ds.query(
+        `SELECT u.code, d.name AS district FROM units u LEFT JOIN areas a ON a.code = u.area_code
+           LEFT JOIN areas d ON d.code = CASE a.level WHEN 'commune' THEN a.parent_code WHEN 'district' THEN a.code END
+          WHERE u.name = $1`, [name]);
+      if (found.length > 1) found = found.filter((u) => u.district === district);
+      expect([name, found.length]).toEqual([name, 1]);
+      const unit = found[0].code;
+      const category = unit === 'SO-YTE' || unit.startsWith('YT-') ? 'Y-TE' : unit.startsWith('UB-') ? 'AN-SINH' : 'KHAC';
+      for (let k = 0; k < count; k++) {
+        rows.push({
+          code: `JR-${rows.length}`, channel: 'hotline', reporter_name: 'Công dân', content: 'Phản ánh tháng 1/2022',
+          received_at: new Date(Date.parse('2022-01-05T08:00:00+07:00') + rows.length * 60_000).toISOString(),
+          due_at: vn('2022-01-10 08:00'), unit_code: unit, category_code: category,
+        });
+      }
+    }
+    expect(rows).toHaveLength(102);
+    const res = await t.http().post('/api/tickets/import').set(bearer(admin)).set('Content-Type', 'text/csv').send(toCsv(rows));
+    expect([res.status, res.body]).toEqual([201, { imported: 102 }]);
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('prints the same text after the move to the 2025 map, its unit lines the printed ones', async () => {
+    const before = await weekly();
+    const printed = PRINTED_JANUARY_2022.trimEnd().split('\n');
+    const printedUnits = printed.slice(printed.indexOf(UNITS_HEADER) + 1).map((l) => l.replace(/[;.]$/, '')).sort();
+    expect(unitLines(before)).toEqual(printedUnits);
+
+    t.clock.set('2025-07-01T08:00:00+07:00');
+    const result = await reorganise2025(t.ds, t.app.get(UnitChanges), { provinceCode: '86', dryRun: false, at: t.clock.now(), actorName: 'Quản trị viên thử' });
+    // the overdue tickets moved on (to the successors' committees, to the coordinators) and units were renamed
+    expect(result.counts.ticketsMoved).toBeGreaterThan(20);
+    expect(result.counts.ticketsToCoordinator).toBe(3);
+    expect(await t.ds.query(`SELECT code, name FROM units WHERE code IN ('UB-29497', 'UB-29242', 'UB-29374') ORDER BY code`)).toEqual([
+      { code: 'UB-29242', name: 'UBND phường Trà Vinh' }, { code: 'UB-29374', name: 'UBND xã Châu Thành' }, { code: 'UB-29497', name: 'UBND xã Đôn Châu' },
+    ]);
+
+    leader = await t.userToken('leader'); // three years on: a new session
+    const after = await weekly();
+    expect(after.split('\n')).toEqual(before.split('\n'));
+    expect(unitLines(after)).toEqual(printedUnits);
   });
 });
