@@ -6,7 +6,7 @@ import { DirectoryService } from '../src/directory/directory.service.js';
 import { seedDemoUsers } from '../src/users/demo-users.js';
 import { launchChromium } from './support/browser.js';
 import { startEditionApp } from './support/edition.js';
-import { bearer, type TestApp } from './support/test-app.js';
+import { bearer, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
  * An installation on the 2025 map (issue 13): an empty database loaded for the province of PROVINCE_CODE, two levels
@@ -125,6 +125,32 @@ describe('a 2025 installation for Vĩnh Long (PROVINCE_CODE=86)', () => {
     expect(found.map((u) => [u.code, u.displayName])).toEqual([['UB-29407', 'UBND xã Hưng Mỹ']]);
     const wards = (await t.http().get('/api/units').query({ q: 'phuong long chau' }).set(bearer(k.op)).expect(200)).body as Array<{ code: string }>;
     expect(wards.map((u) => u.code)).toEqual(['UB-29551']);
+  });
+
+  it('offers the communes without districts on the staff pages: the operator\'s console, the coordinator\'s area choice and the list\'s filter', async () => {
+    const session = async (role: 'operator' | 'coordinator', username: string) => {
+      await t.userToken(role, null, username);
+      const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD }).expect(303);
+      return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('tongdai1022_phien='))!.split(';')[0];
+    };
+    const [opCookie, coordCookie] = await Promise.all([session('operator', 'tongdai.vinhlong'), session('coordinator', 'dieuphoi.vinhlong')]);
+    const groupsOf = (html: string, selectId: string) => {
+      const select = new RegExp(`<select id="${selectId}"[^>]*>([\\s\\S]*?)</select>`).exec(html)![1];
+      return [...select.matchAll(/<optgroup label="([^"]+)">([\s\S]*?)<\/optgroup>/g)]
+        .map((g) => ({ label: g[1], options: [...g[2].matchAll(/<option value="(\d+)"[^>]*>([^<]+)<\/option>/g)].map((o) => [o[1], o[2]]) }));
+    };
+    // the console: one group, each commune named alone (on 2021: "Xã Hòa Lợi — huyện Châu Thành")
+    const console = groupsOf((await t.http().get('/tong-dai').set('Cookie', opCookie).expect(200)).text, 'areaCode');
+    expect(console.map((g) => [g.label, g.options.length])).toEqual([['Tỉnh Vĩnh Long', 124]]);
+    expect(console[0].options).toContainEqual(['29407', 'Xã Hưng Mỹ']);
+    // the list's area filter
+    const list = (await t.http().get('/tickets').set('Cookie', coordCookie).expect(200)).text;
+    expect(list).toContain('<optgroup label="Tỉnh Vĩnh Long">');
+    expect(list).toMatch(/<option value="29407"[^>]*>Xã Hưng Mỹ<\/option>/);
+    // the coordinator's classify-and-assign page: the communes without a "whole district" choice
+    const page = (await t.http().get(`/dieu-phoi/phan-anh/${codes.api}`).set('Cookie', coordCookie).expect(200)).text;
+    expect(page).toMatch(/<option value="29407"[^>]*>Xã Hưng Mỹ<\/option>/);
+    expect(page).not.toContain('Toàn ');
   });
 
   it('lists the overdue tickets by commune committee, and the daily report names the province and the committees', async () => {

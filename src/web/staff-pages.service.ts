@@ -151,14 +151,9 @@ export class StaffPagesService {
     return { categories, districts, units: user.role === 'leader' && user.unitCode ? subtree(units, user.unitCode) : units };
   }
 
+  /** The communes for the list's area filter, grouped by district (2021 map) or under the province (2025 map). */
   private async loadDistricts(): Promise<DistrictChoice[]> {
-    const provinces = await this.directory.listAreas({});
-    const districts = (await Promise.all(provinces.map((p) => this.directory.listAreas({ parentCode: p.code })))).flat();
-    return Promise.all(districts.map(async (d) => ({
-      code: d.code,
-      name: d.name,
-      communes: (await this.directory.listAreas({ parentCode: d.code })).map((c) => ({ code: c.code, name: c.name })),
-    })));
+    return (await this.directory.communeGroups()).map((g) => ({ code: g.code, name: g.name, communes: g.communes }));
   }
 
   /** The ticket (404 when this user may not read it, as for an unknown code), its time left and the forms' data. */

@@ -90,16 +90,11 @@ export class ConsoleService {
   }
 
   private async readChoices(): Promise<FormChoices> {
-    const provinces = await this.directory.listAreas({});
-    const districtLists = await Promise.all(provinces.map((p) => this.directory.listAreas({ parentCode: p.code })));
-    const districts = districtLists.flat().filter((d) => d.level === 'district').sort((a, b) => compareVietnamese(a.name, b.name));
-    const communeLists = await Promise.all(districts.map((d) => this.directory.listAreas({ parentCode: d.code })));
-    const grouped = districts.map((d, i) => ({
-      name: d.name,
-      communes: communeLists[i]
-        .filter((c) => c.level === 'commune')
-        .sort((a, b) => compareVietnamese(a.name, b.name))
-        .map((c) => ({ code: c.code, label: `${c.name} — ${lowerFirst(d.name)}` })),
+    // grouped by district on the 2021 map; on the 2025 map (no districts) one group, the province, and the communes
+    // are named alone
+    const grouped = (await this.directory.communeGroups()).map((g) => ({
+      name: g.name,
+      communes: g.communes.map((c) => ({ code: c.code, label: g.level === 'district' ? `${c.name} — ${lowerFirst(g.name)}` : c.name })),
     }));
     const categories = (await this.directory.listCategories()).filter((c) => c.active)
       .map((c) => ({ code: c.code, name: c.name })).sort((a, b) => compareVietnamese(a.name, b.name));

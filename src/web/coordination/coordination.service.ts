@@ -131,19 +131,18 @@ export class CoordinationService {
     };
   }
 
+  /**
+   * The areas a ticket can be put in: per district (2021 map) the district itself ("not sure which commune") and its
+   * communes; on the 2025 map (no districts) one group, the province, with its communes named alone.
+   */
   private async readAreaChoices(): Promise<Choices['districts']> {
-    const out: Choices['districts'] = [];
-    for (const province of await this.directory.listAreas({})) {
-      for (const d of await this.directory.listAreas({ parentCode: province.code })) {
-        let phrase = d.name;
-        try { phrase = districtPhrase(d.name); } catch { /* a district kind the seed does not know: its name as it is */ }
-        const communes = (await this.directory.listAreas({ parentCode: d.code }))
-          .sort((a, b) => compareVietnamese(a.name, b.name))
-          .map((c) => ({ code: c.code, label: `${c.name} — ${phrase}` }));
-        out.push({ code: d.code, name: d.name, areas: [{ code: d.code, label: `Toàn ${phrase} (chưa rõ xã, phường)` }, ...communes] });
-      }
-    }
-    return out.sort((a, b) => compareVietnamese(a.name, b.name));
+    return (await this.directory.communeGroups()).map((g) => {
+      if (g.level === 'province') return { code: g.code, name: g.name, areas: g.communes.map((c) => ({ code: c.code, label: c.name })) };
+      let phrase = g.name;
+      try { phrase = districtPhrase(g.name); } catch { /* a district kind the seed does not know: its name as it is */ }
+      const communes = g.communes.map((c) => ({ code: c.code, label: `${c.name} — ${phrase}` }));
+      return { code: g.code, name: g.name, areas: [{ code: g.code, label: `Toàn ${phrase} (chưa rõ xã, phường)` }, ...communes] };
+    });
   }
 
   /**
