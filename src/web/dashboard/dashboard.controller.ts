@@ -21,6 +21,7 @@ import { staffNav } from '../staff-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffRequest, type StaffSession } from '../staff-session.js';
 import { dashboardView, sentItems, viDate } from './dashboard-view.js';
 import { DashboardService, requireDashboardRole } from './dashboard.service.js';
+import { lastFullMonth, lastFullWeek, parseMonth, parseWeek } from './report-periods.js';
 
 /** Runs after StaffSessionGuard: the report pages are for leaders, coordinators and admins; anyone else gets the 403 page. */
 @Injectable()
@@ -38,7 +39,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * The leadership dashboard (/bao-cao): the daily report's hotline section for a date as the e-mail prints it, the
  * overdue tickets per unit, the 30-day trend and the on-time share as server-drawn SVG charts with their tables; the
- * report's downloads (xlsx, docx, per-unit CSV) with the page's session; the e-mailed reports, and their resend
+ * report's downloads (xlsx, docx, per-unit CSV; the weekly and monthly reports of a chosen week or month) with the
+ * page's session; the e-mailed reports, and their resend
  * (admins). Works without scripts.
  */
 @ApiExcludeController()
@@ -88,10 +90,55 @@ export class DashboardController {
 
   @Get()
   async page(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    await this.render(s, query, res);
+  }
+
+  /**
+   * The page for the date of `query`; `periods` holds what was typed in the week or month field of a refused
+   * download (shown again with its error, a 400), else the fields hold the last full week and month.
+   */
+  private async render(s: StaffSession, query: Record<string, unknown>, res: Response, periods: { tuan?: string; thang?: string; errors?: Record<string, string> } = {}) {
     const { date, typed, error } = this.dateOf(query);
     const [nav, figures, sent] = await Promise.all([this.nav(s), this.dashboard.figures(s.user, date), this.dashboard.sent()]);
     const model = dashboardView(nav, this.settings.REPORT_CUTOFF_HOUR, figures, s.user.role === 'admin', sentItems(sent));
-    this.views.send(res, error ? 400 : 200, 'dashboard/page.njk', { ...model, typed, errors: error ? { ngay: error } : {} });
+    const latest = this.dashboard.latestDate();
+    const errors = { ...(error ? { ngay: error } : {}), ...periods.errors };
+    this.views.send(res, Object.keys(errors).length ? 400 : 200, 'dashboard/page.njk', {
+      ...model, typed, errors,
+      periods: { tuan: periods.tuan ?? lastFullWeek(latest).value, thang: periods.thang ?? lastFullMonth(latest).value, cutoffHour: this.settings.REPORT_CUTOFF_HOUR },
+    });
+  }
+
+  /**
+   * The weekly or monthly report of a chosen week (`tuan`) or month (`thang`) as xlsx or docx (`dinh-dang`): the
+   * report of the period's last day, as the API renders it. A week or month that cannot be read or has not ended is
+   * the field's error on the page (400), the field keeping what was typed.
+   */
+  @Get('tai-ve/tuan')
+  async weekly(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const typed = formValue(query, 'tuan').slice(0, 40);
+    const period = parseWeek(typed, this.dashboard.latestDate());
+    if ('reason' in period) return this.render(s, {}, res, { tuan: typed, errors: { tuan: period.reason } });
+    await this.periodDownload(res, 'weekly', period.date, formValue(query, 'dinh-dang'));
+  }
+
+  @Get('tai-ve/thang')
+  async monthly(@CurrentSession() s: StaffSession, @Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
+    const typed = formValue(query, 'thang').slice(0, 40);
+    const period = parseMonth(typed, this.dashboard.latestDate());
+    if ('reason' in period) return this.render(s, {}, res, { thang: typed, errors: { thang: period.reason } });
+    await this.periodDownload(res, 'monthly', period.date, formValue(query, 'dinh-dang'));
+  }
+
+  private async periodDownload(res: Response, kind: 'weekly' | 'monthly', date: string, format: string): Promise<void> {
+    if (format === 'xlsx') {
+      await sendStream(res, XLSX_TYPE, reportFileName(kind, date, 'xlsx'),
+        readableOf((out) => this.reports.build(kind, date, (doc) => writeReportXlsx(doc, out))));
+      return;
+    }
+    if (format !== 'docx') throw badRequest([{ field: 'dinh-dang', reason: 'chỉ có xlsx hoặc docx' }], 'Hãy chọn tải bảng tính Excel (.xlsx) hoặc văn bản Word (.docx).');
+    const body = await this.reports.build(kind, date, (doc) => renderReportDocx(doc));
+    res.set({ 'Content-Type': DOCX_TYPE, 'Content-Disposition': attachment(reportFileName(kind, date, 'docx')), 'Cache-Control': 'no-store' }).send(body);
   }
 
   /** The daily report as an xlsx, streamed as its overdue tickets are read (the API's rendering). */
