@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit/audit-log.js';
 import { displayName, type AuthUser } from '../common/auth-user.js';
 import { Clock } from '../common/clock.js';
@@ -84,6 +84,13 @@ export class AnswersService {
     private readonly audit: AuditLog,
     private readonly tickets: TicketsService,
   ) {}
+
+  /** The published (not withdrawn) answer text of each of these tickets that has one, by ticket id (Open311's status notes). */
+  async publishedAnswerTexts(ticketIds: string[]): Promise<Map<string, string>> {
+    if (!ticketIds.length) return new Map();
+    const rows = await this.ds.getRepository(PublishedAnswer).find({ select: { ticketId: true, answer: true }, where: { ticketId: In(ticketIds), withdrawnAt: IsNull() } });
+    return new Map(rows.map((r) => [r.ticketId, r.answer]));
+  }
 
   private requirePublisher(user: AuthUser): void {
     if (!PUBLISHER_ROLES.includes(user.role)) throw forbidden('Chỉ điều phối viên và quản trị viên được công bố hỏi đáp.');

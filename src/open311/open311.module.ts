@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module.js';
+import { AnswersModule } from '../answers/answers.module.js';
 import { PublicIntakeModule } from '../intake/public/public.module.js';
 import { ApiClientsService } from './api-clients.service.js';
 import { Open311Controller } from './open311.controller.js';
@@ -10,7 +11,7 @@ import { Open311Service } from './open311.service.js';
  * the API clients whose keys may send requests (table api_clients, administered on /quan-tri/ung-dung).
  */
 @Module({
-  imports: [PublicIntakeModule, AuditModule],
+  imports: [PublicIntakeModule, AuditModule, AnswersModule],
   controllers: [Open311Controller],
   providers: [Open311Service, ApiClientsService],
   exports: [ApiClientsService],

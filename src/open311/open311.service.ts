@@ -11,6 +11,8 @@ import { loadUnitRefs } from '../directory/unit-label.js';
 import { PublicReportService } from '../intake/public/public-report.service.js';
 import { normalizeTicketCode } from '../tickets/ticket-code.js';
 import type { TicketStatus } from '../tickets/ticket.entity.js';
+import { publicRequestRows, type PublicRequestFilter } from '../tickets/ticket-public-requests.js';
+import { AnswersService } from '../answers/answers.service.js';
 import type { ApiClientView } from './api-clients.service.js';
 import { open311BadRequest, open311NotFound } from './open311.errors.js';
 
@@ -80,22 +82,6 @@ function statusNote(status: TicketStatus, rejectReason: string | null, merged: b
   }
 }
 
-interface RequestRow {
-  code: string;
-  status: TicketStatus;
-  reject_reason: string | null;
-  merged: boolean;
-  published_answer: string | null;
-  category_code: string | null;
-  category_name: string | null;
-  area_name: string | null;
-  district_name: string | null;
-  assigned_unit_code: string | null;
-  received_at: Date;
-  updated_at: Date;
-  due_at: Date | null;
-}
-
 /** Query parameters of GET /requests, as Express gives them (a string, or a list when repeated). */
 export type RequestsQuery = Record<string, unknown>;
 
@@ -111,7 +97,12 @@ const one = (v: unknown): string | undefined | null => (v === undefined ? undefi
  */
 @Injectable()
 export class Open311Service {
-  constructor(private readonly ds: DataSource, private readonly clock: Clock, private readonly reports: PublicReportService) {}
+  constructor(
+    private readonly ds: DataSource,
+    private readonly clock: Clock,
+    private readonly reports: PublicReportService,
+    private readonly answers: AnswersService,
+  ) {}
 
   async services(): Promise<ServiceEntry[]> {
     const rows: Array<{ code: string; name: string; deadline_hours: number; deadline_mode: string; urgent: boolean }> =
@@ -237,7 +228,7 @@ export class Open311Service {
       const codes = [...new Set(ids.split(',').map((s) => normalizeTicketCode(s)).filter(Boolean))];
       if (codes.length > CODES_MAX) throw open311BadRequest([{ field: 'service_request_id', reason: `tối đa ${CODES_MAX} mã mỗi lần` }]);
       if (problems.length) throw open311BadRequest(problems);
-      return this.find(`t.code = ANY($1)`, [codes]);
+      return this.find({ codes });
     }
     const serviceCode = param('service_code');
     const date = (name: string): Date | null => {
@@ -260,16 +251,12 @@ export class Open311Service {
     if (problems.length) throw open311BadRequest(problems);
     const until = end ?? (start ? new Date(start.getTime() + DEFAULT_DAYS * 86_400_000) : this.clock.now());
     const from = start ?? new Date(until.getTime() - DEFAULT_DAYS * 86_400_000);
-    const where = ['t.received_at >= $1', 't.received_at <= $2'];
-    const args: unknown[] = [from, until];
-    if (serviceCode) { args.push(serviceCode); where.push(`t.category_code = $${args.length}`); }
     const wanted = new Set(statuses);
-    if (wanted.size === 1) where.push(`t.status ${wanted.has('closed') ? '' : 'NOT '}IN ('resolved', 'closed', 'rejected')`);
-    return this.find(where.join(' AND '), args);
+    return this.find({ from, until, categoryCode: serviceCode || undefined, closed: wanted.size === 1 ? wanted.has('closed') : undefined });
   }
 
   async request(id: string): Promise<Open311Request[]> {
-    const found = await this.find(`t.code = $1`, [normalizeTicketCode(id)]);
+    const found = await this.find({ codes: [normalizeTicketCode(id)] });
     if (!found.length) throw open311NotFound(`service_request_id: không có phản ánh mã "${id.slice(0, 40)}".`);
     return found;
   }
@@ -278,25 +265,16 @@ export class Open311Service {
    * The requests matching `where`, newest first, at most REQUESTS_MAX; only columns that say nothing of the citizen are
    * read (the status note is the published answer, never the ticket's own resolution).
    */
-  private async find(where: string, args: unknown[]): Promise<Open311Request[]> {
-    const rows: RequestRow[] = await this.ds.query(
-      `SELECT t.code, t.status, t.reject_reason, t.duplicate_of_id IS NOT NULL AS merged, pa.answer AS published_answer,
-              t.category_code, c.name AS category_name,
-              a.name AS area_name, d.name AS district_name, t.assigned_unit_code, t.received_at, t.updated_at, t.due_at
-         FROM tickets t
-         LEFT JOIN categories c ON c.code = t.category_code
-         LEFT JOIN areas a ON a.code = t.area_code
-         LEFT JOIN areas d ON d.code = a.parent_code AND d.level = 'district'
-         LEFT JOIN published_answers pa ON pa.ticket_id = t.id AND pa.withdrawn_at IS NULL
-        WHERE ${where}
-        ORDER BY t.received_at DESC, t.code
-        LIMIT ${REQUESTS_MAX}`, args);
+  private async find(filter: PublicRequestFilter): Promise<Open311Request[]> {
+    // the tickets through their owner (src/tickets), the answers published for them through theirs (src/answers)
+    const rows = await publicRequestRows(this.ds.manager, filter, REQUESTS_MAX);
+    const published = await this.answers.publishedAnswerTexts(rows.filter((r) => r.status === 'resolved' || r.status === 'closed').map((r) => r.id));
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.assigned_unit_code));
     return rows.map((r) => ({
       service_request_id: r.code,
       status: CLOSED.has(r.status) ? 'closed' : 'open',
       // the answer as a coordinator published it for the public (src/answers: edited, no personal details), once published
-      status_notes: (r.status === 'resolved' || r.status === 'closed') && r.published_answer ? r.published_answer : statusNote(r.status, r.reject_reason, r.merged),
+      status_notes: published.get(r.id) ?? statusNote(r.status, r.reject_reason, r.merged),
       service_name: r.category_name,
       service_code: r.category_code,
       agency_responsible: r.assigned_unit_code ? units.get(r.assigned_unit_code)?.displayName ?? null : null,

@@ -8,6 +8,10 @@ export const SUBJECT_LABELS: Record<string, string> = {
   category: 'Lĩnh vực',
   routing_rule: 'Quy tắc chuyển xử lý',
   calendar_day: 'Lịch làm việc',
+  api_client: 'Ứng dụng kết nối (Open311)',
+  published_answer: 'Hỏi đáp công khai',
+  report_schedule: 'Lịch gửi báo cáo',
+  reorganisation: 'Sắp xếp đơn vị hành chính',
 };
 
 const ACTION_VERBS: Record<string, string> = {
@@ -22,6 +26,9 @@ const ACTION_VERBS: Record<string, string> = {
   merge: 'Sáp nhập',
   rename: 'Đổi tên',
   set: 'Đặt',
+  revoke: 'Thu hồi khóa',
+  publish: 'Công bố',
+  withdraw: 'Gỡ bài',
 };
 
 /** "user.deactivate" → "Ngừng hoạt động"; an action this page does not know shows as it is recorded. */
