@@ -111,12 +111,12 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     const lines = out.stdout.split('\n');
     // the package's mapping: Phước Hảo goes whole into Hưng Mỹ there
     expect(lines).toEqual(expect.arrayContaining([
-      'UBND xã Hòa Lợi → UBND xã Hưng Mỹ: 2 phản ánh đang xử lý, 1 tài khoản',
-      'UBND xã Phước Hảo → UBND xã Hưng Mỹ: 1 phản ánh đang xử lý',
-      'Sở Lao động - Thương binh và Xã hội → Sở Nội vụ: 0 phản ánh đang xử lý',
-      'Sở Thông tin và Truyền thông → Sở Khoa học và Công nghệ: 0 phản ánh đang xử lý, 1 quy tắc phân công',
-      'Phòng Y tế huyện Châu Thành → điều phối viên (huyện không còn là cấp hành chính): 1 phản ánh đang xử lý',
-      'Văn phòng HĐND và UBND huyện Cầu Ngang → điều phối viên (huyện không còn là cấp hành chính): 1 phản ánh đang xử lý',
+      'UBND xã Hòa Lợi (UB-29401) → UBND xã Hưng Mỹ (UB-29407): 2 phản ánh đang xử lý, 1 tài khoản',
+      'UBND xã Phước Hảo (UB-29404) → UBND xã Hưng Mỹ (UB-29407): 1 phản ánh đang xử lý',
+      'Sở Lao động - Thương binh và Xã hội (SO-LDTBXH) → Sở Nội vụ (SO-NV): 0 phản ánh đang xử lý',
+      'Sở Thông tin và Truyền thông (SO-TTTT) → Sở Khoa học và Công nghệ (SO-KHCN): 0 phản ánh đang xử lý, 1 quy tắc phân công',
+      'Phòng Y tế huyện Châu Thành (YT-847) → điều phối viên (huyện không còn là cấp hành chính): 1 phản ánh đang xử lý',
+      'Văn phòng HĐND và UBND huyện Cầu Ngang (VP-848) → điều phối viên (huyện không còn là cấp hành chính): 1 phản ánh đang xử lý',
       'UBND xã Đôn Xuân (UB-29497) đổi tên thành UBND xã Đôn Châu',
     ]));
     expect(lines.find((l) => l.startsWith('Chạy thử (không thay đổi gì):'))).toMatch(/về điều phối viên 2;/);

@@ -196,7 +196,7 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
     unitByCode.set(from, { ...source, active: false, merged_into_code: into });
     counts.unitsMerged++;
     counts.ticketsMoved += moved.tickets;
-    lines.push(`${source.name} → ${target.name}: ${ticketsVi(moved.tickets)}`
+    lines.push(`${source.name} (${from}) → ${target.name} (${into}): ${ticketsVi(moved.tickets)}`
       + (moved.routingRules ? `, ${moved.routingRules} quy tắc phân công` : '') + (moved.users ? `, ${moved.users} tài khoản` : ''));
   };
   for (const u of units.filter((x) => x.level === 'province' && x.active && !wantedCodes.has(x.code))) {
@@ -206,7 +206,7 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
   const toCoordinator = async (unit: UnitRow, note: string, data: Record<string, unknown>, label: string) => {
     const n = await returnOpenTicketsToCoordinator(m, { unitCode: unit.code, at, actor: eventActor, note, data });
     counts.ticketsToCoordinator += n;
-    lines.push(`${unit.name} → điều phối viên (${label}): ${ticketsVi(n)}`);
+    lines.push(`${unit.name} (${unit.code}) → điều phối viên (${label}): ${ticketsVi(n)}`);
   };
   const deactivate = async (code: string) => {
     await m.query(`UPDATE units SET parent_code = NULL, updated_at = $2 WHERE parent_code = $1`, [code, at]);
