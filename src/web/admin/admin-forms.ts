@@ -5,7 +5,7 @@ export { checked };
 
 /** The administration's pages and where each one lives (the index lists them in this order). */
 export const ADMIN_PAGES = [
-  { href: '/quan-tri/don-vi', label: 'Đơn vị xử lý', text: 'Cây đơn vị cấp tỉnh, huyện, xã: thêm, đổi tên, ngừng hoạt động, sáp nhập.' },
+  { href: '/quan-tri/don-vi', label: 'Đơn vị xử lý', text: 'Cây đơn vị cấp tỉnh, huyện, xã: thêm, đổi tên, cấp trên, địa bàn, thư nhận thông báo, ngừng hoạt động, sáp nhập.' },
   { href: '/quan-tri/linh-vuc', label: 'Lĩnh vực', text: 'Tên lĩnh vực, thời hạn xử lý theo giờ làm việc hoặc giờ liên tục, lĩnh vực khẩn cấp.' },
   { href: '/quan-tri/phan-cong', label: 'Quy tắc phân công', text: 'Lĩnh vực nào, địa bàn nào giao cho đơn vị nào; thử xem một phản ánh sẽ được giao cho ai.' },
   { href: '/quan-tri/lich', label: 'Lịch nghỉ, làm bù', text: 'Ngày nghỉ lễ, ngày làm bù trong năm; thời hạn xử lý tính theo lịch này.' },
@@ -14,7 +14,7 @@ export const ADMIN_PAGES = [
   { href: '/quan-tri/gui-tin', label: 'Gửi thư và kênh', text: 'Thư, tin nhắn đã gửi và chưa gửi được; gửi lại; tình trạng các kênh.' },
   { href: '/quan-tri/ung-dung', label: 'Ứng dụng kết nối (Open311)', text: 'Ứng dụng bên ngoài được gửi và theo dõi phản ánh qua giao diện Open311.' },
   { href: '/quan-tri/nhat-ky', label: 'Nhật ký thay đổi', text: 'Ai đã thay đổi gì, khi nào, trước và sau khi thay đổi.' },
-  { href: '/quan-tri/thu', label: 'Thư đã giữ lại', text: 'Thư đến chưa nhận được vào hệ thống, được giữ lại để xem xét.' },
+  { href: '/quan-tri/thu', label: 'Thư đã giữ lại', text: 'Thư hệ thống gửi đi, được giữ lại khi chưa cấu hình máy chủ thư (SMTP): xem đúng như người nhận sẽ nhận.' },
 ] as const;
 
 /** The name of each field for a person, in the list of reasons above a refused form. */
