@@ -327,7 +327,7 @@ describe('the administration of the directory (browser)', () => {
     });
   }, 120_000);
 
-  it('without scripts: the tester and the merge preview work with the plain lists; cancelling the merge changes nothing', async () => {
+  it('without scripts: the tester, the confirmation of a removal and the merge preview work with the plain lists; cancelling changes nothing', async () => {
     const plain = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN', javaScriptEnabled: false });
     const p = await plain.newPage();
     await login(p, 'quantri.vien');
@@ -338,6 +338,15 @@ describe('the administration of the directory (browser)', () => {
     expect((await p.locator('#don-vi-thu').textContent())?.trim()).toBe('UBND xã Đa Lộc');
     expect((await p.locator('#quy-tac-thu').textContent())?.replace(/\s+/g, ' ').trim())
       .toBe('Theo quy tắc: Hỗ trợ an sinh xã hội, lương thực · Toàn tỉnh → UBND xã, phường, thị trấn nơi phát sinh');
+
+    // removing a rule asks first, without scripts too; cancelling keeps it
+    const [seeded] = await t.ds.query(`SELECT id FROM routing_rules WHERE category_code = 'AN-SINH' AND area_code IS NULL`);
+    await p.click(`#quy-tac-${seeded.id} button`);
+    expect((await p.locator('h1').textContent())?.trim()).toBe('Xóa quy tắc Hỗ trợ an sinh xã hội, lương thực · Toàn tỉnh?');
+    await p.click('#huy');
+    expect(new URL(p.url()).pathname).toBe('/quan-tri/phan-cong');
+    expect(await p.locator(`#quy-tac-${seeded.id}`).count()).toBe(1);
+    expect(await t.ds.query(`SELECT id FROM routing_rules WHERE id = $1`, [seeded.id])).toEqual([seeded]);
 
     await p.goto(`${base}/quan-tri/don-vi/SO-GTVT`);
     await p.selectOption('#intoCode', 'SO-CT');
