@@ -11,6 +11,7 @@ export type FeedbackFollowUp = 'reopened' | 'explained';
  */
 @Entity('ticket_feedback')
 @Check('ck_ticket_feedback_rating', 'rating BETWEEN 1 AND 5')
+@Index('idx_ticket_feedback_answered_at', ['answeredAt'])
 @Index('idx_ticket_feedback_disputed', ['answeredAt'], { where: 'settled = false AND followed_up_at IS NULL' })
 export class TicketFeedback {
   @PrimaryColumn({ type: 'uuid' })

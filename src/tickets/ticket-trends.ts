@@ -174,3 +174,28 @@ export function openByUnitAt(m: EntityManager, at: Date, since: Date): Promise<O
     [at, since],
   );
 }
+
+/** A unit's citizen answers about its resolutions in a period (feedbackInPeriod). */
+export interface FeedbackUnitRow {
+  unit_code: string | null;
+  /** Answers received in the period. */
+  answered: number;
+  settled: number;
+  not_settled: number;
+  /** Sum of the ratings (1–5), for the mean. */
+  rating_sum: number;
+}
+
+/**
+ * The citizens' answers received in (from, to], per unit that answered the ticket (the unit when it was rated): how
+ * many, how many said it was settled and how many not, and the ratings' sum. One range scan of ticket_feedback by its
+ * answer time (a table of one row per rated ticket).
+ */
+export function feedbackInPeriod(m: EntityManager, from: Date, to: Date): Promise<FeedbackUnitRow[]> {
+  return m.query(
+    `SELECT unit_code, count(*)::int AS answered, count(*) FILTER (WHERE settled)::int AS settled,
+            count(*) FILTER (WHERE NOT settled)::int AS not_settled, coalesce(sum(rating), 0)::int AS rating_sum
+       FROM ticket_feedback WHERE answered_at > $1 AND answered_at <= $2
+      GROUP BY unit_code`,
+    [from, to]);
+}
