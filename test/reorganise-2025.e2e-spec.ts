@@ -221,6 +221,12 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     expect(await overdueUnits('2025-07-02')).toContain('Công an tỉnh');
     expect(await overdueUnits('2025-07-02')).not.toContain('Công an tỉnh Vĩnh Long');
     expect(await overdueUnits('2025-07-03')).toContain('Công an tỉnh Vĩnh Long');
+    // the per-unit statistics of a period name the unit as it was named at the period's end
+    const statistics = async (to: string) => ((await t.http().get('/api/reports/unit-statistics')
+      .query({ from: '2025-06-01T00:00:00+07:00', to }).set(bearer(leader)).expect(200)).body.units as Array<{ unitCode: string; unitName: string }>)
+      .find((u) => u.unitCode === 'CA-TINH')?.unitName;
+    expect(await statistics('2025-07-03T00:00:00+07:00')).toBe('Công an tỉnh');
+    expect(await statistics('2025-07-04T00:00:00+07:00')).toBe('Công an tỉnh Vĩnh Long');
   });
 });
 

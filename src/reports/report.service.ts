@@ -240,7 +240,8 @@ export class ReportService {
       await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
       return unitStatisticsRows(m, from, to);
     });
-    const refs = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
+    // named as they were named at the period's end
+    const refs = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code), to);
     return rows
       .map((r) => ({
         unitCode: r.unit_code,
