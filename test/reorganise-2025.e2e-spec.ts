@@ -282,6 +282,10 @@ describe('the January 2022 report after the reorganisation', () => {
     expect(unitLines(before)).toEqual(printedUnits);
 
     t.clock.set('2025-07-01T08:00:00+07:00');
+    // no Trà Vinh commune went into Cần Thơ: refused, nothing written
+    await expect(reorganise2025(t.ds, t.app.get(UnitChanges), { provinceCode: '92', dryRun: false, at: t.clock.now(), actorName: 'Quản trị viên thử' }))
+      .rejects.toThrow('none of the 2021 communes of this database (84 Tỉnh Trà Vinh) went into province 92: nothing to reorganise');
+    expect(await t.ds.query(`SELECT count(*)::int AS n FROM areas WHERE code = '92' OR parent_code = '92'`)).toEqual([{ n: 0 }]);
     const result = await reorganise2025(t.ds, t.app.get(UnitChanges), { provinceCode: '86', dryRun: false, at: t.clock.now(), actorName: 'Quản trị viên thử' });
     // the overdue tickets moved on (to the successors' committees, to the coordinators) and units were renamed
     expect(result.counts.ticketsMoved).toBeGreaterThan(20);

@@ -126,6 +126,11 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
       return { area: a, successors: successorsOf({ code: a.code, name: a.name, districtName: district.name, provinceName }, mappings) };
     });
   const oldProvinces = areas.filter((a) => a.level === 'province' && a.code !== opts.provinceCode);
+  // a database on the 2021 list whose communes went into this province, else nothing of it is this province's
+  if (!oldCommunes.some((c) => c.successors.length)) {
+    const held = areas.filter((a) => a.level === 'province').map((a) => `${a.code} ${a.name}`).join(', ');
+    throw new Error(`none of the 2021 communes of this database (${held || 'no province'}) went into province ${opts.provinceCode}: nothing to reorganise`);
+  }
 
   // 1. areas of the 2025 map, and the successions
   const newAreas = areas2025(opts.provinceCode);
@@ -143,7 +148,7 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
   const successionRows = [
     ...oldCommunes.flatMap((c) => c.successors.filter((s) => s !== c.area.code).map((s) => [c.area.code, s] as const)),
     // the old province's own tickets (no commune) are found under the new province
-    ...oldProvinces.filter(() => oldCommunes.some((c) => c.successors.length)).map((p) => [p.code, opts.provinceCode] as const),
+    ...oldProvinces.map((p) => [p.code, opts.provinceCode] as const),
   ];
   if (successionRows.length) {
     const [{ n }] = await m.query(
