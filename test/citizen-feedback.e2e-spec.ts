@@ -1,10 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
-import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { launchChromium } from './support/browser.js';
-import { FakePlatform } from './support/fake-platform.js';
 import { checkPage, PHONE_SCREEN } from './support/pages.js';
+import { zaloPeers, zaloText, ZALO } from './support/zalo.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -16,17 +15,13 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
  * call back.
  */
 
-const APP_ID = '4291763606161179100';
-const OA_KEY = 'zalo-oa-secret-key-1022';
-const OA_ID = '579745863508352884';
-const CITIZEN = '2512523625412515';
+const CITIZEN = ZALO.citizen;
 const COOKIE = 'tongdai1022_phien';
 const RESOLUTION = 'UBND xã đã lắp lại bóng đèn đường tại ấp Cây Gòn ngày 03/03/2026.';
 
 describe('citizen feedback on answers (e2e)', () => {
   let t: TestApp;
-  let api: FakePlatform;
-  let oauth: FakePlatform;
+  let zalo: Awaited<ReturnType<typeof zaloPeers>>;
   let coord: string;
   let op: string;
   let staff: string;
@@ -58,26 +53,17 @@ describe('citizen feedback on answers (e2e)', () => {
   }
 
   beforeAll(async () => {
-    api = await new FakePlatform().start();
-    oauth = await new FakePlatform().start();
-    api.handler = () => ({ status: 200, json: { error: 0, message: 'Success', data: { message_id: 'oa-msg-1', user_id: 'x' } } });
+    zalo = await zaloPeers();
     t = await startTestApp({
       now: '2026-03-02T09:00:00+07:00',
       env: {
-        ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: 'zalo-app-secret-1022', ZALO_OA_SECRET_KEY: OA_KEY, ZALO_ACCESS_TOKEN: 'OA_ACCESS', ZALO_REFRESH_TOKEN: 'OA_REFRESH',
-        ZALO_API_URL: api.url, ZALO_OAUTH_URL: `${oauth.url}/`, TOKEN_TTL_HOURS: '720', PUBLIC_URL: 'https://1022.vinhlong.gov.vn',
+        ...zalo.env, TOKEN_TTL_HOURS: '720', PUBLIC_URL: 'https://1022.vinhlong.gov.vn',
       },
     });
     [coord, op, staff] = await Promise.all([
       t.userToken('coordinator', null, users.coord), t.userToken('operator'), t.userToken('unit_staff', 'UB-29401'),
     ]);
-    const raw = JSON.stringify({
-      app_id: APP_ID, user_id_by_app: '552177279717587730', event_name: 'user_send_text', timestamp: String(Date.parse('2026-03-02T09:00:00+07:00') - 2000),
-      sender: { id: CITIZEN }, recipient: { id: OA_ID }, message: { msg_id: 'zmsg-feedback-1', text: 'Đèn đường ấp Cây Gòn, xã Hòa Lợi bị hỏng 3 ngày nay.' },
-    });
-    await t.http().post('/webhooks/zalo').set('Content-Type', 'application/json')
-      .set('X-ZEvent-Signature', signZaloBody(Buffer.from(raw), APP_ID, OA_KEY)).send(raw).expect(200);
-    [{ code: tk.zalo, id: tk.zaloId }] = await t.ds.query(`SELECT t.code, t.id FROM tickets t JOIN ticket_sources s ON s.ticket_id = t.id WHERE s.external_id = 'zmsg-feedback-1'`);
+    ({ code: tk.zalo, id: tk.zaloId } = await zaloText(t, 'zmsg-feedback-1', 'Đèn đường ấp Cây Gòn, xã Hòa Lợi bị hỏng 3 ngày nay.', Date.parse('2026-03-02T09:00:00+07:00') - 2000));
     await post(coord, `/api/tickets/${tk.zalo}/assign`, { unitCode: 'UB-29401', categoryCode: 'AN-SINH', areaCode: '29401' }).expect(200);
     await post(staff, `/api/tickets/${tk.zalo}/accept`).expect(200);
     t.clock.set('2026-03-03T10:00:00+07:00');
@@ -85,16 +71,15 @@ describe('citizen feedback on answers (e2e)', () => {
   }, 60_000);
   afterAll(async () => {
     await t?.close();
-    await api?.stop();
-    await oauth?.stop();
+    await zalo?.stop();
   });
 
   it('the answer on Zalo asks whether it settled the matter, with a signed link; a wrong key or code finds nothing', async () => {
     const [row] = await outbox(tk.zaloId, 'answer');
     expect(row.channel).toBe('zalo');
-    api.clear();
+    zalo.api.clear();
     expect(await t.app.get(DeliveryService).deliver(row.id)).toBe('sent');
-    const text: string = JSON.parse(api.requests[0].body).message.text;
+    const text: string = JSON.parse(zalo.api.requests[0].body).message.text;
     const m = new RegExp(`^Phản ánh ${tk.zalo} của bạn đã được UBND xã Hòa Lợi xử lý\\. Kết quả: ${RESOLUTION}\\n\\nViệc của bạn đã được giải quyết chưa\\? Mời bạn đánh giá kết quả \\(từ 1 đến 5 sao\\) tại: https://1022\\.vinhlong\\.gov\\.vn(/danh-gia/${tk.zalo}\\?k=[A-Za-z0-9_-]{24})$`).exec(text);
     expect(m).not.toBeNull();
     tk.link = m![1];
@@ -155,9 +140,9 @@ describe('citizen feedback on answers (e2e)', () => {
     expect(await ticket(tk.zalo)).toMatchObject({ status: 'closed' });
     expect(await feedbackOf(tk.zalo)).toMatchObject({ followUp: 'explained' });
     const [row] = await outbox(tk.zaloId, 'explained');
-    api.clear();
+    zalo.api.clear();
     expect(await t.app.get(DeliveryService).deliver(row.id)).toBe('sent');
-    expect(JSON.parse(api.requests[0].body)).toEqual({
+    expect(JSON.parse(zalo.api.requests[0].body)).toEqual({
       recipient: { user_id: CITIZEN }, message: { text: `Về ý kiến của bạn đối với kết quả xử lý phản ánh ${tk.zalo}: ${explanation}` },
     });
     const twice = await post(coord, `/api/tickets/${tk.zalo}/explain-dispute`, { text: explanation });

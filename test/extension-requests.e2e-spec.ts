@@ -1,11 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
-import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { launchChromium } from './support/browser.js';
-import { FakePlatform } from './support/fake-platform.js';
 import { checkPage, OFFICE_SCREEN } from './support/pages.js';
+import { zaloPeers, zaloText, ZALO } from './support/zalo.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -16,10 +15,7 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
  * coordinators' queue. Over HTTP for the rules, then in Chromium with the keyboard for the two people's pages.
  */
 
-const APP_ID = '4291763606161179100';
-const OA_KEY = 'zalo-oa-secret-key-1022';
-const OA_ID = '579745863508352884';
-const CITIZEN = '2512523625412515';
+const CITIZEN = ZALO.citizen;
 const COOKIE = 'tongdai1022_phien';
 const MON_0900 = '2026-03-02T09:00:00+07:00';
 /** What the unit asks for, and how the citizen reads it. */
@@ -28,8 +24,7 @@ const ASKED_VI = '16:00 03/03/2026';
 
 describe('extension requests (e2e)', () => {
   let t: TestApp;
-  let api: FakePlatform;
-  let oauth: FakePlatform;
+  let zalo: Awaited<ReturnType<typeof zaloPeers>>;
   let admin: string;
   let coord: string;
   let op: string;
@@ -59,14 +54,11 @@ describe('extension requests (e2e)', () => {
   }
 
   beforeAll(async () => {
-    api = await new FakePlatform().start();
-    oauth = await new FakePlatform().start();
-    api.handler = () => ({ status: 200, json: { error: 0, message: 'Success', data: { message_id: 'oa-msg-1', user_id: 'x' } } });
+    zalo = await zaloPeers();
     t = await startTestApp({
       now: MON_0900,
       env: {
-        ZALO_APP_ID: APP_ID, ZALO_APP_SECRET: 'zalo-app-secret-1022', ZALO_OA_SECRET_KEY: OA_KEY, ZALO_ACCESS_TOKEN: 'OA_ACCESS', ZALO_REFRESH_TOKEN: 'OA_REFRESH',
-        ZALO_API_URL: api.url, ZALO_OAUTH_URL: `${oauth.url}/`, TOKEN_TTL_HOURS: '720',
+        ...zalo.env, TOKEN_TTL_HOURS: '720',
       },
     });
     [admin, coord, op, staff, otherStaff] = await Promise.all([
@@ -77,20 +69,13 @@ describe('extension requests (e2e)', () => {
     await post(admin, '/api/categories', { code: 'HOI-DAP', name: 'Hỏi đáp nhanh', deadlineHours: 3 }).expect(201);
 
     // a citizen writes on Zalo; the coordinator sends it to the commune; the commune accepts it
-    const raw = JSON.stringify({
-      app_id: APP_ID, user_id_by_app: '552177279717587730', event_name: 'user_send_text', timestamp: String(Date.parse(MON_0900) - 2000),
-      sender: { id: CITIZEN }, recipient: { id: OA_ID }, message: { msg_id: 'zmsg-extension-1', text: 'Xin hỏi thủ tục nhận hỗ trợ cho lao động tự do ở xã Hòa Lợi.' },
-    });
-    await t.http().post('/webhooks/zalo').set('Content-Type', 'application/json')
-      .set('X-ZEvent-Signature', signZaloBody(Buffer.from(raw), APP_ID, OA_KEY)).send(raw).expect(200);
-    [{ code: tk.zalo, id: tk.zaloId }] = await t.ds.query(`SELECT t.code, t.id FROM tickets t JOIN ticket_sources s ON s.ticket_id = t.id WHERE s.external_id = 'zmsg-extension-1'`);
+    ({ code: tk.zalo, id: tk.zaloId } = await zaloText(t, 'zmsg-extension-1', 'Xin hỏi thủ tục nhận hỗ trợ cho lao động tự do ở xã Hòa Lợi.', Date.parse(MON_0900) - 2000));
     await post(coord, `/api/tickets/${tk.zalo}/assign`, { unitCode: 'UB-29401', categoryCode: 'HOI-DAP', areaCode: '29401' }).expect(200);
     await post(staff, `/api/tickets/${tk.zalo}/accept`).expect(200);
   }, 60_000);
   afterAll(async () => {
     await t?.close();
-    await api?.stop();
-    await oauth?.stop();
+    await zalo?.stop();
   });
 
   it('the handling unit asks for more time with a reason; another unit, a coordinator, a date not after the deadline and a second request are refused', async () => {
@@ -151,9 +136,9 @@ describe('extension requests (e2e)', () => {
     const rows = await outboxOf(tk.zaloId);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ channel: 'zalo', status: 'pending' });
-    api.clear();
+    zalo.api.clear();
     expect(await t.app.get(DeliveryService).deliver(rows[0].id)).toBe('sent');
-    const sent = JSON.parse(api.requests[0].body);
+    const sent = JSON.parse(zalo.api.requests[0].body);
     expect(sent.recipient).toEqual({ user_id: CITIZEN });
     expect(sent.message.text).toContain(`Phản ánh ${tk.zalo} của bạn được gia hạn thời gian xử lý đến ${ASKED_VI}.`);
 
