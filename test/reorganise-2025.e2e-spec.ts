@@ -87,6 +87,10 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     t = await startTestApp({ now: '2025-07-01T08:00:00+07:00', env: { REPORT_OPERATION_START: '2025-06-01T16:00:00+07:00', TOKEN_TTL_HOURS: '720' } });
     [admin, op, coord, leader] = await Promise.all([t.userToken('admin'), t.userToken('operator'), t.userToken('coordinator'), t.userToken('leader')]);
     await t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi');
+    // an admin's rules on the 2021 map: one keyed on a commune, one on a district (to a provincial unit)
+    for (const rule of [{ categoryCode: 'KHAC', areaCode: '29401', unitCode: 'SO-CT' }, { categoryCode: 'AN-NINH', areaCode: '848', unitCode: 'SO-GDDT' }]) {
+      await t.http().post('/api/routing-rules').set(bearer(admin)).send(rule).expect(201);
+    }
     const late = { received_at: vn('2025-06-20 08:00'), due_at: vn('2025-06-25 08:00') };
     const rows: Row[] = [
       { code: 'RG-OPEN', area_code: '29401', category_code: 'AN-SINH', unit_code: 'UB-29401', ...late },
@@ -170,6 +174,13 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     expect(await t.ds.query(`SELECT name, valid_to FROM unit_names WHERE unit_code = 'UB-29497'`)).toEqual([{ name: 'UBND xã Đôn Xuân', valid_to: t.clock.now() }]);
     const audit = await t.ds.query(`SELECT actor_name, subject_id, after->'counts'->>'ticketsMoved' AS moved FROM audit_entries WHERE action = 'directory.reorganise_2025'`);
     expect(audit).toEqual([{ actor_name: 'Quản trị viên thử', subject_id: '86', moved: '2' }]);
+    // the commune's rule moved to its successor; the district's went to the communes that succeeded its communes
+    expect(await t.ds.query(`SELECT area_code, unit_code FROM routing_rules WHERE category_code = 'KHAC' AND area_code IS NOT NULL`))
+      .toEqual([{ area_code: '29407', unit_code: 'SO-CT' }]);
+    const cauNgang = [...new Set(mappings.filter((m) => m.oldDistrictName === 'Huyện Cầu Ngang').map((m) => m.newCode))].sort();
+    expect(cauNgang.length).toBeGreaterThan(3);
+    expect(await t.ds.query(`SELECT area_code, unit_code FROM routing_rules WHERE category_code = 'AN-NINH' AND area_code IS NOT NULL ORDER BY area_code`))
+      .toEqual(cauNgang.map((area_code) => ({ area_code, unit_code: 'SO-GDDT' })));
     // every ticket keeps the area it was received in
     expect(await t.ds.query(`SELECT code, area_code FROM tickets WHERE code LIKE 'RG-%' ORDER BY code`)).toEqual([
       ['RG-DIST1', '29401'], ['RG-DIST2', '29416'], ['RG-DONE', '29401'], ['RG-OPEN', '29401'], ['RG-POLICE', '29242'],
