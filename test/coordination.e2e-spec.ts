@@ -156,6 +156,8 @@ describe('the coordinator\'s queue (browser)', () => {
     const tabs = await page.locator('nav.tabs a').allTextContents();
     expect(tabs.map((s) => s.replace(/\s+/g, ' ').trim())).toEqual([
       'Chờ phân công 5', 'Đơn vị trả lại 1', 'Có thể trùng 1', 'Sắp đến hạn 1', 'Trễ hạn 1',
+      // a unit's request for more time and a citizen's "not settled" (test/extension-requests, test/citizen-feedback)
+      'Đề nghị gia hạn 0', 'Người dân chưa hài lòng 0',
     ]);
     expect(await page.locator('nav.tabs a[aria-current=page]').getAttribute('id')).toBe('tab-new');
     expect(await page.locator('#danh-sach').getAttribute('data-live-list')).toBe('queue');
