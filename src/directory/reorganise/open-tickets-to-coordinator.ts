@@ -37,8 +37,3 @@ export async function returnOpenTicketsToCoordinator(m: EntityManager, r: QueueR
   return n;
 }
 
-/** How many open tickets `unitCode` holds (what the return would move). */
-export async function countOpenTickets(m: EntityManager, unitCode: string): Promise<number> {
-  const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM tickets WHERE assigned_unit_code = $1 AND status = ANY($2)`, [unitCode, OPEN]);
-  return n;
-}

@@ -9,7 +9,7 @@ import {
 import { province2025 } from '../editions/provinces-2025.js';
 import { communeCommitteeCode } from '../reference-data.js';
 import type { UnitChanges } from '../unit-changes.js';
-import { countOpenTickets, returnOpenTicketsToCoordinator } from './open-tickets-to-coordinator.js';
+import { returnOpenTicketsToCoordinator } from './open-tickets-to-coordinator.js';
 import { recordFormerName } from './unit-names.js';
 
 /**
@@ -311,4 +311,3 @@ export function summaryLines(r: Reorganise2025Result): string[] {
   ];
 }
 
-export { countOpenTickets };
