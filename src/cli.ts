@@ -21,7 +21,7 @@ import { reorganise2025, summaryLines } from './directory/reorganise/reorganise-
 import { UnitChanges } from './directory/unit-changes.js';
 import { RoutingUnitChanges } from './routing/routing-unit-changes.js';
 import { actorOf } from './tickets/ticket-events.js';
-import { moveOpenTicketsToUnit } from './tickets/ticket-unit-moves.js';
+import { moveOpenTicketsToUnit, returnOpenTicketsToQueue } from './tickets/ticket-unit-moves.js';
 import { UserUnitChanges } from './users/user-unit-changes.js';
 import { ROLES, type Role } from './users/user.entity.js';
 import { UsersService } from './users/users.service.js';
@@ -112,6 +112,7 @@ async function reorganise(args: string[]): Promise<void> {
   await withDatabase(async (ds) => {
     const changes = new UnitChanges();
     changes.onMerge('tickets', (m, merge) => moveOpenTicketsToUnit(m, { ...merge, actor: actorOf(merge.actor) }));
+    changes.onRetire((m, retired) => returnOpenTicketsToQueue(m, retired));
     new RoutingUnitChanges(changes).onModuleInit();
     new UserUnitChanges(changes).onModuleInit();
     const result = await reorganise2025(ds, changes, {

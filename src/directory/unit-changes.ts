@@ -12,6 +12,17 @@ export interface UnitMerged {
   note: string;
 }
 
+/** A unit going away with no successor (a district-level unit after 2025, a split commune's committee). */
+export interface UnitRetired {
+  unitCode: string;
+  at: Date;
+  actor: { id: string | null; name: string };
+  /** Why, as the events say it to a coordinator. */
+  note: string;
+  data: Record<string, unknown>;
+}
+type RetireListener = (m: EntityManager, retired: UnitRetired) => Promise<number>;
+
 /** What moves to the successor when a unit is merged, per owner of the rows. */
 export type MergedItems = 'tickets' | 'routingRules' | 'users';
 type MergeListener = (m: EntityManager, merge: UnitMerged) => Promise<number>;
@@ -30,6 +41,7 @@ export class UnitChanges {
   private readonly mergeListeners: Array<{ items: MergedItems; listener: MergeListener }> = [];
   private readonly deactivationChecks: DeactivationCheck[] = [];
   private readonly previewCounters: Array<{ items: MergedItems; counter: MergePreviewCounter }> = [];
+  private readonly retireListeners: RetireListener[] = [];
 
   /** Called in the merge's transaction; answers how many of its `items` it moved to the successor. */
   onMerge(items: MergedItems, listener: MergeListener): void {
@@ -65,5 +77,17 @@ export class UnitChanges {
 
   async deactivating(m: EntityManager, unitCode: string): Promise<void> {
     for (const check of this.deactivationChecks) await check(m, unitCode);
+  }
+
+  /** Called in the reorganisation's transaction for a unit with no successor; answers how many tickets it sent back. */
+  onRetire(listener: RetireListener): void {
+    this.retireListeners.push(listener);
+  }
+
+  /** The open tickets of a unit with no successor go back to the coordinators (tickets' listener); answers how many. */
+  async retired(m: EntityManager, retired: UnitRetired): Promise<number> {
+    let n = 0;
+    for (const listener of this.retireListeners) n += await listener(m, retired);
+    return n;
   }
 }

@@ -26,7 +26,7 @@ import { insertFeedback, markFollowedUp, NOT_DISPUTED, type FeedbackInput } from
 import {
   declineExtensionRequest, insertExtensionRequest, markExtensionApproved, type ExtensionAsk, type ExtensionDecision,
 } from './ticket-extension-requests.js';
-import { moveOpenTicketsToUnit, type UnitMerge } from './ticket-unit-moves.js';
+import { moveOpenTicketsToUnit, returnOpenTicketsToQueue, type QueueReturn, type UnitMerge } from './ticket-unit-moves.js';
 import { ACTION_LABELS, STATUS_LABELS, TRANSITIONS } from './ticket-state.js';
 import { TicketSource } from './ticket-source.entity.js';
 import { areaNamesFor, ticketSearchText, type TicketRefs } from './ticket-view.js';
@@ -571,6 +571,11 @@ export class TicketLifecycle {
   /** The unit's pending request declined with the coordinator's reason, with its event (ticket-extension-requests.ts). */
   declineExtension(m: EntityManager, ticket: Ticket, request: TicketExtensionRequest, decision: ExtensionDecision): Promise<void> {
     return declineExtensionRequest(m, ticket, request, decision);
+  }
+
+  /** Sends the open tickets of a unit with no successor back to the coordinators' queue, with their events (ticket-unit-moves.ts). */
+  returnOpenTicketsToQueue(m: EntityManager, r: QueueReturn): Promise<number> {
+    return returnOpenTicketsToQueue(m, r);
   }
 
   /** Moves the open tickets of a unit merged away to its successor, with their events (ticket-unit-moves.ts). */

@@ -7,7 +7,8 @@ import { countOpenTicketsOfUnit } from './ticket-unit-moves.js';
 
 /**
  * The tickets' side of a unit's reorganisation: a merged unit's open tickets move to its successor (each with its
- * 'unit_merged' event); a unit with open tickets cannot be deactivated.
+ * 'unit_merged' event); a unit retired with no successor sends its open tickets back to the coordinators (each with
+ * a 'returned' event saying why); a unit with open tickets cannot be deactivated.
  */
 @Injectable()
 export class TicketUnitChanges implements OnModuleInit {
@@ -16,6 +17,7 @@ export class TicketUnitChanges implements OnModuleInit {
   onModuleInit(): void {
     this.units.onMerge('tickets', (m, merge) =>
       this.lifecycle.moveOpenTickets(m, { from: merge.from, into: merge.into, at: merge.at, actor: actorOf(merge.actor), note: merge.note }));
+    this.units.onRetire((m, r) => this.lifecycle.returnOpenTicketsToQueue(m, r));
     this.units.onMergePreview('tickets', (m, from) => countOpenTicketsOfUnit(m, from));
     this.units.onDeactivation(async (m, code) => {
       const open = await countOpenTicketsOfUnit(m, code);

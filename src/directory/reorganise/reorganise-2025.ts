@@ -9,7 +9,6 @@ import {
 import { province2025 } from '../editions/provinces-2025.js';
 import { communeCommitteeCode } from '../reference-data.js';
 import type { UnitChanges } from '../unit-changes.js';
-import { returnOpenTicketsToCoordinator } from './open-tickets-to-coordinator.js';
 import { recordFormerName } from './unit-names.js';
 
 /**
@@ -209,7 +208,8 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
     if (into && into !== u.code && unitByCode.get(into)?.active) await merge(u.code, into);
   }
   const toCoordinator = async (unit: UnitRow, note: string, data: Record<string, unknown>, label: string) => {
-    const n = await returnOpenTicketsToCoordinator(m, { unitCode: unit.code, at, actor: eventActor, note, data });
+    // the tickets' owner sends them back (src/tickets, through its UnitChanges listener)
+    const n = await changes.retired(m, { unitCode: unit.code, at, actor: eventActor, note, data });
     counts.ticketsToCoordinator += n;
     lines.push(`${unit.name} (${unit.code}) → điều phối viên (${label}): ${ticketsVi(n)}`);
   };
