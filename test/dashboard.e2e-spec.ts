@@ -187,16 +187,57 @@ describe('the leadership dashboard (e2e)', () => {
     it('the on-time share counts open overdue work against a unit: 1 on time, 1 late, 1 open overdue is 1/3', async () => {
       const rows = tableRows(elementById(html, 'table', 'bang-dung-han'));
       const byUnit = Object.fromEntries(rows.map(([name, ...figures]) => [name, figures]));
-      // handled, on time, open at the cut-off, of which overdue, share
-      expect(byUnit['Sở Y tế']).toEqual(['2', '1', '1', '1', '33,33%']);
-      expect(byUnit['UBND xã Hòa Lợi']).toEqual(['0', '0', '2', '1', '0%']);
-      expect(byUnit['Phòng Y tế huyện Châu Thành']).toEqual(['0', '0', '2', '0', '—']);
+      // handled, on time, of which by an extended deadline, open at the cut-off, of which overdue, share
+      expect(byUnit['Sở Y tế']).toEqual(['2', '1', '0', '1', '1', '33,33%']);
+      expect(byUnit['UBND xã Hòa Lợi']).toEqual(['0', '0', '0', '2', '1', '0%']);
+      expect(byUnit['Phòng Y tế huyện Châu Thành']).toEqual(['0', '0', '0', '2', '0', '—']);
       // the weakest first, and the province's line
       expect(rows.map((r) => r[0])).toEqual(['UBND xã Hòa Lợi', 'Sở Y tế', 'Phòng Y tế huyện Châu Thành']);
       expect(html).toContain('<strong id="ty-le-toan-tinh">25%</strong> (1/4)');
       const chart = elementById(html, 'svg', 'bieu-do-dung-han');
       expect([...chart.matchAll(/<text class="bar-label"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1])).toEqual(['UBND xã Hòa Lợi', 'Sở Y tế']);
       expect([...chart.matchAll(/<text class="bar-value"[^>]*>([^<]+)<\/text>/g)].map((m) => m[1])).toEqual(['0%', '33,33%']);
+    });
+
+    it('counts apart the tickets on time only by an extension, and shows the citizens\' answers per unit: settled, not settled, mean rating', async () => {
+      const before = t.clock.now().toISOString();
+      try {
+        const [op, coord, phuocHao] = await Promise.all([t.userToken('operator'), t.userToken('coordinator'), t.userToken('unit_staff', 'UB-29404')]);
+        // Friday 11/03 09:00: two tickets of Phước Hảo, due Wednesday 16/03 09:00 (24 working hours)
+        t.clock.set('2022-03-11T09:00:00+07:00');
+        const create = async (content: string) => (await t.http().post('/api/tickets').set(bearer(op)).send({
+          channel: 'hotline', reporterName: 'Huỳnh Văn G', reporterPhone: '0909111222', areaCode: '29404', categoryCode: 'AN-SINH', content,
+        }).expect(201)).body.code as string;
+        const [late, onTime] = [await create('Chưa nhận tiền hỗ trợ tháng 2.'), await create('Hỏi thủ tục hộ cận nghèo.')];
+        t.clock.set('2022-03-11T10:00:00+07:00');
+        for (const code of [late, onTime]) await t.http().post(`/api/tickets/${code}/accept`).set(bearer(phuocHao)).send({}).expect(200);
+        t.clock.set('2022-03-14T09:00:00+07:00');
+        await t.http().post(`/api/tickets/${onTime}/resolve`).set(bearer(phuocHao)).send({ resolution: 'Đã hướng dẫn.' }).expect(200);
+        // the unit asks for more time, the coordinator grants it; answered after the first deadline, before the new one
+        await t.http().post(`/api/tickets/${late}/extension-requests`).set(bearer(phuocHao)).send({ dueAt: '2022-03-18T16:00:00+07:00', reason: 'Chờ danh sách.' }).expect(201);
+        await t.http().post(`/api/tickets/${late}/extension-requests/approve`).set(bearer(coord)).send({}).expect(200);
+        t.clock.set('2022-03-16T10:00:00+07:00');
+        await t.http().post(`/api/tickets/${late}/resolve`).set(bearer(phuocHao)).send({ resolution: 'Đã chi trả.' }).expect(200);
+        // the citizens' answers, recorded from call backs
+        await t.http().post(`/api/tickets/${late}/feedback`).set(bearer(op)).send({ settled: 'no', rating: 2, reason: 'Mới nhận một nửa.' }).expect(201);
+        await t.http().post(`/api/tickets/${onTime}/feedback`).set(bearer(op)).send({ settled: 'yes', rating: 5 }).expect(201);
+        t.clock.set('2022-03-17T17:00:00+07:00');
+        const page = (await get('leader', '/bao-cao?ngay=17%2F03%2F2022').expect(200)).text;
+        const onTimeRows = Object.fromEntries(tableRows(elementById(page, 'table', 'bang-dung-han')).map(([name, ...figures]) => [name, figures]));
+        expect(onTimeRows['UBND xã Phước Hảo']).toEqual(['2', '2', '1', '0', '0', '100%']);
+        const answers = tableRows(elementById(page, 'table', 'bang-hai-long'));
+        // answered, settled, not settled, share settled, mean rating
+        expect(answers).toEqual([['UBND xã Phước Hảo', '2', '1', '1', '50%', '3,5']]);
+        expect(page).toContain('<strong id="chua-giai-quyet">1</strong> chưa được giải quyết');
+        // the per-unit statistics of the API say the same of the tickets received in the period
+        const stats = (await t.http().get('/api/reports/unit-statistics').query({ from: '2022-03-11T00:00:00+07:00', to: '2022-03-17T17:00:00+07:00' })
+          .set(bearer(admin)).expect(200)).body.units;
+        expect(stats).toEqual([expect.objectContaining({ unitCode: 'UB-29404', handled: 2, handledOnTime: 2, handledOnTimeExtended: 1, answered: 2, settled: 1, notSettled: 1 })]);
+        // the report date of this test's other figures knows nothing of them
+        expect(tableRows(elementById(html, 'table', 'bang-hai-long'))).toEqual([['Chưa có đánh giá nào của người dân trong kỳ.']]);
+      } finally {
+        t.clock.set(before);
+      }
     });
 
     it('a leader bound to a district reads the same province-wide report, with links to their own subtree\'s tickets only', async () => {
@@ -249,8 +290,8 @@ describe('the leadership dashboard (e2e)', () => {
       const csv = await get('admin', `/bao-cao/tai-ve/csv${q}`).expect(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-      expect(lines[0]).toBe('ma_don_vi,don_vi,tiep_nhan,da_xu_ly,xu_ly_dung_han,dang_xu_ly,tre_han,trung_vi_gio_xu_ly');
-      expect(lines).toContain('SO-YTE,Sở Y tế,3,2,1,1,1,48.5');
+      expect(lines[0]).toBe('ma_don_vi,don_vi,tiep_nhan,da_xu_ly,xu_ly_dung_han,dang_xu_ly,tre_han,trung_vi_gio_xu_ly,dung_han_nho_gia_han,luot_danh_gia,da_giai_quyet,chua_giai_quyet');
+      expect(lines).toContain('SO-YTE,Sở Y tế,3,2,1,1,1,48.5,0,0,0,0');
 
       for (const path of ['/bao-cao', `/bao-cao/tai-ve/xlsx${q}`, `/bao-cao/tai-ve/docx${q}`, `/bao-cao/tai-ve/csv${q}`, '/bao-cao/tai-ve/tuan?tuan=2022-W09&dinh-dang=xlsx']) {
         const res = await t.http().get(path);

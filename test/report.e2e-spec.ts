@@ -559,34 +559,34 @@ describe('daily reports over two days', () => {
     // by the unit holding each ticket at `to`; handling time from received to resolved, in hours
     expect(res.body.units).toEqual([
       // E0 Y1 on time (26 h each), X1-X3 (122, 121, 120 h), X4 (125 h); R2 rejected; N2 open
-      { unitCode: 'SO-YTE', unitName: 'Sở Y tế', received: 8, handled: 6, handledOnTime: 2, open: 1, overdue: 0, medianHandlingHours: 120.5 },
+      { unitCode: 'SO-YTE', unitName: 'Sở Y tế', received: 8, handled: 6, handledOnTime: 2, open: 1, overdue: 0, medianHandlingHours: 120.5, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
       // Y2 closed late (97 h); X5 overdue; I1 open
-      { unitCode: 'UB-29401', unitName: 'UBND xã Hòa Lợi', received: 3, handled: 1, handledOnTime: 0, open: 2, overdue: 1, medianHandlingHours: 97 },
+      { unitCode: 'UB-29401', unitName: 'UBND xã Hòa Lợi', received: 3, handled: 1, handledOnTime: 0, open: 2, overdue: 1, medianHandlingHours: 97, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
       // Z1 and R1, rejected without a unit
-      { unitCode: null, unitName: 'Chưa phân công đơn vị', received: 2, handled: 0, handledOnTime: 0, open: 0, overdue: 0, medianHandlingHours: null },
-      { unitCode: 'SO-LDTBXH', unitName: 'Sở Lao động - Thương binh và Xã hội', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 0, medianHandlingHours: null },
-      { unitCode: 'SO-TTTT', unitName: 'Sở Thông tin và Truyền thông', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 1, medianHandlingHours: null },
-      { unitCode: 'UB-29242', unitName: 'UBND Phường 3', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 1, medianHandlingHours: null },
-      { unitCode: 'VP-UBND-TINH', unitName: 'Văn phòng UBND tỉnh', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 0, medianHandlingHours: null },
+      { unitCode: null, unitName: 'Chưa phân công đơn vị', received: 2, handled: 0, handledOnTime: 0, open: 0, overdue: 0, medianHandlingHours: null, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
+      { unitCode: 'SO-LDTBXH', unitName: 'Sở Lao động - Thương binh và Xã hội', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 0, medianHandlingHours: null, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
+      { unitCode: 'SO-TTTT', unitName: 'Sở Thông tin và Truyền thông', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 1, medianHandlingHours: null, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
+      { unitCode: 'UB-29242', unitName: 'UBND Phường 3', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 1, medianHandlingHours: null, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
+      { unitCode: 'VP-UBND-TINH', unitName: 'Văn phòng UBND tỉnh', received: 1, handled: 0, handledOnTime: 0, open: 1, overdue: 0, medianHandlingHours: null, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 },
     ]);
 
     const csv = await t.http().get('/api/reports/unit-statistics').query({ ...q, format: 'csv' }).set(bearer(coordinator)).expect(200);
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.headers['content-disposition']).toBe('attachment; filename="thong-ke-don-vi.csv"');
     expect(csv.text).toBe('\uFEFF' + [
-      'ma_don_vi,don_vi,tiep_nhan,da_xu_ly,xu_ly_dung_han,dang_xu_ly,tre_han,trung_vi_gio_xu_ly',
-      'SO-YTE,Sở Y tế,8,6,2,1,0,120.5',
-      'UB-29401,UBND xã Hòa Lợi,3,1,0,2,1,97',
-      ',Chưa phân công đơn vị,2,0,0,0,0,',
-      'SO-LDTBXH,Sở Lao động - Thương binh và Xã hội,1,0,0,1,0,',
-      'SO-TTTT,Sở Thông tin và Truyền thông,1,0,0,1,1,',
-      'UB-29242,UBND Phường 3,1,0,0,1,1,',
-      'VP-UBND-TINH,Văn phòng UBND tỉnh,1,0,0,1,0,',
+      'ma_don_vi,don_vi,tiep_nhan,da_xu_ly,xu_ly_dung_han,dang_xu_ly,tre_han,trung_vi_gio_xu_ly,dung_han_nho_gia_han,luot_danh_gia,da_giai_quyet,chua_giai_quyet',
+      'SO-YTE,Sở Y tế,8,6,2,1,0,120.5,0,0,0,0',
+      'UB-29401,UBND xã Hòa Lợi,3,1,0,2,1,97,0,0,0,0',
+      ',Chưa phân công đơn vị,2,0,0,0,0,,0,0,0,0',
+      'SO-LDTBXH,Sở Lao động - Thương binh và Xã hội,1,0,0,1,0,,0,0,0,0',
+      'SO-TTTT,Sở Thông tin và Truyền thông,1,0,0,1,1,,0,0,0,0',
+      'UB-29242,UBND Phường 3,1,0,0,1,1,,0,0,0,0',
+      'VP-UBND-TINH,Văn phòng UBND tỉnh,1,0,0,1,0,,0,0,0,0',
     ].join('\r\n') + '\r\n');
 
     // an earlier `to` sees the earlier state: at 12:00 02/03 X4 was open and overdue (N2 open, not overdue), N3 and N4 not yet received
     const earlier = await t.http().get('/api/reports/unit-statistics').query({ ...q, to: '2022-03-02T12:00:00+07:00' }).set(bearer(admin)).expect(200);
-    expect(earlier.body.units[0]).toEqual({ unitCode: 'SO-YTE', unitName: 'Sở Y tế', received: 8, handled: 5, handledOnTime: 2, open: 2, overdue: 1, medianHandlingHours: 120 });
+    expect(earlier.body.units[0]).toEqual({ unitCode: 'SO-YTE', unitName: 'Sở Y tế', received: 8, handled: 5, handledOnTime: 2, open: 2, overdue: 1, medianHandlingHours: 120, handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0 });
 
     const bad = await t.http().get('/api/reports/unit-statistics').query({ from: q.to, to: q.from }).set(bearer(admin));
     expect(bad.status).toBe(400);

@@ -249,9 +249,13 @@ export class ReportService {
         received: r.received,
         handled: r.handled,
         handledOnTime: r.handled_on_time,
+        handledOnTimeExtended: r.handled_on_time_extended,
         open: r.open,
         overdue: r.overdue,
         medianHandlingHours: r.median_hours === null ? null : Math.round(Number(r.median_hours) * 10) / 10,
+        answered: r.answered,
+        settled: r.settled,
+        notSettled: r.not_settled,
       }))
       .sort((a, b) => b.received - a.received || a.unitName.localeCompare(b.unitName, 'vi'));
   }

@@ -107,15 +107,19 @@ export async function* overdueTicketRows(
 
 /** A unit's line of the unit statistics (unitStatisticsRows). */
 export interface UnitStatisticsRow {
-  unit_code: string | null; received: number; handled: number; handled_on_time: number; open: number; overdue: number; median_hours: number | null;
+  unit_code: string | null; received: number; handled: number; handled_on_time: number; handled_on_time_extended: number;
+  open: number; overdue: number; median_hours: number | null;
+  /** The citizens' answers given by `to` about these tickets: how many, settled, not settled. */
+  answered: number; settled: number; not_settled: number;
 }
 
 /**
  * Per unit holding each ticket at `to`, the tickets received in [from, to): received, handled, handled on time, open,
  * overdue, and the median handling time in hours, all as of `to` from the tickets' history: a ticket counts as
  * handled when it was resolved or closed at `to`, at the time it last entered 'resolved' or 'closed' up to `to`, on
- * time when that time was not after the deadline in force at `to`. The tickets received in the period are found by
- * their first spans (by reception), then each one's span at `to`.
+ * time when that time was not after the deadline in force at `to` (and of those, apart, the ones whose deadline had
+ * been extended before they were handled); and the citizens' answers given by `to` about them. The tickets received
+ * in the period are found by their first spans (by reception), then each one's span at `to`.
  */
 export function unitStatisticsRows(m: EntityManager, from: Date, to: Date): Promise<UnitStatisticsRow[]> {
   return m.query(
@@ -123,12 +127,17 @@ export function unitStatisticsRows(m: EntityManager, from: Date, to: Date): Prom
             count(*)::int AS received,
             count(*) FILTER (WHERE s.status IN ('resolved', 'closed'))::int AS handled,
             count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at <= s.due_at)::int AS handled_on_time,
+            count(*) FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at <= s.due_at
+              AND EXISTS (SELECT 1 FROM ticket_events x WHERE x.ticket_id = s.ticket_id AND x.type = 'deadline_extended' AND x.at <= s.handled_at))::int AS handled_on_time_extended,
             count(*) FILTER (WHERE s.status = ANY($3))::int AS open,
             count(*) FILTER (WHERE s.status = ANY($3) AND s.due_at < $2)::int AS overdue,
             percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM s.handled_at - s.received_at) / 3600)
-              FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at IS NOT NULL) AS median_hours
+              FILTER (WHERE s.status IN ('resolved', 'closed') AND s.handled_at IS NOT NULL) AS median_hours,
+            count(fb.ticket_id)::int AS answered, count(*) FILTER (WHERE fb.settled)::int AS settled,
+            count(*) FILTER (WHERE NOT fb.settled)::int AS not_settled
        FROM ticket_state_spans f
        JOIN ticket_state_spans s ON s.ticket_id = f.ticket_id AND ${spanContainsSql('s', '$2')}
+       LEFT JOIN ticket_feedback fb ON fb.ticket_id = f.ticket_id AND fb.answered_at <= $2
       WHERE f.is_first AND f.received_at >= $1 AND f.received_at < $2
       GROUP BY s.unit_code`,
     [from, to, OPEN_STATUSES],

@@ -6,7 +6,7 @@ import { formatDateVi } from '../../common/vn-time.js';
 import { formatNumberVi } from '../../reports/report-format.js';
 import type { NavModel } from '../staff-nav.js';
 import { BAR_TRACK, barChart, lineChart } from './dashboard-charts.js';
-import { TREND_DAYS, type DashboardFigures, type OnTimeRow } from './dashboard.service.js';
+import { TREND_DAYS, type DashboardFigures, type OnTimeRow, type SatisfactionRow } from './dashboard.service.js';
 
 const n = (v: number) => formatNumberVi(v);
 /** "33,33%"; "—" when there is nothing to divide. */
@@ -69,6 +69,10 @@ export function dashboardView(nav: NavModel, cutoffHour: number, f: DashboardFig
       charted: onTimeChart.length,
       more: f.onTime.length > onTimeChart.length,
     },
+    satisfaction: {
+      rows: f.satisfaction.map(satisfactionLine),
+      total: satisfactionLine({ ...f.satisfactionTotals, unitCode: null, unitName: 'Toàn tỉnh' }),
+    },
     track: BAR_TRACK,
     canResend,
     sent: sent.slice(0, 10),
@@ -81,10 +85,23 @@ function onTimeLine(u: OnTimeRow) {
     name: u.unitName,
     handled: n(u.handled),
     handledOnTime: n(u.handledOnTime),
+    handledOnTimeExtended: n(u.handledOnTimeExtended),
     open: n(u.open),
     overdue: n(u.overdue),
     share: shareText(u.share),
     shareNote: u.share === null ? '' : `${n(u.handledOnTime)}/${n(u.handled + u.overdue)}`,
+  };
+}
+
+/** A unit's line of the citizens' answers: counts, the share settled ("80%"), the mean rating ("4,2"). */
+function satisfactionLine(u: SatisfactionRow) {
+  return {
+    name: u.unitName,
+    answered: n(u.answered),
+    settled: n(u.settled),
+    notSettled: n(u.notSettled),
+    share: shareText(u.share),
+    meanRating: u.meanRating === null ? '—' : formatNumberVi(Math.round(u.meanRating * 10) / 10),
   };
 }
 

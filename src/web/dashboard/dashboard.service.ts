@@ -12,7 +12,7 @@ import { reportView, type ReportView } from '../../reports/report-html.js';
 import { RecipientListsService } from '../../notifications/recipient-lists.service.js';
 import { ReportMailerService } from '../../reports/report-mailer.service.js';
 import { cutoffOf, ReportService } from '../../reports/report.service.js';
-import { handledInPeriod, openByUnitAt, overduePerCutoff, receivedPerReportDay, type DayFigure } from '../../tickets/ticket-trends.js';
+import { feedbackInPeriod, handledInPeriod, openByUnitAt, overduePerCutoff, receivedPerReportDay, type DayFigure } from '../../tickets/ticket-trends.js';
 import { subtree } from '../staff-pages.service.js';
 
 /** Who reads the dashboard, its downloads and the list of sent reports. */
@@ -45,6 +45,8 @@ export interface OnTimeRow {
   unitName: string;
   handled: number;
   handledOnTime: number;
+  /** Of those on time, how many only by a deadline extended before they were handled. */
+  handledOnTimeExtended: number;
   /** Open at the end of the period, and of them past their deadline. */
   open: number;
   overdue: number;
@@ -63,7 +65,23 @@ export interface DashboardFigures {
   overdueUnits: Array<{ unitCode: string | null; name: string; count: number; href: string | null }>;
   trend: TrendDay[];
   onTime: OnTimeRow[];
-  totals: { handled: number; handledOnTime: number; open: number; overdue: number; share: number | null };
+  totals: { handled: number; handledOnTime: number; handledOnTimeExtended: number; open: number; overdue: number; share: number | null };
+  /** The citizens' answers about the resolutions, received in the period, per unit that answered (the fewest settled first). */
+  satisfaction: SatisfactionRow[];
+  satisfactionTotals: Omit<SatisfactionRow, 'unitCode' | 'unitName'>;
+}
+
+/** A unit's citizen answers in the period: how many rated, settled or not, the mean rating and the share settled. */
+export interface SatisfactionRow {
+  unitCode: string | null;
+  unitName: string;
+  answered: number;
+  settled: number;
+  notSettled: number;
+  /** settled ÷ answered; null without answers. */
+  share: number | null;
+  /** Mean of the ratings (1–5); null without answers. */
+  meanRating: number | null;
 }
 
 const UNASSIGNED = 'Chưa phân công đơn vị';
@@ -123,12 +141,14 @@ export class DashboardService {
     // from the report's operation start. Each group in one snapshot; the three run side by side.
     const { firstDay, from, to } = this.period(date);
     const section = this.reports.build('daily', date, async (doc) => ({ report: reportView(doc, overdueHref), figures: doc.figures }));
-    const flows = this.read(async (m) => ({ received: await receivedPerReportDay(m, from, to, hour), handled: await handledInPeriod(m, from, to, hour) }));
+    const flows = this.read(async (m) => ({
+      received: await receivedPerReportDay(m, from, to, hour), handled: await handledInPeriod(m, from, to, hour), feedback: await feedbackInPeriod(m, from, to),
+    }));
     const stock = section.then(({ figures: f }) => this.read(async (m) => ({
       overdue: await overduePerCutoff(m, firstDay, cutoffOf(firstDay, hour), to, f.operationStart),
       open: await openByUnitAt(m, to, f.operationStart),
     })));
-    const [{ report, figures }, { received, handled }, { overdue, open }] = await Promise.all([section, flows, stock]);
+    const [{ report, figures }, { received, handled, feedback }, { overdue, open }] = await Promise.all([section, flows, stock]);
     for (const u of report.overdueUnits) u.href = href(u.code || null) ?? undefined;
 
     const byDay = (list: DayFigure[]) => new Map(list.map((d) => [d.day, d.n]));
@@ -142,12 +162,12 @@ export class DashboardService {
     const line = (code: string | null) => {
       const key = code ?? '';
       let l = lines.get(key);
-      if (!l) lines.set(key, (l = { unitCode: code, handled: 0, handledOnTime: 0, open: 0, overdue: 0 }));
+      if (!l) lines.set(key, (l = { unitCode: code, handled: 0, handledOnTime: 0, handledOnTimeExtended: 0, open: 0, overdue: 0 }));
       return l;
     };
-    for (const u of handled.perUnit) Object.assign(line(u.unit_code), { handled: u.handled, handledOnTime: u.handled_on_time });
+    for (const u of handled.perUnit) Object.assign(line(u.unit_code), { handled: u.handled, handledOnTime: u.handled_on_time, handledOnTimeExtended: u.handled_on_time_extended });
     for (const u of open) Object.assign(line(u.unit_code), { open: u.open, overdue: u.overdue });
-    const refs = await loadUnitRefs(this.ds.manager, [...lines.values()].map((l) => l.unitCode));
+    const refs = await loadUnitRefs(this.ds.manager, [...[...lines.values()].map((l) => l.unitCode), ...feedback.map((f) => f.unit_code)]);
     const share = (onTime: number, handledN: number, overdueN: number) => (handledN + overdueN ? onTime / (handledN + overdueN) : null);
     const onTime = [...lines.values()]
       .map((l) => ({
@@ -158,7 +178,22 @@ export class DashboardService {
       // the weakest first: lowest share, then the most overdue, then by name
       .sort((a, b) => (a.share ?? 2) - (b.share ?? 2) || b.overdue - a.overdue || a.unitName.localeCompare(b.unitName, 'vi'));
     const sum = (pick: (l: OnTimeRow) => number) => onTime.reduce((n, l) => n + pick(l), 0);
-    const totals = { handled: sum((l) => l.handled), handledOnTime: sum((l) => l.handledOnTime), open: sum((l) => l.open), overdue: sum((l) => l.overdue) };
+    const totals = {
+      handled: sum((l) => l.handled), handledOnTime: sum((l) => l.handledOnTime), handledOnTimeExtended: sum((l) => l.handledOnTimeExtended),
+      open: sum((l) => l.open), overdue: sum((l) => l.overdue),
+    };
+    const satisfactionOf = (answered: number, settled: number, notSettled: number, ratingSum: number) => ({
+      answered, settled, notSettled, share: answered ? settled / answered : null, meanRating: answered ? ratingSum / answered : null,
+    });
+    const satisfaction = feedback
+      .map((f) => ({
+        unitCode: f.unit_code,
+        unitName: f.unit_code ? refs.get(f.unit_code)?.displayName ?? f.unit_code : UNASSIGNED,
+        ...satisfactionOf(f.answered, f.settled, f.not_settled, f.rating_sum),
+      }))
+      // the least satisfied first
+      .sort((a, b) => (a.share ?? 2) - (b.share ?? 2) || b.notSettled - a.notSettled || a.unitName.localeCompare(b.unitName, 'vi'));
+    const fsum = (pick: (r: (typeof feedback)[number]) => number) => feedback.reduce((k, r) => k + pick(r), 0);
 
     return {
       date,
@@ -175,6 +210,8 @@ export class DashboardService {
       trend,
       onTime,
       totals: { ...totals, share: share(totals.handledOnTime, totals.handled, totals.overdue) },
+      satisfaction,
+      satisfactionTotals: satisfactionOf(fsum((r) => r.answered), fsum((r) => r.settled), fsum((r) => r.not_settled), fsum((r) => r.rating_sum)),
     };
   }
 
