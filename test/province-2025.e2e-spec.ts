@@ -128,7 +128,7 @@ describe('a 2025 installation for Vĩnh Long (PROVINCE_CODE=86)', () => {
   });
 
   it('offers the communes without districts on the staff pages: the operator\'s console, the coordinator\'s area choice and the list\'s filter', async () => {
-    const session = async (role: 'operator' | 'coordinator', username: string) => {
+    const session = async (role: 'operator' | 'coordinator' | 'admin', username: string) => {
       await t.userToken(role, null, username);
       const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD }).expect(303);
       return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('tongdai1022_phien='))!.split(';')[0];
@@ -151,6 +151,11 @@ describe('a 2025 installation for Vĩnh Long (PROVINCE_CODE=86)', () => {
     const page = (await t.http().get(`/dieu-phoi/phan-anh/${codes.api}`).set('Cookie', coordCookie).expect(200)).text;
     expect(page).toMatch(/<option value="29407"[^>]*>Xã Hưng Mỹ<\/option>/);
     expect(page).not.toContain('Toàn ');
+    // the admin's routing page: its commune pickers and its tester offer the province's communes
+    const adminCookie = await session('admin', 'quantri.vinhlong');
+    const routing = (await t.http().get('/quan-tri/phan-cong').set('Cookie', adminCookie).expect(200)).text;
+    expect(routing).toContain('<optgroup label="Tỉnh Vĩnh Long">');
+    expect(routing).toMatch(/<option value="29407"[^>]*>Xã Hưng Mỹ<\/option>/);
   });
 
   it('lists the overdue tickets by commune committee, and the daily report names the province and the committees', async () => {

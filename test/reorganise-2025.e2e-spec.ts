@@ -4,6 +4,7 @@ import { projectRoot } from '../src/common/project-root.js';
 import { wardMappingsTo } from '../src/directory/editions/edition-2025.js';
 import { DISTRICT_ABOLISHED_NOTE, reorganise2025, type Reorganise2025Result } from '../src/directory/reorganise/reorganise-2025.js';
 import { UnitChanges } from '../src/directory/unit-changes.js';
+import { DirectoryService } from '../src/directory/directory.service.js';
 import { JANUARY_UNITS, PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 
@@ -204,6 +205,14 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
     expect(await routed('AN-SINH', '29407')).toBe('UB-29407');
     expect(await routed('Y-TE', '29407')).toBe('SO-YTE');
     expect(await t.ds.query(`SELECT count(*)::int AS n FROM routing_rules r JOIN areas a ON a.code = r.area_code WHERE a.level = 'district'`)).toEqual([{ n: 0 }]);
+    // the pickers (web form, console, coordination, list filter) offer the new communes only: no 2021 commune that went
+    // into another, no district left with one
+    const groups = await t.app.get(DirectoryService).communeGroups();
+    const offered = groups.flatMap((g) => g.communes.map((c) => c.code));
+    expect(groups.find((g) => g.code === '86')?.communes).toHaveLength(124);
+    expect(offered).not.toContain('29401');
+    expect(offered).toContain('29407');
+    expect(groups.filter((g) => g.level === 'district')).toEqual([]);
   });
 
   it('the list filtered by a new commune finds the tickets of the old communes that became part of it', async () => {

@@ -60,13 +60,16 @@ export class DirectoryService {
   /**
    * The communes of the installation for a picker, in groups: by district on the 2021 map (province → district →
    * commune), in one group under the province on the 2025 map (communes directly under the province); groups and
-   * communes in Vietnamese alphabetical order. `level` says which the group is.
+   * communes in Vietnamese alphabetical order. `level` says which the group is. After the move to the 2025 map
+   * (reorganise-2025), the 2021 communes that went into another are left out.
    */
   async communeGroups(): Promise<Array<{ code: string; name: string; level: 'province' | 'district'; communes: Array<{ code: string; name: string }> }>> {
     const rows: Array<{ group_code: string; group_name: string; group_level: 'province' | 'district'; code: string; name: string }> = await this.ds.query(
       `SELECT g.code AS group_code, g.name AS group_name, g.level AS group_level, c.code, c.name
          FROM areas c JOIN areas g ON g.code = c.parent_code
-        WHERE c.level = 'commune' AND g.level IN ('province', 'district')`);
+        WHERE c.level = 'commune' AND g.level IN ('province', 'district')
+          -- a commune that became part of another in a reorganisation is no longer offered (its tickets keep it)
+          AND NOT EXISTS (SELECT 1 FROM area_successions x WHERE x.old_code = c.code AND x.new_code <> c.code)`);
     const groups = new Map<string, { code: string; name: string; level: 'province' | 'district'; communes: Array<{ code: string; name: string }> }>();
     for (const r of rows) {
       let g = groups.get(r.group_code);

@@ -57,6 +57,10 @@ export function areaGroups(areas: Array<{ code: string; name: string; level: str
   for (const d of areas.filter((a) => a.level === 'district')) {
     groups.push({ label: d.name, areas: areas.filter((a) => a.parentCode === d.code).map((a) => ({ code: a.code, name: a.name, search: d.name })) });
   }
+  // the 2025 map: communes directly under their province, in one group named after it
+  for (const p of areas.filter((a) => a.level === 'province')) {
+    groups.push({ label: p.name, areas: areas.filter((a) => a.level === 'commune' && a.parentCode === p.code).map((a) => ({ code: a.code, name: a.name, search: '' })) });
+  }
   return groups.filter((g) => g.areas.length);
 }
 
