@@ -2,8 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The mail catcher's store (MAIL_CATCHER: the embedded set-up with no SMTP server): every outgoing e-mail as the
- * receiver would get it (the whole RFC 5322 message), read by admins at /quan-tri/thu. No entity: only
- * src/notifications/caught-mails.ts reads and writes it, in SQL (raw: the bytes nodemailer built).
+ * receiver would get it (the whole RFC 5322 message), read by admins at /quan-tri/thu. Its entity is
+ * src/notifications/caught-mail.entity.ts; only src/notifications/caught-mails.ts reads and writes it.
  */
 export class CaughtMails1796400600000 implements MigrationInterface {
   name = 'CaughtMails1796400600000';

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/browser.js';
-import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR } from './support/pages.js';
+import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR, seriousA11yViolations } from './support/pages.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
@@ -43,17 +42,8 @@ describe('the administration of the directory (browser)', () => {
     await p.waitForLoadState();
   }
 
-  /**
-   * The serious and critical axe violations, listed as seriousA11yViolations (support/pages.ts) lists them, with axe run
-   * in the page itself (legacy mode: these pages have no frames, so nothing goes untested) and asked for violations
-   * only: the default opens a second page for every run and carries every passing node back, most of its time.
-   */
-  async function violations(): Promise<string[]> {
-    const result = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).analyze();
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.help} (${v.nodes.length} elements: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-  }
+  /** The serious and critical axe violations of the page as it is now (support/pages.ts). */
+  const violations = () => seriousA11yViolations(page);
 
   /**
    * axe at the office screen and at the phone screen, the screenshots of both (var/screenshots/<name>-1366.png and

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { ReportMailerService } from '../src/reports/report-mailer.service.js';
@@ -10,7 +9,7 @@ import { launchChromium } from './support/browser.js';
 import { readFile } from 'node:fs/promises';
 import { loadWorkbook, dataRows, docxParagraphs } from './support/office.js';
 import { unzip } from './support/zip.js';
-import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR } from './support/pages.js';
+import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR, seriousA11yViolations } from './support/pages.js';
 import { SmtpRelay } from './support/smtp-relay.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
@@ -480,17 +479,8 @@ describe('the leadership dashboard (e2e)', () => {
       expect([summary['Báo cáo'], summary['Đã xử lý']]).toEqual(['Báo cáo tuần tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 đến ngày 06/03/2022', 2]);
     }, 60_000);
 
-    /**
-     * The serious and critical axe violations, listed as seriousA11yViolations (support/pages.ts) lists them, with axe
-     * run in the page itself (legacy mode: these pages have no frames, so nothing goes untested) and asked for
-     * violations only: the default opens a second page for every run and carries every passing node back.
-     */
-    async function violations(): Promise<string[]> {
-      const result = await new AxeBuilder({ page }).setLegacyMode(true).options({ resultTypes: ['violations'] }).analyze();
-      return result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.help} (${v.nodes.length} elements: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
-    }
+    /** The serious and critical axe violations of the page as it is now (support/pages.ts). */
+    const violations = () => seriousA11yViolations(page);
 
     /** axe and a screenshot at the office screen, then at the phone screen (var/screenshots/<name>-1366.png, -390.png). */
     async function checkBoth(name: string): Promise<void> {
