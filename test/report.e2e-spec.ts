@@ -1,5 +1,7 @@
 import type request from 'supertest';
 import { PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
+import { reorganise2025 } from '../src/directory/reorganise/reorganise-2025.js';
+import { UnitChanges } from '../src/directory/unit-changes.js';
 import { dataRows, docxParagraphs, loadWorkbook } from './support/office.js';
 import { bearer, startTestApp, type TestApp } from './support/test-app.js';
 import { unzip } from './support/zip.js';
@@ -290,6 +292,19 @@ describe('the January 2022 report, reproduced from imported tickets', () => {
     }]);
     await insertInstalls(t, 'android', [vn('2022-02-01 08:00')]);
     expect(await reportJson(t, leader, 'weekly', '2022-01-12')).toEqual(before);
+  });
+
+  it('is printed the same, line by line, after the installation moved to the 2025 map (reorganise-2025, issue #13)', async () => {
+    const text = await reportText(t, leader, 'weekly', '2022-01-12');
+    t.clock.set('2025-07-01T08:00:00+07:00');
+    const result = await reorganise2025(t.ds, t.app.get(UnitChanges), { provinceCode: '86', dryRun: false, at: t.clock.now(), actorName: 'Quản trị viên' });
+    // the communes' committees merged into the new ones, the district offices gone
+    expect(result.counts).toMatchObject({ unitsDeactivated: expect.any(Number) });
+    expect(await t.ds.query(`SELECT count(*)::int AS n FROM units WHERE level = 'district' AND active`)).toEqual([{ n: 0 }]);
+    leader = await t.userToken('leader');
+    // the units as they were named and placed then: the same text as before the move, which is the printed one
+    expect(await reportText(t, leader, 'weekly', '2022-01-12')).toBe(text);
+    expect(text).toBe(expectedJanuaryText());
   });
 });
 
