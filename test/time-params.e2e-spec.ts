@@ -279,6 +279,7 @@ describe('time parameters and time left (e2e)', () => {
     const week = await statistics('2026-06-01', '2026-06-05');
     expect(unitRow(week, 'UB-29401')).toEqual({
       unitCode: 'UB-29401', unitName: 'UBND xã Hòa Lợi', received: 2, handled: 2, handledOnTime: 2, open: 0, overdue: 0, medianHandlingHours: 36.5,
+      handledOnTimeExtended: 0, answered: 0, settled: 0, notSettled: 0,
     });
 
     // reopened on 10/06 (after the deadline), resolved again on 15/06; b closed on 20/06, after its deadline
