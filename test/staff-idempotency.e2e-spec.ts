@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { STAFF_IDEMPOTENCY_TTL_MS } from '../src/tickets/staff-idempotency.service.js';
+import { STAFF_IDEMPOTENCY_TTL_MS } from '../src/intake/staff-idempotency.service.js';
 import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**

@@ -8,7 +8,7 @@ import { RoutingRule } from '../routing/routing-rule.entity.js';
 import { TicketEvent } from '../tickets/ticket-event.entity.js';
 import { Ticket } from '../tickets/ticket.entity.js';
 import { TicketStateSpan } from '../tickets/ticket-state-span.entity.js';
-import { StaffIdempotencyKey } from '../tickets/staff-idempotency-key.entity.js';
+import { StaffIdempotencyKey } from '../intake/staff-idempotency-key.entity.js';
 import { User } from '../users/user.entity.js';
 import { JobHealth } from '../scheduler/job-health.entity.js';
 import { ScheduledRun } from '../scheduler/scheduled-run.entity.js';

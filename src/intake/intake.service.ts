@@ -5,7 +5,6 @@ import { Clock } from '../common/clock.js';
 import type { AuthUser } from '../common/auth-user.js';
 import { forbidden } from '../common/errors.js';
 import type { CreateTicketDto } from '../tickets/dto/ticket.dto.js';
-import { StaffIdempotencyService } from '../tickets/staff-idempotency.service.js';
 import { canCreateTickets } from '../tickets/ticket-access.js';
 import { actorOf, type Actor } from '../tickets/ticket-events.js';
 import { TicketLifecycle, type ComplaintInput } from '../tickets/ticket-lifecycle.js';
@@ -15,6 +14,7 @@ import { TicketsService } from '../tickets/tickets.service.js';
 import type { KeepFiles, NewAttachmentFile } from '../attachments/stored-attachments.service.js';
 import { CitizenReplyService } from './citizen-reply.service.js';
 import type { NormalizedComplaint } from './normalized-complaint.js';
+import { StaffIdempotencyService, type StaffOutcome, type StaffRequest } from './staff-idempotency.service.js';
 
 /**
  * A complaint from a channel (chat, mail, the citizen app, the web form), normalised by its adapter, with what the
@@ -46,7 +46,9 @@ export type IntakeOutcome = { ticketCode: string; outcome: 'created' | 'appended
 
 /**
  * The way a channel's complaint becomes a ticket: a message seen before, a conversation going on, or a new ticket
- * (written by TicketLifecycle, which checks the references, routes, sets the deadline and records the event).
+ * (written by TicketLifecycle, which checks the references, routes, sets the deadline and records the event). A
+ * citizen's delivery is matched on its source (`receive`); a staff request on its `Idempotency-Key` (`onceForStaff`):
+ * every keyed staff write (POST /api/tickets, a call's ticket, the console's addition to a ticket) goes through here.
  */
 @Injectable()
 export class IntakeService {
@@ -60,12 +62,27 @@ export class IntakeService {
   ) {}
 
   /**
+   * The pipeline's request check for staff, as `receive`'s source check is for citizens: runs `write` (which makes or
+   * adds to one ticket and says which) once per account and `Idempotency-Key`, in the key's transaction
+   * (StaffIdempotencyService, the owner of `staff_idempotency_keys`); a repetition writes nothing and names the first
+   * one's ticket (created: false). Without a key `write` just runs (`opts.transaction`: in a transaction of its own).
+   * Every keyed staff write comes here, so the check is written once whoever takes the request.
+   */
+  onceForStaff<T>(
+    request: StaffRequest,
+    write: (m: EntityManager) => Promise<{ ticketId: string; value: T }>,
+    opts: { transaction: boolean },
+  ): Promise<StaffOutcome<T>> {
+    return this.idempotency.once(request, write, opts);
+  }
+
+  /**
    * A ticket an operator (or a coordinator) logs from a call or a visit (`POST /api/tickets`); with an idempotency key,
-   * once (StaffIdempotencyService): a repetition creates nothing and gets the ticket as it is now (created: false).
+   * once (onceForStaff): a repetition creates nothing and gets the ticket as it is now (created: false).
    */
   async createForStaff(user: AuthUser, dto: CreateTicketDto, idempotencyKey: string | null = null) {
     if (!canCreateTickets(user)) throw forbidden();
-    const outcome = await this.idempotency.once(
+    const outcome = await this.onceForStaff(
       { user, key: idempotencyKey, request: { route: 'POST /api/tickets', body: dto } },
       async (m) => {
         const created = await this.tickets.create(m, dto, actorOf(user));

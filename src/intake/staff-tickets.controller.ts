@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { AuthUser } from '../common/auth-user.js';
 import { CurrentUser } from '../common/decorators.js';
 import { CreateTicketDto } from '../tickets/dto/ticket.dto.js';
-import { ApiStaffIdempotencyKey, IdempotencyKey } from '../tickets/staff-idempotency.decorators.js';
+import { ApiStaffIdempotencyKey, IdempotencyKey } from './staff-idempotency.decorators.js';
 import { IntakeService } from './intake.service.js';
 
 /** The operators' channel (a call logged while the caller waits, a visit): a ticket written by staff. */

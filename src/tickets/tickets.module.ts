@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { CalendarModule } from '../calendar/calendar.module.js';
 import { DirectoryModule } from '../directory/directory.module.js';
 import { RoutingModule } from '../routing/routing.module.js';
-import { StaffIdempotencyService } from './staff-idempotency.service.js';
 import { TicketImportController } from './ticket-import.controller.js';
 import { TicketImportService } from './ticket-import.service.js';
 import { TicketLifecycle } from './ticket-lifecycle.js';
@@ -15,7 +14,7 @@ import { TicketsService } from './tickets.service.js';
 @Module({
   imports: [DirectoryModule, RoutingModule, CalendarModule],
   controllers: [TicketImportController, TicketsController],
-  providers: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners, TicketUnitChanges, StaffIdempotencyService],
-  exports: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners, StaffIdempotencyService],
+  providers: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners, TicketUnitChanges],
+  exports: [TicketsService, TicketImportService, TicketLifecycle, TicketListeners],
 })
 export class TicketsModule {}

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { AuthUser } from '../../common/auth-user.js';
 import { CurrentUser, Public, Roles } from '../../common/decorators.js';
-import { ApiStaffIdempotencyKey, IdempotencyKey } from '../../tickets/staff-idempotency.decorators.js';
+import { ApiStaffIdempotencyKey, IdempotencyKey } from '../staff-idempotency.decorators.js';
 import { CallsSecretGuard } from './calls-secret.guard.js';
 import { CallsService } from './calls.service.js';
 import { AnnounceCallDto, CallTicketDto } from './dto/call.dto.js';

@@ -5,7 +5,6 @@ import { Clock } from '../../common/clock.js';
 import { AppError, conflict, notFound } from '../../common/errors.js';
 import { nationalPhone, normalizeVietnamesePhone } from '../../common/phone.js';
 import { parseTimeBound } from '../../tickets/dto/ticket.dto.js';
-import { StaffIdempotencyService } from '../../tickets/staff-idempotency.service.js';
 import { actorOf } from '../../tickets/ticket-events.js';
 import { findTicketById, ticketsOfPhone } from '../../tickets/ticket-lookups.js';
 import { loadTicketRefs, ticketView } from '../../tickets/ticket-view.js';
@@ -34,7 +33,6 @@ export class CallsService {
     private readonly clock: Clock,
     private readonly intake: IntakeService,
     private readonly tickets: TicketsService,
-    private readonly idempotency: StaffIdempotencyService,
     private readonly announcements: CallAnnouncements,
   ) {}
 
@@ -109,11 +107,11 @@ export class CallsService {
 
   /**
    * Creates the ticket of a call through the usual path (the caller's number filled in) and links the call to it;
-   * with an idempotency key, once (StaffIdempotencyService): a repetition creates nothing (created: false). Either
+   * with an idempotency key, once (IntakeService.onceForStaff): a repetition creates nothing (created: false). Either
    * way the answer is the ticket as `TicketsService.get` shows it.
    */
   async createTicket(user: AuthUser, callId: string, dto: CallTicketDto, idempotencyKey: string | null = null) {
-    const outcome = await this.idempotency.once(
+    const outcome = await this.intake.onceForStaff(
       { user, key: idempotencyKey, request: { route: 'POST /api/calls/:callId/ticket', callId, body: dto } },
       (m) => this.writeCallTicket(m, user, callId, dto),
       { transaction: true },

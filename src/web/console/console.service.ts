@@ -9,7 +9,6 @@ import { DirectoryService } from '../../directory/directory.service.js';
 import { CallsService } from '../../intake/calls/calls.service.js';
 import { IntakeService } from '../../intake/intake.service.js';
 import { CommentDto, CreateTicketDto } from '../../tickets/dto/ticket.dto.js';
-import { StaffIdempotencyService } from '../../tickets/staff-idempotency.service.js';
 import { findVisibleTicket } from '../../tickets/ticket-access.js';
 import { TicketLifecycle, type LikelyDuplicate } from '../../tickets/ticket-lifecycle.js';
 import { loadTicketRefs, ticketView } from '../../tickets/ticket-view.js';
@@ -61,7 +60,7 @@ export type SaveOutcome = { code: string; created: boolean };
  * The operator's console: the form's choices, a caller's earlier tickets, the likely duplicates of what is being
  * typed, and the two ways a form ends: a new ticket (IntakeService.createForStaff, or CallsService.createTicket for
  * an announced call, which links the call), or the call added to an existing ticket as a comment. Both take the
- * form's idempotency key (StaffIdempotencyService): a form sent twice does it once.
+ * form's idempotency key (IntakeService.onceForStaff): a form sent twice does it once.
  */
 @Injectable()
 export class ConsoleService {
@@ -75,7 +74,6 @@ export class ConsoleService {
     private readonly calls: CallsService,
     private readonly tickets: TicketsService,
     private readonly lifecycle: TicketLifecycle,
-    private readonly idempotency: StaffIdempotencyService,
   ) {}
 
   /** The communes of the province grouped by district, and the categories in use, sorted as Vietnamese is. */
@@ -181,7 +179,7 @@ export class ConsoleService {
    * the key's transaction: TicketsService.commentIn); an announced call is linked to that ticket.
    */
   async addToTicket(user: AuthUser, code: string, text: string, callId: string | null, key: string | null): Promise<SaveOutcome> {
-    const outcome = await this.idempotency.once(
+    const outcome = await this.intake.onceForStaff(
       { user, key, request: { route: 'POST /tong-dai (thêm vào phản ánh)', code, callId, text } },
       async (m) => {
         const ticket = await findVisibleTicket(m, user, code);

@@ -31,7 +31,8 @@ export function stableJson(value: unknown): string {
 const requestHash = (request: Record<string, unknown>) => createHash('sha256').update(stableJson(request), 'utf8').digest('hex');
 
 /**
- * Ticket creations by staff made once per `Idempotency-Key` (the owner of `staff_idempotency_keys`). A key belongs to
+ * Ticket writes by staff made once per `Idempotency-Key` (the owner of `staff_idempotency_keys`): the intake
+ * pipeline's request check, reached only through IntakeService.onceForStaff (not exported). A key belongs to
  * the account that sent it. Under a transaction-scoped advisory lock on (account, key), a request looks the key up and,
  * when it is new, creates the ticket and writes the key in the same transaction: a repetition, even one sent while the
  * first is still running, waits for the first one's commit and finds its ticket; a crash leaves neither. The same key
