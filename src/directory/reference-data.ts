@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { projectRoot } from '../common/project-root.js';
 import type { AreaLevel } from './area.entity.js';
+import { provincialDepartments } from './provincial-departments.js';
 import type { UnitLevel } from './unit.entity.js';
 
 /**
@@ -65,16 +66,9 @@ export function loadAreas(csvPath = join(projectRoot(), AREAS_CSV)): AreaSeed[] 
 }
 
 /** Provincial departments and offices. */
-export const PROVINCIAL_UNITS: Array<{ code: string; name: string }> = [
-  { code: 'VP-UBND-TINH', name: 'Văn phòng UBND tỉnh' },
-  { code: 'SO-YTE', name: 'Sở Y tế' },
-  { code: 'SO-LDTBXH', name: 'Sở Lao động - Thương binh và Xã hội' },
-  { code: 'SO-TTTT', name: 'Sở Thông tin và Truyền thông' },
-  { code: 'CA-TINH', name: 'Công an tỉnh' },
-  { code: 'SO-GTVT', name: 'Sở Giao thông vận tải' },
-  { code: 'SO-CT', name: 'Sở Công Thương' },
-  { code: 'SO-GDDT', name: 'Sở Giáo dục và Đào tạo' },
-];
+export const PROVINCIAL_UNITS: Array<{ code: string; name: string }> = provincialDepartments(
+  ['VP-UBND-TINH', 'SO-YTE', 'SO-LDTBXH', 'SO-TTTT', 'CA-TINH', 'SO-GTVT', 'SO-CT', 'SO-GDDT'], 'tỉnh',
+);
 
 export const districtOfficeCode = (districtCode: string) => `VP-${districtCode}`;
 export const districtHealthCode = (districtCode: string) => `YT-${districtCode}`;
@@ -106,16 +100,25 @@ export const CATEGORIES: CategorySeed[] = [
   { code: 'KHAC', name: 'Lĩnh vực khác', deadlineHours: 80, deadlineMode: 'working', urgent: false },
 ];
 
-export function buildRoutingRules(areas: AreaSeed[]): RuleSeed[] {
-  const rules: RuleSeed[] = [
+/**
+ * The province-wide routing rules of either map: health and testing to Sở Y tế, vaccination and social support to
+ * the commune's People's Committee, travel and security to the provincial police, false news online to
+ * `falseNewsUnit`.
+ */
+export function provinceWideRules(falseNewsUnit: string): RuleSeed[] {
+  return [
     { categoryCode: 'Y-TE', areaCode: null, unitCode: 'SO-YTE', toCommuneCommittee: false },
     { categoryCode: 'XET-NGHIEM', areaCode: null, unitCode: 'SO-YTE', toCommuneCommittee: false },
     { categoryCode: 'TIEM-CHUNG', areaCode: null, unitCode: null, toCommuneCommittee: true },
     { categoryCode: 'AN-SINH', areaCode: null, unitCode: null, toCommuneCommittee: true },
     { categoryCode: 'DI-LAI', areaCode: null, unitCode: 'CA-TINH', toCommuneCommittee: false },
     { categoryCode: 'AN-NINH', areaCode: null, unitCode: 'CA-TINH', toCommuneCommittee: false },
-    { categoryCode: 'THONG-TIN', areaCode: null, unitCode: 'SO-TTTT', toCommuneCommittee: false },
+    { categoryCode: 'THONG-TIN', areaCode: null, unitCode: falseNewsUnit, toCommuneCommittee: false },
   ];
+}
+
+export function buildRoutingRules(areas: AreaSeed[]): RuleSeed[] {
+  const rules = provinceWideRules('SO-TTTT');
   // Health matters of a district go to its health office (more specific than the province-wide rule).
   for (const d of areas.filter((a) => a.level === 'district')) {
     rules.push({ categoryCode: 'Y-TE', areaCode: d.code, unitCode: districtHealthCode(d.code), toCommuneCommittee: false });

@@ -1,6 +1,8 @@
 import { foldText } from '../../common/text.js';
+import { provincialDepartments, type ProvinceWord } from '../provincial-departments.js';
 import {
-  CATEGORIES, communeCommitteeCode, type AreaSeed, type CategorySeed, type ReferenceData, type RuleSeed, type UnitSeed,
+  CATEGORIES, communeCommitteeCode, provinceWideRules, type AreaSeed, type CategorySeed, type ReferenceData, type RuleSeed,
+  type UnitSeed,
 } from '../reference-data.js';
 import { addressDatabase, type AddressWardMapping } from './address-database.js';
 import { province2025, provinceAreaName, PROVINCES_2025, type Province2025 } from './provinces-2025.js';
@@ -39,22 +41,11 @@ export function communeCommitteeName2025(communeName: string): string {
  * department goes on (SO-YTE, CA-TINH, …), so the same code means the same department on both maps.
  * `tinh` is "tỉnh" or "thành phố" (a centrally-run city names its bodies "Công an thành phố", "Thanh tra thành phố").
  */
-export function provincialUnits2025(tinh: 'tỉnh' | 'thành phố'): Array<{ code: string; name: string }> {
-  return [
-    { code: 'VP-UBND-TINH', name: `Văn phòng UBND ${tinh}` },
-    { code: 'SO-NV', name: 'Sở Nội vụ' },
-    { code: 'SO-TC', name: 'Sở Tài chính' },
-    { code: 'SO-XD', name: 'Sở Xây dựng' },
-    { code: 'SO-NNMT', name: 'Sở Nông nghiệp và Môi trường' },
-    { code: 'SO-KHCN', name: 'Sở Khoa học và Công nghệ' },
-    { code: 'SO-YTE', name: 'Sở Y tế' },
-    { code: 'SO-GDDT', name: 'Sở Giáo dục và Đào tạo' },
-    { code: 'SO-VHTTDL', name: 'Sở Văn hóa, Thể thao và Du lịch' },
-    { code: 'SO-CT', name: 'Sở Công Thương' },
-    { code: 'SO-TP', name: 'Sở Tư pháp' },
-    { code: 'THANH-TRA-TINH', name: `Thanh tra ${tinh}` },
-    { code: 'CA-TINH', name: `Công an ${tinh}` },
-  ];
+export function provincialUnits2025(tinh: ProvinceWord): Array<{ code: string; name: string }> {
+  return provincialDepartments([
+    'VP-UBND-TINH', 'SO-NV', 'SO-TC', 'SO-XD', 'SO-NNMT', 'SO-KHCN', 'SO-YTE', 'SO-GDDT', 'SO-VHTTDL', 'SO-CT', 'SO-TP',
+    'THANH-TRA-TINH', 'CA-TINH',
+  ], tinh);
 }
 
 /**
@@ -82,15 +73,7 @@ export const CATEGORIES_2025: readonly CategorySeed[] = CATEGORIES;
  * tin và Truyền thông; health matters to Sở Y tế (there is no district health office any more).
  */
 export function routingRules2025(): RuleSeed[] {
-  return [
-    { categoryCode: 'Y-TE', areaCode: null, unitCode: 'SO-YTE', toCommuneCommittee: false },
-    { categoryCode: 'XET-NGHIEM', areaCode: null, unitCode: 'SO-YTE', toCommuneCommittee: false },
-    { categoryCode: 'TIEM-CHUNG', areaCode: null, unitCode: null, toCommuneCommittee: true },
-    { categoryCode: 'AN-SINH', areaCode: null, unitCode: null, toCommuneCommittee: true },
-    { categoryCode: 'DI-LAI', areaCode: null, unitCode: 'CA-TINH', toCommuneCommittee: false },
-    { categoryCode: 'AN-NINH', areaCode: null, unitCode: 'CA-TINH', toCommuneCommittee: false },
-    { categoryCode: 'THONG-TIN', areaCode: null, unitCode: 'SO-VHTTDL', toCommuneCommittee: false },
-  ];
+  return provinceWideRules('SO-VHTTDL');
 }
 
 export class UnknownProvinceError extends Error {}
