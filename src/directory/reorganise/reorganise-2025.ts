@@ -24,7 +24,8 @@ import { recordFormerName } from './unit-names.js';
  *     event naming the candidates; the departments restructured are merged into the ones that took them over;
  *  4. the district-level units' open tickets go back to the coordinators, and the units are deactivated;
  *  5. routing rules keyed on an old commune move to its successor; those keyed on a district go to the communes that
- *     succeeded the district's communes, or are dropped when they sent tickets to a district unit.
+ *     succeeded the district's communes, or are dropped when they sent tickets to a district unit (routing's listener,
+ *     src/routing/routing-reorganisation.ts, told the successions through UnitChanges).
  * Every step looks at what is there, so a second run finds nothing to do. A dry run does the same and rolls back.
  */
 
@@ -66,7 +67,6 @@ export const DISTRICT_ABOLISHED_NOTE = 'Huyện không còn là cấp hành chí
 
 interface AreaRow { code: string; name: string; level: string; kind: string; parent_code: string | null }
 interface UnitRow { code: string; name: string; level: string; parent_code: string | null; area_code: string | null; active: boolean; merged_into_code: string | null }
-interface RuleRow { id: string; category_code: string; area_code: string | null; unit_code: string | null; to_commune_committee: boolean }
 
 class DryRunRollback extends Error {
   constructor(readonly result: Reorganise2025Result) {
@@ -77,8 +77,8 @@ class DryRunRollback extends Error {
 const ticketsVi = (n: number) => `${n} phản ánh đang xử lý`;
 
 /**
- * Runs the reorganisation on `ds`; `changes` is the directory's merge, with the owners of tickets, routing rules and
- * accounts listening (the application's, or the command line's).
+ * Runs the reorganisation on `ds`; `changes` is the directory's merge and areas' succession, with the owners of
+ * tickets, routing rules and accounts listening (the application's, or the command line's).
  */
 export async function reorganise2025(ds: DataSource, changes: UnitChanges, opts: Reorganise2025Options): Promise<Reorganise2025Result> {
   const province = province2025(opts.provinceCode);
@@ -241,52 +241,30 @@ async function apply(m: EntityManager, changes: UnitChanges, opts: Reorganise202
     await toCoordinator(u, DISTRICT_ABOLISHED_NOTE, { reason: 'district_abolished' }, 'huyện không còn là cấp hành chính');
     await deactivate(u.code);
   }
-  const [{ n: districtUsers }] = await m.query(
-    `SELECT count(*)::int AS n FROM users us JOIN units u ON u.code = us.unit_code WHERE u.level = 'district' AND NOT u.active AND us.active`);
+  // the accounts of the deactivated district units stay (the admin's call); their owner counts them (src/users)
+  const inactiveDistrictUnits: Array<{ code: string }> = await m.query(`SELECT code FROM units WHERE level = 'district' AND NOT active`);
+  const districtUsers = await changes.activeAccounts(m, inactiveDistrictUnits.map((u) => u.code));
   if (districtUsers) lines.push(`! ${districtUsers} tài khoản còn thuộc đơn vị cấp huyện đã ngừng hoạt động: quản trị viên chuyển hoặc khóa`);
 
-  // 5. routing rules keyed on the old map
-  const rules: RuleRow[] = await m.query(`SELECT id, category_code, area_code, unit_code, to_commune_committee FROM routing_rules WHERE area_code IS NOT NULL`);
-  const taken = new Set(rules.map((r) => `${r.category_code}|${r.area_code}`));
-  const successorOf = new Map(oldCommunes.map((c) => [c.area.code, c.successors]));
-  const moveRule = async (r: RuleRow, areaCodes: string[]) => {
-    let moved = 0;
-    for (const a of areaCodes) {
-      if (taken.has(`${r.category_code}|${a}`)) continue;
-      await m.query(`INSERT INTO routing_rules (category_code, area_code, unit_code, to_commune_committee, created_at) VALUES ($1, $2, $3, $4, $5)`,
-        [r.category_code, a, r.unit_code, r.to_commune_committee, at]);
-      taken.add(`${r.category_code}|${a}`);
-      moved++;
-    }
-    await m.query(`DELETE FROM routing_rules WHERE id = $1`, [r.id]);
-    taken.delete(`${r.category_code}|${r.area_code}`);
-    return moved;
-  };
-  for (const r of rules) {
-    const area = areaByCode.get(r.area_code!);
-    const target = r.unit_code ? unitByCode.get(r.unit_code) : null;
-    if (area?.level === 'district' && oldCommunes.some((c) => c.area.parent_code === area.code)) {
-      if (target?.level === 'district') {
-        await m.query(`DELETE FROM routing_rules WHERE id = $1`, [r.id]);
-        counts.rulesDropped++;
-        lines.push(`Quy tắc ${r.category_code} của ${area.name} → ${target.name}: bỏ (đơn vị cấp huyện đã ngừng hoạt động; áp dụng quy tắc toàn tỉnh)`);
-        continue;
-      }
-      const communes = [...new Set(oldCommunes.filter((c) => c.area.parent_code === area.code).flatMap((c) => c.successors))];
-      const n = await moveRule(r, communes);
-      counts.rulesMoved += n;
-      lines.push(`Quy tắc ${r.category_code} của ${area.name}: chuyển sang ${n} xã, phường mới`);
-    } else if (successorOf.get(r.area_code!)?.length === 1 && successorOf.get(r.area_code!)![0] !== r.area_code) {
-      const into = successorOf.get(r.area_code!)![0];
-      if (taken.has(`${r.category_code}|${into}`)) continue;
-      const n = await moveRule(r, [into]);
-      counts.rulesMoved += n;
-      lines.push(`Quy tắc ${r.category_code} của ${area?.name ?? r.area_code} → ${newAreaName.get(into) ?? into}`);
-    } else if (oldProvinces.some((p) => p.code === r.area_code) && !taken.has(`${r.category_code}|${opts.provinceCode}`)) {
-      counts.rulesMoved += await moveRule(r, [opts.provinceCode]);
-      lines.push(`Quy tắc ${r.category_code} của ${area?.name ?? r.area_code} → ${newAreaName.get(opts.provinceCode)}`);
-    }
-  }
+  // 5. rows keyed on the old map: their owners move them (src/routing: the rules), told the areas' successors
+  const districts = areas
+    .filter((a) => a.level === 'district' && oldCommunes.some((c) => c.area.parent_code === a.code))
+    .map((a) => ({
+      code: a.code, name: a.name,
+      successors: [...new Set(oldCommunes.filter((c) => c.area.parent_code === a.code).flatMap((c) => c.successors))],
+    }));
+  const succeeded = await changes.areasSucceeded(m, {
+    at,
+    communes: oldCommunes.map((c) => ({ code: c.area.code, name: c.area.name, successors: c.successors })),
+    districts,
+    provinces: oldProvinces.map((p) => ({ code: p.code, name: p.name })),
+    provinceCode: opts.provinceCode,
+    areaNames2025: newAreaName,
+    districtUnits: new Map([...unitByCode.values()].filter((u) => u.level === 'district').map((u) => [u.code, u.name])),
+  });
+  counts.rulesMoved += succeeded.rulesMoved;
+  counts.rulesDropped += succeeded.rulesDropped;
+  lines.push(...succeeded.lines);
 
   const changed = Object.values(counts).some((n) => n > 0);
   if (changed) {
