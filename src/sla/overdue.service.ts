@@ -10,7 +10,7 @@ import { OutboxService, type EmailPayload, type OutboxEntry } from '../notificat
 import { RecipientListsService } from '../notifications/recipient-lists.service.js';
 import { claimRun } from '../scheduler/scheduled-runs.js';
 import {
-  overdueListRows, overdueTicketsForDigest, SWEEP_BATCH, type FlaggedTicketRow,
+  compactOverdueCounts, overdueListRows, overdueTicketsForDigest, SWEEP_BATCH, type FlaggedTicketRow,
 } from '../tickets/ticket-deadline-watch.js';
 import { CalendarService } from '../calendar/calendar.service.js';
 import { digestMail, dueSoonMail, overdueMail, type NoticeTicket } from './sla-mail.js';
@@ -67,6 +67,7 @@ export class OverdueService {
     const overdue = await step('overdue sweep', () => this.sweepOverdue(now));
     const warned = await step('due-soon sweep', () => this.sweepDueSoon(now));
     const digests = await step('morning digest', () => this.morningDigest(now));
+    await step('overdue counts', () => compactOverdueCounts(this.ds.manager));
     if (overdue || warned || digests) this.logger.log(`flagged ${overdue} overdue, warned ${warned}, ${digests} digest(s)`);
     if (errors.length) throw new Error(errors.join('; '));
     return { overdue, warned, digests };
@@ -198,15 +199,17 @@ export class OverdueService {
    * tickets (oldest deadline first; `pageSize` a page, `page` 1 by default), or only the unit `unit` ('' for the
    * tickets with no unit). Reconstructed from the ticket history (status, unit and deadline in force at that
    * instant), so a past instant gives the same answer later. A leader bound to a unit sees that unit's subtree.
-   * The counts are exact; only one page of tickets per unit leaves the database, whatever the number late.
+   * The counts are exact; only one page of tickets per unit leaves the database, whatever the number late. With
+   * `current` (`at` is the present: the list without an instant asked for), the counts are read from the counts
+   * PostgreSQL keeps as the tickets change (ticket-deadline-watch.ts), in about the same time at any size.
    */
-  async overdueAt(at: Date, user?: AuthUser, opts: { unit?: string; page?: number; pageSize?: number } = {}) {
+  async overdueAt(at: Date, user?: AuthUser, opts: { unit?: string; page?: number; pageSize?: number; current?: boolean } = {}) {
     const scoped = user?.role === 'leader' && user.unitCode ? user.unitCode : null;
     const page = opts.page ?? 1;
     const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
     const rows = await this.ds.transaction('REPEATABLE READ', async (m) => {
       await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
-      return overdueListRows(m, at, { subtreeOf: scoped, unit: opts.unit, page, pageSize });
+      return overdueListRows(m, at, { current: opts.current, subtreeOf: scoped, unit: opts.unit, page, pageSize });
     });
     const units = await loadUnitRefs(this.ds.manager, rows.map((r) => r.unit_code));
     const groups = new Map<string, { unit: { code: string; name: string; level: string } | null; count: number; tickets: OverdueListTicket[] }>();

@@ -27,7 +27,7 @@ export class SlaController {
   @Roles('admin', 'coordinator', 'leader')
   overdueList(@Query() q: OverdueQueryDto, @CurrentUser() user: AuthUser) {
     return this.overdue.overdueAt(q.at ? parseTimeBound(q.at, 'to')! : this.clock.now(), user, {
-      unit: q.unit === 'none' ? '' : q.unit, page: q.page, pageSize: q.pageSize,
+      unit: q.unit === 'none' ? '' : q.unit, page: q.page, pageSize: q.pageSize, current: !q.at,
     });
   }
 

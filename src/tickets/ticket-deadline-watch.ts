@@ -99,6 +99,40 @@ export function overdueTicketsForDigest(m: EntityManager, now: Date, perUnit: nu
   );
 }
 
+/**
+ * Rows (unit_code, n) whose sums per unit are how many tickets each unit has open and past their deadline at
+ * `instant`, in their current state (the present, or a later instant): the flagged open tickets per unit, kept by
+ * PostgreSQL in ticket_overdue_counts (migration OverdueCounts); plus the ones late at `instant` that no sweep has
+ * flagged yet (the sweep's own work list, idx_tickets_overdue_watch); minus the flagged ones whose deadline is not
+ * before `instant` (an instant before the last sweep; idx_tickets_flagged_due). Each part reads about one row per unit
+ * or a few index entries, whatever the number of late tickets.
+ */
+function currentOverdueCountsSql(instant: string): string {
+  return `SELECT nullif(c.unit_key, '') AS unit_code, c.n FROM ticket_overdue_counts c
+          UNION ALL
+          SELECT t.assigned_unit_code, 1 FROM tickets t
+           WHERE t.status IN (${OPEN_LITERALS}) AND t.overdue_for_due_at IS DISTINCT FROM t.due_at AND t.due_at < ${instant}
+          UNION ALL
+          SELECT t.assigned_unit_code, -1 FROM tickets t
+           WHERE t.status IN (${OPEN_LITERALS}) AND t.overdue_for_due_at = t.due_at AND t.due_at >= ${instant}`;
+}
+
+/**
+ * Folds the rows of ticket_overdue_counts into one per unit (units at zero disappear; a unit with one row is left
+ * alone, so an idle minute writes nothing), in one statement: the rows
+ * another transaction appends meanwhile are not in its snapshot and stay. Run by the sweep's tick, so that the table
+ * stays about one row per unit. Returns how many rows it folded.
+ */
+export async function compactOverdueCounts(m: EntityManager): Promise<number> {
+  const [{ n }] = await m.query(
+    `WITH folded AS (SELECT unit_key FROM ticket_overdue_counts GROUP BY unit_key HAVING count(*) > 1),
+          gone AS (DELETE FROM ticket_overdue_counts WHERE unit_key IN (SELECT unit_key FROM folded) RETURNING unit_key, n),
+          kept AS (INSERT INTO ticket_overdue_counts (unit_key, n)
+                   SELECT unit_key, sum(n)::int FROM gone GROUP BY unit_key HAVING sum(n) <> 0)
+     SELECT count(*)::int AS n FROM gone`);
+  return n;
+}
+
 /** Subtree of a leader's unit, as SQL over units (used to narrow the overdue list). */
 const SUBTREE = `SELECT code FROM (WITH RECURSIVE sub AS (SELECT code FROM units WHERE code = $2::varchar
   UNION ALL SELECT u.code FROM units u JOIN sub ON u.parent_code = sub.code) SELECT code FROM sub) s`;
@@ -113,6 +147,11 @@ export interface OverdueListRow {
 }
 
 export interface OverdueListScope {
+  /**
+   * `at` is the present (the list of "now"): the state to read is the tickets' current one, so the counts come from
+   * ticket_overdue_counts (see currentOverdueCountsSql) instead of every late ticket's span.
+   */
+  current?: boolean;
   /** A leader's unit: only its subtree (null: every unit). */
   subtreeOf: string | null;
   /** Only this unit ('' for the tickets with no unit); undefined: every unit. */
@@ -132,9 +171,12 @@ export async function overdueListRows(m: EntityManager, at: Date, scope: Overdue
   // one unit (or the tickets with no unit, ''), within a leader's subtree
   const only = scope.unit === undefined ? '$3::varchar IS NULL' : scope.unit === '' ? '$3::varchar IS NOT NULL AND s.unit_code IS NULL' : 's.unit_code = $3::varchar';
   const within = `($2::varchar IS NULL OR s.unit_code IN (${SUBTREE}))`;
-  // the count of each unit's late tickets: index-only over the spans in force (overdueSpansSql)
+  // the count of each unit's late tickets: for the present, from the kept counts; for a past instant, index-only over
+  // the spans in force then (overdueSpansSql)
   const counts: Array<{ unit_code: string | null; n: number }> = await m.query(
-    `SELECT l.unit_code, count(*)::int AS n FROM (${overdueSpansSql('$1', 's.unit_code', `${within} AND ${only}`)}) l GROUP BY l.unit_code`,
+    scope.current
+      ? `SELECT s.unit_code, sum(s.n)::int AS n FROM (${currentOverdueCountsSql('$1')}) s WHERE ${within} AND ${only} GROUP BY s.unit_code HAVING sum(s.n) > 0`
+      : `SELECT l.unit_code, count(*)::int AS n FROM (${overdueSpansSql('$1', 's.unit_code', `${within} AND ${only}`)}) l GROUP BY l.unit_code`,
     [at, scope.subtreeOf, scope.unit ?? null],
   );
   if (!counts.length) return [];

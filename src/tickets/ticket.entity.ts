@@ -82,6 +82,8 @@ export class Ticket {
 
   /** Also the overdue sweep's work list: a partial index of the open tickets not yet flagged for this deadline. */
   @Index('idx_tickets_overdue_watch', { synchronize: false })
+  // and the flagged open tickets by deadline (ticket_overdue_counts: the overdue list of "now", see the migration OverdueCounts)
+  @Index('idx_tickets_flagged_due', { synchronize: false })
   @Column({ type: 'timestamptz', nullable: true })
   dueAt: Date | null;
 

@@ -215,6 +215,6 @@ export class StaffPagesService {
   /** The per-unit overdue list now, as OverdueService gives it to this user (a leader sees their unit's subtree). */
   overdueNow(user: AuthUser, opts: { unit?: string; page?: number } = {}): Promise<OverdueList> {
     if (!OVERDUE_PAGE_ROLES.includes(user.role)) throw forbidden('Trang này dành cho lãnh đạo và điều phối viên.');
-    return this.overdue.overdueAt(this.clock.now(), user, { unit: opts.unit === 'none' ? '' : opts.unit, page: opts.page });
+    return this.overdue.overdueAt(this.clock.now(), user, { unit: opts.unit === 'none' ? '' : opts.unit, page: opts.page, current: true });
   }
 }
