@@ -90,8 +90,21 @@ export async function measureReads(scales: Scale[], cfg: BenchConfig, results: R
     (await expectOk(await s.http.request('GET', '/api/tickets', { headers: bearer(s.tokens.operator) }), 'GET /api/tickets')).ms, log, 'GET /api/tickets', results);
   results.add('GET /api/tickets, first page (operator)', 'ms', cells(scales, list, median));
   log('daily report');
-  const report = await interleaved(scales, cfg.rounds, async (s) => (await s.host.call('report', 'daily', s.reportDate)).ms, log, 'daily report', results);
-  results.add(`Daily report, ReportService.build('daily')`, 'ms', cells(scales, report, median));
+  const report = await interleaved(scales, cfg.rounds, async (s) => {
+    const { ms, result } = await s.host.call<number>('report', 'daily', s.reportDate);
+    return { ms, lines: result };
+  }, log, 'daily report', results);
+  results.add(`Daily report, ReportService.build('daily'), every overdue ticket read`, 'ms', cells(scales, report, medianOf((r) => r.ms)));
+  results.add('  overdue tickets listed in it', '', cells(scales, report, (r) => r[r.length - 1].lines.toLocaleString('en-US')), { ratio: false });
+  results.add('  per overdue ticket listed', 'µs', cells(scales, report, (r) => Math.round(median(r.map((x) => x.ms)) * 1000 / Math.max(1, r[r.length - 1].lines))));
+  log('daily report e-mail');
+  const mail = await interleaved(scales, cfg.heavyRounds, async (s) => {
+    const window = new RssWindow(s.host.pid);
+    const { ms } = await s.host.call<number>('reportEmail', 'daily', s.reportDate).finally(() => window.close());
+    return { ms, peak: window.close() };
+  }, log, 'daily report e-mail', results);
+  results.add('Daily report e-mail as the cut-off job composes it (html, xlsx, docx)', 'ms', cells(scales, mail, medianOf((r) => r.ms)));
+  results.add('  service process peak RSS while composing it', 'MB', cells(scales, mail, (r) => max(r.map((x) => x.peak))));
 }
 
 /** The usual minute: both sweeps when nothing is new. */

@@ -9,6 +9,8 @@ import { NestFactory } from '@nestjs/core';
 import { performance } from 'node:perf_hooks';
 import { loadSettings } from '../config/settings.js';
 import { AppModule } from '../src/app.module.js';
+import { overdueTicketBatches } from '../src/reports/report-figures.js';
+import { ReportMailerService } from '../src/reports/report-mailer.service.js';
 import { ReportService, type ReportKind } from '../src/reports/report.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 
@@ -26,14 +28,23 @@ async function main(): Promise<void> {
   });
   const overdue = app.get(OverdueService);
   const reports = app.get(ReportService);
+  const mailer = app.get(ReportMailerService);
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
     ping: async () => 'pong',
     sweepOverdue: (at: string) => overdue.sweepOverdue(new Date(at)),
     sweepDueSoon: (at: string) => overdue.sweepDueSoon(new Date(at)),
-    // the document is built and dropped: the figure is the time to build it
-    report: async (kind: ReportKind, date: string) => {
-      await reports.build(kind, date);
-      return null;
+    // the document is built and its overdue tickets read to the end, batch by batch, as every writer of it reads
+    // them (none holds the whole list): the figure is the time to build and read it
+    report: async (kind: ReportKind, date: string) =>
+      reports.build(kind, date, async (doc) => {
+        let lines = 0;
+        for await (const batch of overdueTicketBatches(doc.overdueTickets)) lines += batch.length;
+        return lines;
+      }),
+    // the e-mail the cut-off job sends (figures, html, the xlsx with every overdue ticket, the docx), composed and dropped
+    reportEmail: async (kind: ReportKind, date: string) => {
+      const { payload } = await mailer.compose(kind, date, ['lanhdao@bench.gov.vn']);
+      return payload.attachments?.reduce((n, a) => n + a.contentBase64.length, 0) ?? 0;
     },
   };
   process.on('message', async (m: Command) => {

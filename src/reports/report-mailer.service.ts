@@ -75,6 +75,14 @@ export class ReportMailerService {
     return sent;
   }
 
+  /**
+   * The e-mail of the report of `kind` for `date` to `to`, with its figures: the attachments are written while the
+   * report's snapshot is open (the xlsx reads the overdue tickets as it goes).
+   */
+  compose(kind: ReportKind, date: string, to: string[]): Promise<{ figures: ReportDocument['figures']; payload: EmailPayload }> {
+    return this.reports.build(kind, date, async (doc) => ({ figures: doc.figures, payload: await this.email(doc, kind, date, to) }));
+  }
+
   private async email(doc: ReportDocument, kind: ReportKind, date: string, to: string[]): Promise<EmailPayload> {
     const [xlsx, docx] = await Promise.all([renderReportXlsx(doc), renderReportDocx(doc)]);
     return {
@@ -94,9 +102,7 @@ export class ReportMailerService {
     const recipients = await this.lists.emails('leadership');
     if (!recipients.length) return false;
     if (await this.ds.query(`SELECT 1 FROM scheduled_runs WHERE name = $1 AND period = $2`, [`${kind}-report`, date]).then((r) => r.length)) return false;
-    // the attachments are written while the report's snapshot is open: the xlsx reads the overdue tickets as it goes
-    const { figures, payload } = await this.reports.build(kind, date, async (doc) =>
-      ({ figures: doc.figures, payload: await this.email(doc, kind, date, recipients) }));
+    const { figures, payload } = await this.compose(kind, date, recipients);
     const now = this.clock.now();
     return this.ds.transaction(async (m) => {
       if (!(await claimRun(m, `${kind}-report`, date, now))) return false;
@@ -134,7 +140,7 @@ export class ReportMailerService {
     const r = await this.getSent(id);
     const recipients = await this.lists.emails('leadership');
     if (!recipients.length) throw notFound('Danh sách lãnh đạo nhận báo cáo đang trống.');
-    const payload = await this.reports.build(r.kind, r.reportDate, (doc) => this.email(doc, r.kind, r.reportDate, recipients));
+    const { payload } = await this.compose(r.kind, r.reportDate, recipients);
     const key = `report:${r.kind}:${r.reportDate}:resend:${r.outboxKeys.length}:${localDate(this.clock.now())}`;
     await this.ds.transaction(async (m) => {
       await this.outbox.add(m, [{ channel: 'email', dedupeKey: key, payload: payload as never }]);
