@@ -14,7 +14,7 @@ import { CHANNEL_LABELS } from '../../tickets/channels.js';
 import { publicUser, UsersService } from '../../users/users.service.js';
 import { PAGE_HEADERS, Views } from '../../views/views.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
-import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffRequest, type StaffSession } from '../staff-session.js';
 import {
   AUDIT_PAGE_SIZE, DELIVERIES_PAGE_SIZE, generatePassword, MAILS_PAGE_SIZE, pageOf, parseEmails, ROLE_CHOICES, roleOf, USERS_PAGE_SIZE,
@@ -70,8 +70,8 @@ export class AccountsController {
     private readonly views: Views, private readonly schedule: ReportScheduleService,
   ) {}
 
-  private async nav(s: StaffSession) {
-    return staffNav(s, '/quan-tri', await this.tickets.waitingCounts(s.user));
+  private nav(s: StaffSession) {
+    return staffPageNav(this.tickets, s, '/quan-tri');
   }
 
   // ---- accounts ----

@@ -10,7 +10,7 @@ import { TicketsService } from '../../tickets/tickets.service.js';
 import { Views } from '../../views/views.js';
 import { CoordinatorOnly } from '../coordination/coordination.controller.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
-import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffSession } from '../staff-session.js';
 import { answerText, codeOf, fieldErrors } from './answers-forms.js';
 
@@ -30,7 +30,7 @@ export class AnswersPagesController {
   constructor(private readonly answers: AnswersService, private readonly tickets: TicketsService, private readonly views: Views) {}
 
   private async nav(s: StaffSession) {
-    const nav = staffNav(s, HOME, await this.tickets.waitingCounts(s.user));
+    const nav = await staffPageNav(this.tickets, s, HOME);
     // the queue's link (/dieu-phoi) is not this page, though this page's address is under it
     for (const l of nav.links) l.current = l.href === HOME;
     return nav;

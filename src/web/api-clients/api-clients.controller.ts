@@ -9,7 +9,7 @@ import { TicketsService } from '../../tickets/tickets.service.js';
 import { Views } from '../../views/views.js';
 import { AdminOnly } from '../admin/admin-only.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
-import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffSession } from '../staff-session.js';
 
 const BASE = '/quan-tri/ung-dung';
@@ -27,8 +27,8 @@ const BASE = '/quan-tri/ung-dung';
 export class ApiClientsController {
   constructor(private readonly clients: ApiClientsService, private readonly tickets: TicketsService, private readonly views: Views) {}
 
-  private async nav(s: StaffSession) {
-    return staffNav(s, '/quan-tri', await this.tickets.waitingCounts(s.user));
+  private nav(s: StaffSession) {
+    return staffPageNav(this.tickets, s, '/quan-tri');
   }
 
   @Get()

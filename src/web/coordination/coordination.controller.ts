@@ -8,7 +8,7 @@ import { QUEUE_VIEWS, type QueueView } from '../../tickets/ticket-queue.js';
 import { TicketsService } from '../../tickets/tickets.service.js';
 import { Views } from '../../views/views.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
-import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffRequest, type StaffSession } from '../staff-session.js';
 import {
   assignDto, assignValues, bulkSelection, codeOf, mergeHref, pageOf, QUEUE_PAGE_SIZE, queueHref, refusalOf, REJECT_CHOICES, rejectDto,
@@ -38,8 +38,8 @@ export class CoordinatorOnly implements CanActivate {
 export class CoordinationController {
   constructor(private readonly coordination: CoordinationService, private readonly tickets: TicketsService, private readonly views: Views) {}
 
-  private async nav(s: StaffSession) {
-    return staffNav(s, '/dieu-phoi', await this.tickets.waitingCounts(s.user));
+  private nav(s: StaffSession) {
+    return staffPageNav(this.tickets, s, '/dieu-phoi');
   }
 
   /** The tabs with their counts, the list of the view chosen (a table on a PC, cards on a phone), the bulk form. */

@@ -17,7 +17,7 @@ import { TicketsService } from '../../tickets/tickets.service.js';
 import { Views } from '../../views/views.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
 import { parseViDate } from '../staff-forms.js';
-import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffRequest, type StaffSession } from '../staff-session.js';
 import { dashboardView, sentItems, viDate } from './dashboard-view.js';
 import { DashboardService, requireDashboardRole } from './dashboard.service.js';
@@ -58,8 +58,8 @@ export class DashboardController {
     private readonly settings: Settings,
   ) {}
 
-  private async nav(s: StaffSession) {
-    return staffNav(s, '/bao-cao', await this.tickets.waitingCounts(s.user));
+  private nav(s: StaffSession) {
+    return staffPageNav(this.tickets, s, '/bao-cao');
   }
 
   /**
