@@ -1,8 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
+import type { Browser, Page } from 'playwright-core';
+import { closeAll, launchChromium } from './support/browser.js';
+import { browserSession, checkBothScreens, checkPage, OFFICE_SCREEN, PHONE_SCREEN, scrollWidth, signIn } from './support/pages.js';
 import { SmtpRelay } from './support/smtp-relay.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 import { loadSettings } from '../config/settings.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { RecipientListsService } from '../src/notifications/recipient-lists.service.js';
@@ -23,29 +23,12 @@ describe('administration of people and deliveries (browser)', () => {
   let t: TestApp;
   let relay: SmtpRelay;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let base: string;
   let adminToken: string;
 
   const text = async (p: Page, selector: string) => ((await p.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
   const focused = (p: Page) => p.evaluate('document.activeElement && document.activeElement.id');
-
-  async function login(p: Page, username: string, password = TEST_PASSWORD): Promise<void> {
-    await p.goto(`${base}/dang-nhap`);
-    await p.fill('#username', username);
-    await p.fill('#password', password);
-    await p.click('button[type=submit]');
-    await p.waitForLoadState();
-  }
-
-  async function accessible(p: Page, name: string): Promise<void> {
-    expect(await checkPage(p, name)).toEqual([]);
-    await p.setViewportSize(PHONE_SCREEN);
-    expect(await seriousA11yViolations(p)).toEqual([]);
-    expect(await p.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
-    await p.setViewportSize(OFFICE_SCREEN);
-  }
 
   /** Tabs until the element with this id has the focus (at most 40 presses). */
   async function tabTo(p: Page, id: string): Promise<void> {
@@ -61,22 +44,13 @@ describe('administration of people and deliveries (browser)', () => {
     t = await startTestApp({
       env: { SMTP_URL: relay.url, SMTP_IGNORE_TLS: 'true', WORKERS_ENABLED: 'true', MAIL_ONLY_IN_WORKING_TIME: 'false', OUTBOX_MAX_ATTEMPTS: '1' },
     });
-    await t.app.listen(0, '127.0.0.1');
-    base = await t.app.getUrl();
-    base = base.replace('[::1]', '127.0.0.1');
+    base = await listen(t);
     adminToken = await t.userToken('admin', null, 'quantri');
     await t.ds.query(`UPDATE users SET full_name = 'Phạm Quản Trị' WHERE username = 'quantri'`);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' });
-    page = await context.newPage();
-    await login(page, 'quantri');
+    ({ browser, page } = await browserSession({ signIn: { base, username: 'quantri' } }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-    await relay?.close();
-  });
+  afterAll(() => closeAll(browser, t, relay));
 
   it('is for admins only: signed out goes to the sign-in page, a coordinator gets 403', async () => {
     const anon = await browser.newContext();
@@ -84,7 +58,7 @@ describe('administration of people and deliveries (browser)', () => {
     await p.goto(`${base}/quan-tri/tai-khoan`);
     expect(new URL(p.url()).pathname).toBe('/dang-nhap');
     await t.userToken('coordinator', null, 'dieuphoi1');
-    await login(p, 'dieuphoi1');
+    await signIn(p, base, 'dieuphoi1');
     for (const path of ['tai-khoan', 'nguoi-nhan', 'gui-tin', 'nhat-ky', 'thu']) {
       const res = await p.goto(`${base}/quan-tri/${path}`);
       expect([path, res?.status()]).toEqual([path, 403]);
@@ -97,11 +71,11 @@ describe('administration of people and deliveries (browser)', () => {
 
   it('creates an account with the keyboard alone; its password is shown once and works', async () => {
     await page.goto(`${base}/quan-tri/tai-khoan`);
-    await accessible(page, 'admin-users');
+    await checkBothScreens(page, 'admin-users');
     await tabTo(page, 'tao-tai-khoan');
     await page.keyboard.press('Enter');
     await page.waitForURL('**/quan-tri/tai-khoan/moi');
-    await accessible(page, 'admin-user-new');
+    await checkBothScreens(page, 'admin-user-new');
     await tabTo(page, 'username');
     await page.keyboard.type('tdv.lethu');
     await page.keyboard.press('Tab');
@@ -122,7 +96,7 @@ describe('administration of people and deliveries (browser)', () => {
     createdPassword = await text(page, '#mat-khau');
     expect(createdPassword).toMatch(GENERATED);
     expect(await text(page, '#chi-hien-mot-lan')).toContain('chỉ hiện một lần');
-    await accessible(page, 'admin-user-password');
+    await checkBothScreens(page, 'admin-user-password');
     await t.http().post('/api/auth/login').send({ username: 'tdv.lethu', password: createdPassword }).expect(200);
     // never shown again: not on the account's page, nor stored readable
     await page.goto(`${base}/quan-tri/tai-khoan/tdv.lethu`);
@@ -144,14 +118,14 @@ describe('administration of people and deliveries (browser)', () => {
     await page.waitForSelector('#loi');
     expect(await text(page, '#username-error')).toContain('chữ thường không dấu');
     expect(await text(page, '#unitCode-error')).toBe('Cán bộ đơn vị phải thuộc một đơn vị.');
-    await accessible(page, 'admin-user-new-refused');
+    await checkBothScreens(page, 'admin-user-new-refused');
   }, 60_000);
 
   it('changes the role and unit; the account\'s sessions end', async () => {
     const oldToken = (await t.http().post('/api/auth/login').send({ username: 'tdv.lethu', password: createdPassword }).expect(200)).body.accessToken;
     t.clock.advance(2000); // tokens carry whole seconds: the change comes after this one was issued
     await page.goto(`${base}/quan-tri/tai-khoan/tdv.lethu`);
-    await accessible(page, 'admin-user');
+    await checkBothScreens(page, 'admin-user');
     await page.selectOption('#role', 'unit_staff');
     await page.focus('#unitCode-tim');
     await page.keyboard.type('so y te');
@@ -172,7 +146,7 @@ describe('administration of people and deliveries (browser)', () => {
     const victimToken = await t.userToken('operator', null, 'tdv.nghiviec');
     const other = await browser.newContext({ viewport: OFFICE_SCREEN });
     const vp = await other.newPage();
-    await login(vp, 'tdv.nghiviec');
+    await signIn(vp, base, 'tdv.nghiviec');
     await vp.goto(`${base}/tickets`);
     expect(new URL(vp.url()).pathname).toBe('/tickets');
     await t.http().get('/api/tickets').set(bearer(victimToken)).expect(200);
@@ -213,7 +187,7 @@ describe('administration of people and deliveries (browser)', () => {
 
   it('edits the report recipients; a bad address is refused with the reason', async () => {
     await page.goto(`${base}/quan-tri/nguoi-nhan`);
-    await accessible(page, 'admin-recipients');
+    await checkBothScreens(page, 'admin-recipients');
     await page.fill('#emails-leadership', 'khong-phai-dia-chi\nvanphong@travinh.gov.vn');
     await page.click('#luu-leadership');
     await page.waitForSelector('#emails-leadership-error');
@@ -234,7 +208,7 @@ describe('administration of people and deliveries (browser)', () => {
        VALUES ('email', 'test:failed-1', $1, 'failed', 8, 'connect ECONNREFUSED 10.0.0.25:587', now(), $2) RETURNING id`,
       [{ to: ['truongphong@travinh.gov.vn'], subject: 'Thông báo phản ánh trễ hạn (thử gửi lại)', text: 'Nội dung thông báo.' }, t.clock.now()]);
     await page.goto(`${base}/quan-tri/gui-tin`);
-    await accessible(page, 'admin-deliveries');
+    await checkBothScreens(page, 'admin-deliveries');
     const rowText = await text(page, `#tin-${id}`);
     expect(rowText).toContain('truongphong@travinh.gov.vn');
     expect(rowText).toContain('connect ECONNREFUSED 10.0.0.25:587');
@@ -274,7 +248,7 @@ describe('administration of people and deliveries (browser)', () => {
 
   it('lists every change in the audit log, newest first, with before and after, filtered by kind', async () => {
     await page.goto(`${base}/quan-tri/nhat-ky`);
-    await accessible(page, 'admin-audit');
+    await checkBothScreens(page, 'admin-audit');
     const actions = await page.locator('#nhat-ky > li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-action')));
     expect(actions).toEqual(['outbox.retry', 'recipient_list.update', 'user.update', 'user.reset_password', 'user.deactivate', 'user.update', 'user.create']);
     const roleChange = page.locator('#nhat-ky > li').nth(5);
@@ -331,11 +305,7 @@ describe('the mail catcher (no SMTP server set, development)', () => {
     const base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
     const context = await browser.newContext({ viewport: OFFICE_SCREEN });
     const page = await context.newPage();
-    await page.goto(`${base}/dang-nhap`);
-    await page.fill('#username', 'quantri');
-    await page.fill('#password', TEST_PASSWORD);
-    await page.click('button[type=submit]');
-    await page.waitForLoadState();
+    await signIn(page, base, 'quantri');
     await page.goto(`${base}/quan-tri/thu`);
     expect(await page.locator('#trang-thai-thu').textContent()).toContain('giữ lại tại đây');
     expect(await checkPage(page, 'admin-mails')).toEqual([]);
@@ -360,7 +330,7 @@ describe('the mail catcher (no SMTP server set, development)', () => {
     }
     expect(await checkPage(page, 'admin-mail')).toEqual([]);
     await page.setViewportSize(PHONE_SCREEN);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE_SCREEN.width);
     await context.close();
   }, 90_000);
 });

@@ -1,10 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR, seriousA11yViolations } from './support/pages.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { closeAll } from './support/browser.js';
+import { browserSession, checkBothScreens, OFFICE_SCREEN, signIn } from './support/pages.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The administration of the directory (/quan-tri) in real Chromium: the index, units (the tree, a search without
@@ -21,9 +18,7 @@ interface AuditRow { action: string; actor_name: string; subject_type: string; s
 describe('the administration of the directory (browser)', () => {
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: Browser, context: BrowserContext, page: Page;
   let admin: string;
   let op: string;
   let coord: string;
@@ -34,31 +29,8 @@ describe('the administration of the directory (browser)', () => {
   const unitRow = async (code: string) =>
     (await t.ds.query(`SELECT code, name, active, merged_into_code, parent_code FROM units WHERE code = $1`, [code]))[0];
 
-  async function login(p: Page, username: string): Promise<void> {
-    await p.goto(`${base}/dang-nhap`);
-    await p.fill('#username', username);
-    await p.fill('#password', TEST_PASSWORD);
-    await p.click('button[type=submit]');
-    await p.waitForLoadState();
-  }
-
-  /** The serious and critical axe violations of the page as it is now (support/pages.ts). */
-  const violations = () => seriousA11yViolations(page);
-
-  /**
-   * axe at the office screen and at the phone screen, the screenshots of both (var/screenshots/<name>-1366.png and
-   * -390.png, as checkPage names them), nothing wider than the phone; the page laid out once at each width.
-   */
-  async function accessible(name: string): Promise<void> {
-    mkdirSync(SCREENSHOT_DIR, { recursive: true });
-    expect(await violations()).toEqual([]);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${OFFICE_SCREEN.width}.png`), fullPage: true });
-    await page.setViewportSize(PHONE_SCREEN);
-    await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${PHONE_SCREEN.width}.png`), fullPage: true });
-    expect(await violations()).toEqual([]);
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
-    await page.setViewportSize(OFFICE_SCREEN);
-  }
+  /** axe at both screens, their screenshots, nothing wider than the phone (support/pages.ts). */
+  const accessible = (name: string) => checkBothScreens(page, name);
 
   /** Presses Tab until the element focused matches `selector` (the page's own tab order), at most 80 times. */
   async function tabTo(selector: string): Promise<void> {
@@ -78,22 +50,12 @@ describe('the administration of the directory (browser)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    [admin, op, coord] = await Promise.all([
-      t.userToken('admin', null, 'quantri.vien'), t.userToken('operator'), t.userToken('coordinator', null, 'dieuphoi.vien'),
-    ]);
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' });
-    page = await context.newPage();
-    await login(page, 'quantri.vien');
+    base = await listen(t);
+    [admin, op, coord] = await tokensFor(t, [['admin', null, 'quantri.vien'], 'operator', ['coordinator', null, 'dieuphoi.vien']]);
+    ({ browser, context, page } = await browserSession({ signIn: { base, username: 'quantri.vien' } }));
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(context, browser, t));
 
   it('a coordinator gets the 403 page on every administration address; a signed-out visitor the sign-in page', async () => {
     // over HTTP with the coordinator's page session: a browser would add nothing to a status and a heading
@@ -320,7 +282,7 @@ describe('the administration of the directory (browser)', () => {
   it('without scripts: the tester, the confirmation of a removal and the merge preview work with the plain lists; cancelling changes nothing', async () => {
     const plain = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN', javaScriptEnabled: false });
     const p = await plain.newPage();
-    await login(p, 'quantri.vien');
+    await signIn(p, base, 'quantri.vien');
     await p.goto(`${base}/quan-tri/phan-cong`);
     await p.selectOption('#thuLinhVuc', 'AN-SINH');
     await p.selectOption('#thuXa', '29377');

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { jpeg } from './support/citizen-report.js';
-import { launchChromium } from './support/browser.js';
-import { checkPage } from './support/pages.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { closeAll } from './support/browser.js';
+import { browserSession, checkPage } from './support/pages.js';
+import { bearer, listen, startTestApp, type TestApp } from './support/test-app.js';
 
 /**
  * The citizens' pages as a person sees them, in headless Chromium at the office and the phone screen (accessibility
@@ -26,23 +25,14 @@ const vnTime = (d: Date) => {
 describe('citizen pages (e2e)', () => {
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: Browser, context: BrowserContext, page: Page;
 
   beforeAll(async () => {
     t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000', UPLOAD_MAX_BYTES: String(64 * 1024) } });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: OFFICE, locale: 'vi-VN' });
-    page = await context.newPage();
+    base = await listen(t);
+    ({ browser, context, page } = await browserSession({ context: { viewport: OFFICE, locale: 'vi-VN' } }));
   }, 60_000);
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(context, browser, t));
 
   // tokens live TOKEN_TTL_HOURS on the test's clock, which moves: one for each call
   const operator = () => t.userToken('operator');

@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { closeAll } from './support/browser.js';
+import { browserSession, checkBothScreens, OFFICE_SCREEN, PHONE_SCREEN, signIn } from './support/pages.js';
+import { bearer, listen, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The coordinator's queue (/dieu-phoi) in real Chromium with scripts on: the views as tabs with counts, classifying
@@ -18,9 +17,7 @@ const CODE = /PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}/;
 describe('the coordinator\'s queue (browser)', () => {
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: Browser, context: BrowserContext, page: Page;
   let op: string;
   let coordToken: string;
   const codes: Record<string, string> = {};
@@ -53,23 +50,8 @@ describe('the coordinator\'s queue (browser)', () => {
     return CODE.exec(res.headers.location)![0];
   }
 
-  async function login(p: Page, username: string): Promise<void> {
-    await p.goto(`${base}/dang-nhap`);
-    await p.fill('#username', username);
-    await p.fill('#password', TEST_PASSWORD);
-    await p.click('button[type=submit]');
-    await p.waitForLoadState();
-  }
-
-  /** axe at the office screen and at the phone screen, and the screenshots of both. */
-  async function accessible(name: string): Promise<void> {
-    expect(await checkPage(page, name)).toEqual([]);
-    await page.setViewportSize(PHONE_SCREEN);
-    expect(await seriousA11yViolations(page)).toEqual([]);
-    // nothing wider than the phone's screen
-    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
-    await page.setViewportSize(OFFICE_SCREEN);
-  }
+  /** axe at the office screen and at the phone screen, the screenshots of both, nothing wider than the phone. */
+  const accessible = (name: string) => checkBothScreens(page, name);
 
   /** The id of the element that has the focus. */
   const focused = () => page.evaluate('document.activeElement && document.activeElement.id');
@@ -91,12 +73,8 @@ describe('the coordinator\'s queue (browser)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    [op, coordToken] = await Promise.all([
-      t.userToken('operator'), t.userToken('coordinator'),
-      t.userToken('coordinator', null, 'dieuphoi.vien'), t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi'),
-    ]);
+    base = await listen(t);
+    [op, coordToken] = await tokensFor(t, ['operator', 'coordinator', ['coordinator', null, 'dieuphoi.vien'], ['unit_staff', 'UB-29401', 'canbo.hoaloi']]);
     const daLoc = await t.userToken('unit_staff', 'UB-29377', 'canbo.daloc');
 
     // new: a citizen's web report whose category the citizen did not know (it waits for a coordinator)
@@ -120,22 +98,15 @@ describe('the coordinator\'s queue (browser)', () => {
     codes.overdue = await create({ reporterPhone: '0911000008', areaCode: '29401', categoryCode: 'XET-NGHIEM', content: 'Chốt kiểm soát gây ùn tắc giờ cao điểm.' }, '2026-02-27T09:00:00+07:00');
     codes.dueSoon = await create({ reporterPhone: '0911000009', areaCode: '29401', categoryCode: 'XET-NGHIEM', content: 'Chưa có kết quả xét nghiệm sau hai ngày.' }, '2026-03-01T13:00:00+07:00');
 
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' });
-    page = await context.newPage();
-    await login(page, 'dieuphoi.vien');
+    ({ browser, context, page } = await browserSession({ signIn: { base, username: 'dieuphoi.vien' } }));
   }, 90_000);
 
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(context, browser, t));
 
   it('unit staff get the 403 page on every address of the queue', async () => {
     const other = await browser.newContext({ viewport: PHONE_SCREEN, locale: 'vi-VN' });
     const p = await other.newPage();
-    await login(p, 'canbo.hoaloi');
+    await signIn(p, base, 'canbo.hoaloi');
     for (const path of ['/dieu-phoi', '/dieu-phoi?xem=tra-lai', `/dieu-phoi/phan-anh/${codes.web}`, `/dieu-phoi/gop?giu=${codes.first}&bo=${codes.second}`, '/dieu-phoi/tuyen?categoryCode=Y-TE']) {
       const res = await p.goto(`${base}${path}`);
       expect([path, res!.status()]).toEqual([path, 403]);
@@ -242,7 +213,7 @@ describe('the coordinator\'s queue (browser)', () => {
     const plain = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, locale: 'vi-VN' });
     const p = await plain.newPage();
     try {
-      await login(p, 'dieuphoi.vien');
+      await signIn(p, base, 'dieuphoi.vien');
       await p.goto(`${base}/dieu-phoi/phan-anh/${code}`);
       // the lists themselves, no type-ahead; the preview as the server saw the ticket
       expect(await p.locator('#areaCode').isVisible()).toBe(true);

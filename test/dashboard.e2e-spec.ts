@@ -1,17 +1,13 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { ReportMailerService } from '../src/reports/report-mailer.service.js';
-import { launchChromium } from './support/browser.js';
 import { readFile } from 'node:fs/promises';
 import { loadWorkbook, dataRows, docxParagraphs } from './support/office.js';
 import { unzip } from './support/zip.js';
-import { OFFICE_SCREEN, PHONE_SCREEN, SCREENSHOT_DIR, seriousA11yViolations } from './support/pages.js';
+import { browserSession, checkBothScreens, OFFICE_SCREEN, scrollWidth } from './support/pages.js';
 import { SmtpRelay } from './support/smtp-relay.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
  * The leadership dashboard (issue #11 §1, src/web/dashboard/): the daily report's section for a chosen date with the
@@ -428,12 +424,10 @@ describe('the leadership dashboard (e2e)', () => {
     let base: string;
 
     beforeAll(async () => {
-      await t.app.listen(0, '127.0.0.1');
-      base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-      browser = await launchChromium();
-      const context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' });
+      base = await listen(t);
+      let context: BrowserContext;
+      ({ browser, context, page } = await browserSession());
       await context.addCookies([{ name: COOKIE, value: cookies.leader.slice(COOKIE.length + 1), url: base }]);
-      page = await context.newPage();
     }, 60_000);
     afterAll(async () => {
       await browser?.close();
@@ -479,21 +473,11 @@ describe('the leadership dashboard (e2e)', () => {
       expect([summary['Báo cáo'], summary['Đã xử lý']]).toEqual(['Báo cáo tuần tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 đến ngày 06/03/2022', 2]);
     }, 60_000);
 
-    /** The serious and critical axe violations of the page as it is now (support/pages.ts). */
-    const violations = () => seriousA11yViolations(page);
-
-    /** axe and a screenshot at the office screen, then at the phone screen (var/screenshots/<name>-1366.png, -390.png). */
+    /** Nothing wider than the office screen, then axe and a screenshot at the office screen and at the phone screen (support/pages.ts). */
     async function checkBoth(name: string): Promise<void> {
-      mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      expect(await violations()).toEqual([]);
       // nothing wider than the office screen either (a table of many columns beside a chart must wrap, not overflow)
-      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(OFFICE_SCREEN.width);
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${OFFICE_SCREEN.width}.png`), fullPage: true });
-      await page.setViewportSize(PHONE_SCREEN);
-      await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-${PHONE_SCREEN.width}.png`), fullPage: true });
-      expect(await violations()).toEqual([]);
-      expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE_SCREEN.width);
-      await page.setViewportSize(OFFICE_SCREEN);
+      expect(await scrollWidth(page)).toBeLessThanOrEqual(OFFICE_SCREEN.width);
+      await checkBothScreens(page, name);
     }
 
     it('no serious accessibility violation at an office and a phone screen; nothing wider than either', async () => {

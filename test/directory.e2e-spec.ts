@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestAppWith, type TestApp } from './support/test-app.js';
 
 /**
  * The directory (issue 2, §2 and §6): areas, handling units with reorganisation (rename, deactivate, merge),
@@ -31,13 +31,10 @@ const code = (prefix: string) => `${prefix}-${++seq}`;
 
 describe('directory (areas, units, categories) end to end', () => {
   let t: TestApp;
-  let admin: string;
-  let op: string;
-  let coord: string;
+  let admin: string, op: string, coord: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    [admin, op, coord] = await Promise.all([t.userToken('admin'), t.userToken('operator'), t.userToken('coordinator')]);
+    ({ t, tokens: [admin, op, coord] } = await startTestAppWith(['admin', 'operator', 'coordinator']));
   });
   afterAll(() => t.close());
 

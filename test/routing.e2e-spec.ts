@@ -1,4 +1,4 @@
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestAppWith, type TestApp } from './support/test-app.js';
 
 /**
  * Routing (issue 2, §3) and the routing-rule admin API (§6): the rule with the most specific area wins (commune,
@@ -19,13 +19,10 @@ let seq = 0;
 
 describe('routing end to end', () => {
   let t: TestApp;
-  let admin: string;
-  let op: string;
-  let coord: string;
+  let admin: string, op: string, coord: string;
 
   beforeAll(async () => {
-    t = await startTestApp();
-    [admin, op, coord] = await Promise.all([t.userToken('admin'), t.userToken('operator'), t.userToken('coordinator')]);
+    ({ t, tokens: [admin, op, coord] } = await startTestAppWith(['admin', 'operator', 'coordinator']));
   });
   afterAll(() => t.close());
 

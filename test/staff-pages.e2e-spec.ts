@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OverdueService } from '../src/sla/overdue.service.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
-import { launchChromium } from './support/browser.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { closeAll } from './support/browser.js';
+import { browserSession } from './support/pages.js';
 
 /**
  * The staff pages (src/web/): sign-in with a session cookie, the ticket list, one ticket with the forms of the
@@ -613,23 +613,16 @@ describe('staff pages in headless Chromium on a phone screen, without JavaScript
   const PUBLIC_URL = 'http://tongdai1022.example.vn';
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: Browser, context: BrowserContext, page: Page;
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE, env: { PUBLIC_URL } });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await launchChromium();
-    context = await browser.newContext({ javaScriptEnabled: false, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' });
-    page = await context.newPage();
+    base = await listen(t);
+    ({ browser, context, page } = await browserSession({
+      context: { javaScriptEnabled: false, viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' },
+    }));
   }, 60_000);
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(context, browser, t));
 
   it('from the link of an overdue e-mail: log in as the unit\'s staff, accept, resolve with a text, see "Đã xử lý"', async () => {
     const [op, admin] = await Promise.all([t.userToken('operator'), t.userToken('admin'), t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi')]);

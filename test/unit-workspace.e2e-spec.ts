@@ -1,13 +1,12 @@
-import type { AddressInfo } from 'node:net';
 import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/browser.js';
-import { checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
+import { closeAll } from './support/browser.js';
+import { browserSession, checkPage, OFFICE_SCREEN, PHONE_SCREEN, seriousA11yViolations } from './support/pages.js';
 import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { heic } from './support/citizen-report.js';
 import { FakePlatform } from './support/fake-platform.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The unit's workspace (issue #10, section 4) in real Chromium with JavaScript on, in a browser set to English and
@@ -79,9 +78,7 @@ const clean = (s: string | null) => (s ?? '').replace(/\s+/g, ' ').trim();
 describe('the unit\'s workspace in Chromium (e2e)', () => {
   let t: TestApp;
   let base: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  let browser: Browser, context: BrowserContext, page: Page;
   let op: string;
   let coordToken: string;
   const users = { unit: 'canbo.hoaloi', other: 'canbo.hoaminh', leader: 'lanhdao.chauthanh', coord: 'dieuphoi.vien' };
@@ -117,12 +114,11 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: MON, env: { TOKEN_TTL_HOURS: '720' } });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
-    [op, coordToken] = await Promise.all([
-      t.userToken('operator'), t.userToken('coordinator', null, users.coord),
-      t.userToken('unit_staff', 'UB-29401', users.unit), t.userToken('unit_staff', 'UB-29404', users.other),
-      t.userToken('leader', 'VP-847', users.leader),
+    base = await listen(t);
+    [op, coordToken] = await tokensFor(t, [
+      'operator', ['coordinator', null, users.coord],
+      ['unit_staff', 'UB-29401', users.unit], ['unit_staff', 'UB-29404', users.other],
+      ['leader', 'VP-847', users.leader],
     ]);
     // Monday: due Thursday 09:00; Tuesday: due Friday 09:00; both AN-SINH, routed to UBND xã Hòa Lợi
     tk.late = await create({ categoryCode: 'AN-SINH', areaCode: '29401', reporterPhone: '0987 111 222', content: 'Hộ ông Hai chưa nhận được gạo cứu đói tháng 2.' });
@@ -147,16 +143,10 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     photoId = stored.find((a: { content_type: string }) => a.content_type === 'image/png').id;
     heicId = stored.find((a: { content_type: string }) => a.content_type === 'image/heic').id;
 
-    browser = await launchChromium();
     // a browser in English and New York time: the pages still show Viet Nam time as dd/mm/yyyy and 24 hours
-    context = await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'en-US', timezoneId: 'America/New_York' });
-    page = await context.newPage();
+    ({ browser, context, page } = await browserSession({ context: { viewport: OFFICE_SCREEN, locale: 'en-US', timezoneId: 'America/New_York' } }));
   }, 90_000);
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(() => closeAll(context, browser, t));
 
   it('signs in and sees the unit\'s tickets as a table by deadline, the late one first and marked, the due-soon one marked', async () => {
     await page.goto(`${base}/`);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -107,3 +108,26 @@ export async function startTestApp(opts: {
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/** A user to make for a test: a role, or a role with its unit (and username), as `userToken` takes them. */
+export type TokenFor = Role | [role: Role, unitCode?: string | null, username?: string];
+
+/** A bearer token for each user, made at once (as `Promise.all` of `t.userToken`), in the order given. */
+export function tokensFor<const U extends readonly TokenFor[]>(t: TestApp, users: U): Promise<{ -readonly [K in keyof U]: string }> {
+  return Promise.all(users.map((u) => (typeof u === 'string' ? t.userToken(u) : t.userToken(...u)))) as Promise<{ -readonly [K in keyof U]: string }>;
+}
+
+/** startTestApp(opts), then a bearer token for each user (tokensFor). */
+export async function startTestAppWith<const U extends readonly TokenFor[]>(
+  users: U,
+  opts: Parameters<typeof startTestApp>[0] = {},
+): Promise<{ t: TestApp; tokens: { -readonly [K in keyof U]: string } }> {
+  const t = await startTestApp(opts);
+  return { t, tokens: await tokensFor(t, users) };
+}
+
+/** Makes the app listen on a free port of 127.0.0.1, for a browser; its base URL (http://127.0.0.1:<port>). */
+export async function listen(t: TestApp): Promise<string> {
+  await t.app.listen(0, '127.0.0.1');
+  return `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+}
