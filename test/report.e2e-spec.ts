@@ -1,5 +1,6 @@
 import type request from 'supertest';
-import { PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
+import { januaryCounts, PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
+import { printedSection } from './fixtures/report-section.js';
 import { reorganise2025 } from '../src/directory/reorganise/reorganise-2025.js';
 import { UnitChanges } from '../src/directory/unit-changes.js';
 import { dataRows, docxParagraphs, loadWorkbook } from './support/office.js';
@@ -238,17 +239,8 @@ describe('the January 2022 report, reproduced from imported tickets', () => {
       title: 'Báo cáo tuần tình hình tiếp nhận, xử lý phản ánh qua Tổng đài 1022 đến ngày 12/01/2022',
       text: expectedJanuaryText(),
     });
-    expect(body.figures).toEqual({
-      appInstalls: { android: { current: 256, previous: 204 }, ios: { current: 167, previous: 151 } },
-      receivedInDay: { hotline: 0, walk_in: 1, app: 0, web: 0, email: 0, zalo: 0, facebook: 0 },
-      receivedTotal: { current: 145, previous: 47 },
-      handled: { current: 42, previous: 7 },
-      open: 103,
-      overdue: { current: 102, previous: 27 },
-      rejected: 0,
-      merged: 0,
-      explained: { received: 145, handled: 42, open: 103, rejected: 0, merged: 0 },
-    });
+    // the printed section's figures (test/fixtures/january-2022.ts), and how they add up
+    expect(body.figures).toEqual({ ...januaryCounts(), explained: { received: 145, handled: 42, open: 103, rejected: 0, merged: 0 } });
     const units = body.overdueUnits as Array<{ unitName: string; count: number; level: string }>;
     expect(units.map((u) => [u.unitName, u.count]).sort()).toEqual(printedUnits.map(([n, c]) => [n, c]).sort());
     expect(units.reduce((s, u) => s + u.count, 0)).toBe(102);
@@ -318,26 +310,10 @@ const T1 = vn('2022-03-01 16:00');
 const T2 = vn('2022-03-02 16:00');
 
 /** The expected text of the daily report for 02/03/2022 (see the timeline in beforeAll). */
-const D2_TEXT = `- App công dân 1022 Trà Vinh:
-+ App android: 6 lượt cài đặt (tăng 1 lượt);
-+ App IOS: 2 lượt cài đặt (tăng 0 lượt).
-- Tổng số phản ánh đã tiếp nhận trong ngày: 3.
-+ Qua tổng đài 1022: 0;
-+ Trực tiếp: 1;
-+ Qua app: 0;
-+ Qua web: 0;
-+ Qua mail: 1;
-+ Zalo: 0;
-+ Facebook: 1.
-- Từ 16 giờ ngày 23/02/2022 đến 16 giờ ngày 02/03/2022 tiếp nhận: 16 (tăng 3 lượt tiếp nhận).
-- Kết quả giải quyết:
-+ Đã xử lý: 6 phản ánh (tăng 3 lượt xử lý);
-+ Đang xử lý: 7 (trong đó: 3 phiếu trễ hạn (giảm 2 phiếu trễ hạn)).
-- Các đơn vị đang xử lý trễ hạn:
-+ Sở Y tế: 1;
-+ UBND Phường 3: 1;
-+ UBND xã Hòa Lợi: 1.
-`;
+const D2_TEXT = printedSection({
+  android: [6, 1], ios: [2, 0], inDay: [0, 1, 0, 0, 1, 0, 1], from: '16 giờ ngày 23/02/2022', to: '16 giờ ngày 02/03/2022',
+  received: [16, 3], handled: [6, 3], open: 7, overdue: [3, -2], units: [['Sở Y tế', 1], ['UBND Phường 3', 1], ['UBND xã Hòa Lợi', 1]],
+});
 
 describe('daily reports over two days', () => {
   let t: TestApp;
@@ -437,23 +413,10 @@ describe('daily reports over two days', () => {
 
   it('the first report of all (before it, nothing) has no "(tăng …)", and an empty list reads "không có."', async () => {
     const text = await reportText(t, leader, 'daily', '2022-02-24');
-    expect(text).toBe(`- App công dân 1022 Trà Vinh:
-+ App android: 1 lượt cài đặt;
-+ App IOS: 1 lượt cài đặt.
-- Tổng số phản ánh đã tiếp nhận trong ngày: 1.
-+ Qua tổng đài 1022: 1;
-+ Trực tiếp: 0;
-+ Qua app: 0;
-+ Qua web: 0;
-+ Qua mail: 0;
-+ Zalo: 0;
-+ Facebook: 0.
-- Từ 16 giờ ngày 23/02/2022 đến 16 giờ ngày 24/02/2022 tiếp nhận: 1.
-- Kết quả giải quyết:
-+ Đã xử lý: 0 phản ánh;
-+ Đang xử lý: 1 (trong đó: 0 phiếu trễ hạn).
-- Các đơn vị đang xử lý trễ hạn: không có.
-`);
+    expect(text).toBe(printedSection({
+      android: 1, ios: 1, inDay: [1, 0, 0, 0, 0, 0, 0], from: '16 giờ ngày 23/02/2022', to: '16 giờ ngày 24/02/2022',
+      received: 1, handled: 0, open: 1, overdue: 0, units: [],
+    }));
   });
 
   it('day 2: growth and "giảm"; a ticket resolved after the cut-off still counts as open and overdue', async () => {
