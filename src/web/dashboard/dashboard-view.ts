@@ -80,15 +80,16 @@ export function dashboardView(nav: NavModel, cutoffHour: number, f: DashboardFig
   };
 }
 
+/** A unit's line of a per-unit table: its name, the counts of `countKeys` as numbers ("1.234"), its share ("33,33%"). */
+function unitLine<K extends string>(u: { unitName: string; share: number | null } & Record<NoInfer<K>, number>, countKeys: readonly K[]) {
+  const counts = Object.fromEntries(countKeys.map((k) => [k, n(u[k])])) as Record<K, string>;
+  return { name: u.unitName, ...counts, share: shareText(u.share) };
+}
+
+/** A unit's line of the deadlines kept: counts, the share on time, and what it divides ("12/15"). */
 function onTimeLine(u: OnTimeRow) {
   return {
-    name: u.unitName,
-    handled: n(u.handled),
-    handledOnTime: n(u.handledOnTime),
-    handledOnTimeExtended: n(u.handledOnTimeExtended),
-    open: n(u.open),
-    overdue: n(u.overdue),
-    share: shareText(u.share),
+    ...unitLine(u, ['handled', 'handledOnTime', 'handledOnTimeExtended', 'open', 'overdue']),
     shareNote: u.share === null ? '' : `${n(u.handledOnTime)}/${n(u.handled + u.overdue)}`,
   };
 }
@@ -96,11 +97,7 @@ function onTimeLine(u: OnTimeRow) {
 /** A unit's line of the citizens' answers: counts, the share settled ("80%"), the mean rating ("4,2"). */
 function satisfactionLine(u: SatisfactionRow) {
   return {
-    name: u.unitName,
-    answered: n(u.answered),
-    settled: n(u.settled),
-    notSettled: n(u.notSettled),
-    share: shareText(u.share),
+    ...unitLine(u, ['answered', 'settled', 'notSettled']),
     meanRating: u.meanRating === null ? '—' : formatNumberVi(Math.round(u.meanRating * 10) / 10),
   };
 }
