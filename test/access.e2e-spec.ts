@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { TicketAction } from '../src/tickets/ticket-state.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Who may read and do what (issue 2, section 5), end to end: every role, tokens, login and deactivated accounts.
@@ -33,10 +33,10 @@ describe('access (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
-    [admin, coord, op, staffHL, staffYT, staffSY, leaderVP, leaderAll] = await Promise.all([
-      t.userToken('admin'), t.userToken('coordinator'), t.userToken('operator'),
-      t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'YT-847'), t.userToken('unit_staff', 'SO-YTE'),
-      t.userToken('leader', 'VP-847'), t.userToken('leader', null),
+    [admin, coord, op, staffHL, staffYT, staffSY, leaderVP, leaderAll] = await tokensFor(t, [
+      'admin', 'coordinator', 'operator',
+      ['unit_staff', 'UB-29401'], ['unit_staff', 'YT-847'], ['unit_staff', 'SO-YTE'],
+      ['leader', 'VP-847'], ['leader', null],
     ]);
     tk.hl = (await create({ categoryCode: 'AN-SINH', areaCode: '29401' }, 'UB-29401')).code;
     tk.yt = (await create({ categoryCode: 'Y-TE', areaCode: '29401' }, 'YT-847')).code;

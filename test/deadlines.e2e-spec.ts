@@ -1,4 +1,4 @@
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Deadlines in working time (issue 4 §1, §2, §6), end to end through the API with the injected clock: tickets are
@@ -30,14 +30,7 @@ describe('deadlines in working time (e2e)', () => {
     t = await startTestApp({ now: '2026-03-02T09:00:00+07:00' });
     // tokens signed far ahead of every instant the tests stand the clock at stay valid for all of them
     t.clock.set('2031-01-01T00:00:00+07:00');
-    [admin, coord, op, staff, staff2, leader] = await Promise.all([
-      t.userToken('admin'),
-      t.userToken('coordinator'),
-      t.userToken('operator'),
-      t.userToken('unit_staff', 'UB-29401'),
-      t.userToken('unit_staff', 'UB-29404'),
-      t.userToken('leader'),
-    ]);
+    [admin, coord, op, staff, staff2, leader] = await tokensFor(t, ['admin', 'coordinator', 'operator', ['unit_staff', 'UB-29401'], ['unit_staff', 'UB-29404'], 'leader']);
     t.clock.set('2026-03-02T09:00:00+07:00');
     const cat = await t.http().post('/api/categories').set(bearer(admin))
       .send({ code: 'HOI-DAP', name: 'Hỏi đáp nhanh', deadlineHours: 3 });

@@ -4,7 +4,7 @@ import { IntakeService } from '../src/intake/intake.service.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OutboxService } from '../src/notifications/outbox.service.js';
 import { appHeaders, FakePlatform, type Answer, type Seen } from './support/fake-platform.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The Facebook Messenger channel end to end: signed webhook POSTs over real HTTP to the app (real PostgreSQL), and a
@@ -87,7 +87,7 @@ describe('Facebook Messenger channel (e2e)', () => {
         FACEBOOK_GRAPH_URL: graph.url, OUTBOX_MAX_ATTEMPTS: '2',
       },
     });
-    [coord, admin] = await Promise.all([t.userToken('coordinator'), t.userToken('admin')]);
+    [coord, admin] = await tokensFor(t, ['coordinator', 'admin']);
   });
   afterAll(async () => {
     await t?.close();

@@ -5,7 +5,7 @@ import { signFacebookBody } from '../src/intake/channels/facebook-signature.js';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
 import { NOT_NULL_REASON } from '../src/common/validators.js';
 import { SESSION_COOKIE } from '../src/web/staff-session.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The inputs the fuzzing of issue 12 answered with 500, one by one: each is now a 400 naming the field (or 401 for a
@@ -41,7 +41,7 @@ describe('no input reaches the database that it cannot take, nor overflows the s
 
   beforeAll(async () => {
     t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000', FACEBOOK_APP_SECRET: FB_SECRET, FACEBOOK_VERIFY_TOKEN: 'verify-token-input-safety', FACEBOOK_PAGE_ACCESS_TOKEN: 'page-token-input-safety', FACEBOOK_GRAPH_URL: 'http://127.0.0.1:9' } });
-    [admin, operator] = await Promise.all([t.userToken('admin', null, 'quantri'), t.userToken('operator')]);
+    [admin, operator] = await tokensFor(t, [['admin', null, 'quantri'], 'operator']);
     code = (await t.http().post('/api/tickets').set(bearer(operator))
       .send({ channel: 'hotline', reporterName: 'Lê Văn A', reporterPhone: '0912345678', content: 'Chưa nhận được gói hỗ trợ.' }).expect(201)).body.code;
   });

@@ -6,7 +6,7 @@ import { DirectoryService } from '../src/directory/directory.service.js';
 import { seedDemoUsers } from '../src/users/demo-users.js';
 import { launchChromium } from './support/browser.js';
 import { startEditionApp } from './support/edition.js';
-import { bearer, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * An installation on the 2025 map (issue 13): an empty database loaded for the province of PROVINCE_CODE, two levels
@@ -29,7 +29,7 @@ const NEXT_WEEK = '2026-03-10T17:00:00+07:00';
 const count = async (t: TestApp, sql: string): Promise<number> => Number((await t.ds.query(sql))[0].n);
 
 async function staff(t: TestApp) {
-  const [op, coord, admin] = await Promise.all([t.userToken('operator'), t.userToken('coordinator'), t.userToken('admin')]);
+  const [op, coord, admin] = await tokensFor(t, ['operator', 'coordinator', 'admin']);
   return { op, coord, admin };
 }
 
@@ -161,7 +161,7 @@ describe('a 2025 installation for Vĩnh Long (PROVINCE_CODE=86)', () => {
   it('lists the overdue tickets by commune committee, and the daily report names the province and the committees', async () => {
     t.clock.set(NEXT_WEEK);
     // the tokens of a week ago have expired
-    const [coord, leader] = await Promise.all([t.userToken('coordinator'), t.userToken('leader')]);
+    const [coord, leader] = await tokensFor(t, ['coordinator', 'leader']);
     const overdue = (await t.http().get('/api/overdue').set(bearer(coord)).expect(200)).body as OverdueList;
     const byUnit = Object.fromEntries(overdue.units.map((u) => [u.unit?.code ?? '-', { name: u.unit?.name, codes: u.tickets.map((x) => x.code) }]));
     expect(byUnit['UB-29407']).toEqual({ name: 'UBND xã Hưng Mỹ', codes: [codes.api] });
@@ -236,7 +236,7 @@ describe('a 2025 installation for Cần Thơ (PROVINCE_CODE=92)', () => {
     expect(formGroups((await t.http().get('/gui-phan-anh').expect(200)).text).map((g) => [g.label, g.communes.length])).toEqual([['Thành phố Cần Thơ', 103]]);
 
     t.clock.set(NEXT_WEEK);
-    const [coord, admin] = await Promise.all([t.userToken('coordinator'), t.userToken('admin')]);
+    const [coord, admin] = await tokensFor(t, ['coordinator', 'admin']);
     const overdue = (await t.http().get('/api/overdue').set(bearer(coord)).expect(200)).body as OverdueList;
     expect(overdue.units.map((u) => u.unit?.name).sort()).toEqual([committee, `UBND phường ${ward.name.slice(7)}`].sort());
     const report = await t.http().get('/api/reports/daily').query({ date: '2026-03-10', format: 'txt' }).set(bearer(admin)).expect(200);

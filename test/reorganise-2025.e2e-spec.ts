@@ -6,7 +6,7 @@ import { DISTRICT_ABOLISHED_NOTE, reorganise2025, type Reorganise2025Result } fr
 import { UnitChanges } from '../src/directory/unit-changes.js';
 import { DirectoryService } from '../src/directory/directory.service.js';
 import { JANUARY_UNITS, PRINTED_JANUARY_2022, UNITS_HEADER } from './fixtures/january-2022.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Issue 13, part 2: a 2021 Trà Vinh installation moved to the 2025 map of Vĩnh Long (86). The dry run through the
@@ -86,7 +86,7 @@ describe('reorganise-2025: a 2021 Trà Vinh installation moved to the 2025 map o
   beforeAll(async () => {
     const built = build();
     t = await startTestApp({ now: '2025-07-01T08:00:00+07:00', env: { REPORT_OPERATION_START: '2025-06-01T16:00:00+07:00', TOKEN_TTL_HOURS: '720' } });
-    [admin, op, coord, leader] = await Promise.all([t.userToken('admin'), t.userToken('operator'), t.userToken('coordinator'), t.userToken('leader')]);
+    [admin, op, coord, leader] = await tokensFor(t, ['admin', 'operator', 'coordinator', 'leader']);
     await t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi');
     // an admin's rules on the 2021 map: one keyed on a commune, one on a district (to a provincial unit)
     for (const rule of [{ categoryCode: 'KHAC', areaCode: '29401', unitCode: 'SO-CT' }, { categoryCode: 'AN-NINH', areaCode: '848', unitCode: 'SO-GDDT' }]) {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { STAFF_IDEMPOTENCY_TTL_MS } from '../src/intake/staff-idempotency.service.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * A staff request retried after a timeout makes one ticket (real app, real PostgreSQL): `Idempotency-Key` on
@@ -19,7 +19,7 @@ describe('staff ticket creation with Idempotency-Key (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { CALLS_SHARED_SECRET: CALLS_SECRET } });
-    [op, otherOp] = await Promise.all([t.userToken('operator'), t.userToken('operator')]);
+    [op, otherOp] = await tokensFor(t, ['operator', 'operator']);
   });
   afterAll(() => t.close());
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { ticketSearchText } from '../src/tickets/ticket-view.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 import { sleep } from './support/wait.js';
 
 /**
@@ -22,7 +22,7 @@ describe('ticket creation (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    [op, coord] = await Promise.all([t.userToken('operator'), t.userToken('coordinator')]);
+    [op, coord] = await tokensFor(t, ['operator', 'coordinator']);
     // every client of the application's pool, as it is checked out, reports the statements it sends to PostgreSQL
     const pool = (t.ds.driver as unknown as { master: pg.Pool }).master;
     const wrapped = new WeakSet<object>();

@@ -1,5 +1,5 @@
 import { stateAtSql } from '../src/tickets/ticket-history.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * ticket_state_spans, kept by PostgreSQL from the ticket events, against the definition it replaces: at every instant
@@ -57,8 +57,8 @@ describe('ticket state spans (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
-    [coord, op, staff, admin] = await Promise.all([
-      t.userToken('coordinator'), t.userToken('operator'), t.userToken('unit_staff', 'UB-29401'), t.userToken('admin'),
+    [coord, op, staff, admin] = await tokensFor(t, [
+      'coordinator', 'operator', ['unit_staff', 'UB-29401'], 'admin',
     ]);
   });
   afterAll(() => t?.close());

@@ -1,7 +1,7 @@
 import { parseTimeBound } from '../src/common/time-bound.js';
 import { StaffPagesService } from '../src/web/staff-pages.service.js';
 import type { AuthUser } from '../src/common/auth-user.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Time parameters and "time left", whatever the process's time zone (run this file with TZ=America/New_York as well):
@@ -50,9 +50,9 @@ describe('time parameters and time left (e2e)', () => {
     t = await startTestApp({ now: '2026-03-02T09:00:00+07:00', env: { TOKEN_TTL_HOURS: '720' } });
     // tokens signed far ahead of every instant the tests stand the clock at stay valid for all of them
     t.clock.set('2031-01-01T00:00:00+07:00');
-    [admin, coord, op, leader, hoaLoi, soYte] = await Promise.all([
-      t.userToken('admin'), t.userToken('coordinator'), t.userToken('operator'), t.userToken('leader'),
-      t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'SO-YTE', soYteUser),
+    [admin, coord, op, leader, hoaLoi, soYte] = await tokensFor(t, [
+      'admin', 'coordinator', 'operator', 'leader',
+      ['unit_staff', 'UB-29401'], ['unit_staff', 'SO-YTE', soYteUser],
     ]);
     t.clock.set('2026-03-02T09:00:00+07:00');
   });

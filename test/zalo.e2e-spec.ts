@@ -3,7 +3,7 @@ import { OutboxService } from '../src/notifications/outbox.service.js';
 import { CitizenReplyService } from '../src/intake/citizen-reply.service.js';
 import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { appHeaders, FakePlatform } from './support/fake-platform.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The Zalo OA channel end to end: signed webhook POSTs over real HTTP to the app (real PostgreSQL), and local HTTP
@@ -421,7 +421,7 @@ describe('Zalo OA channel (e2e)', () => {
     expect(await delivery.deliver(rowId)).toBe('skipped');
 
     // tokens taken now: the clock of this app has moved past the lifetime of those of beforeAll
-    const [op, admin] = await Promise.all([t.userToken('operator'), t.userToken('admin')]);
+    const [op, admin] = await tokensFor(t, ['operator', 'admin']);
     await t.http().get('/api/outbox').query({ status: 'failed' }).set(bearer(op)).expect(403);
     const listed = await t.http().get('/api/outbox').query({ status: 'failed' }).set(bearer(admin)).expect(200);
     expect(listed.body).toEqual([expect.objectContaining({ id: rowId, channel: 'zalo', status: 'failed', attempts: 3, summary: { to: '660000000000001' } })]);
