@@ -1,18 +1,12 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
+import { TicketLinkedRow } from './ticket-row-columns.js';
 
 /**
  * A photo or file sent with a complaint: its metadata. The content is never in this row: it is in the attachment
  * store named by `storage` (src/attachments/), or only linked to (`url`, for Zalo and Facebook).
  */
 @Entity('attachments')
-export class Attachment {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Index()
-  @Column({ type: 'uuid' })
-  ticketId: string;
-
+export class Attachment extends TicketLinkedRow {
   @Column({ type: 'varchar', length: 16 })
   kind: 'image' | 'file' | 'location' | 'sticker';
 

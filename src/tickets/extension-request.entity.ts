@@ -1,5 +1,5 @@
-import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Ticket } from './ticket.entity.js';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { BelongsToTicket } from './ticket-row-columns.js';
 
 export type ExtensionRequestStatus = 'pending' | 'approved' | 'declined';
 
@@ -13,16 +13,9 @@ export type ExtensionRequestStatus = 'pending' | 'approved' | 'declined';
 @Index('uq_ticket_extension_requests_pending', ['ticketId'], { unique: true, where: `status = 'pending'` })
 @Index('idx_ticket_extension_requests_pending_at', ['requestedAt'], { where: `status = 'pending'` })
 @Index('idx_ticket_extension_requests_ticket', ['ticketId', 'requestedAt'])
-export class TicketExtensionRequest {
+export class TicketExtensionRequest extends BelongsToTicket {
   @PrimaryGeneratedColumn('uuid')
   id: string;
-
-  @Column({ type: 'uuid' })
-  ticketId: string;
-
-  @ManyToOne(() => Ticket, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'ticket_id' })
-  ticket?: Relation<Ticket>;
 
   @Column({ type: 'varchar', length: 16 })
   status: ExtensionRequestStatus;

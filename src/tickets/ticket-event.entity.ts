@@ -1,20 +1,14 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User } from '../users/user.entity.js';
-import { Ticket, type TicketStatus } from './ticket.entity.js';
+import { BelongsToTicket } from './ticket-row-columns.js';
+import type { TicketStatus } from './ticket.entity.js';
 
 /** One row per change or comment on a ticket, written in the same transaction as the change. */
 @Entity('ticket_events')
 @Index('idx_ticket_events_ticket_at', ['ticketId', 'at'])
-export class TicketEvent {
+export class TicketEvent extends BelongsToTicket {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;
-
-  @Column({ type: 'uuid' })
-  ticketId: string;
-
-  @ManyToOne(() => Ticket, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'ticket_id' })
-  ticket?: Relation<Ticket>;
 
   /** created, imported, assigned, transferred, accepted, returned, resolved, closed, rejected, reopened, comment, unit_merged… */
   @Column({ type: 'varchar', length: 32 })

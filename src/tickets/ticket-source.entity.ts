@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { TicketLinkedRow } from './ticket-row-columns.js';
 import type { Channel } from './ticket.entity.js';
 
 /**
@@ -8,14 +9,7 @@ import type { Channel } from './ticket.entity.js';
 @Entity('ticket_sources')
 @Index('uq_ticket_sources_external', ['channel', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
 @Index('idx_ticket_sources_sender', ['channel', 'senderId', 'receivedAt'])
-export class TicketSource {
-  @PrimaryGeneratedColumn('uuid')
-  id: string;
-
-  @Index()
-  @Column({ type: 'uuid' })
-  ticketId: string;
-
+export class TicketSource extends TicketLinkedRow {
   @Column({ type: 'varchar', length: 16 })
   channel: Channel;
 
