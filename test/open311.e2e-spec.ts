@@ -3,9 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { AnswersService } from '../src/answers/answers.service.js';
 import { ApiClientsService } from '../src/open311/api-clients.service.js';
 import { RoutingService } from '../src/routing/routing.service.js';
-import { launchChromium } from './support/browser.js';
-import { checkPage, OFFICE_SCREEN } from './support/pages.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { browserSession, checkPage } from './support/pages.js';
+import { bearer, listen, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Open311 GeoReport v2 end to end (real app, PostgreSQL, Redis), after the spec's examples: the services and a
@@ -40,7 +39,7 @@ describe('Open311 GeoReport v2 (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000' } });
-    [admin, staff] = await Promise.all([t.userToken('admin', null, 'quantri-o311'), t.userToken('unit_staff', 'UB-29401', 'hoaloi-o311')]);
+    [admin, staff] = await tokensFor(t, [['admin', null, 'quantri-o311'], ['unit_staff', 'UB-29401', 'hoaloi-o311']]);
     const actor = { id: null as unknown as string, username: 'quantri-o311', fullName: 'Quản trị', role: 'admin', unitCode: null } as never;
     clientName = 'Trà Vinh Smart';
     ({ key } = await t.app.get(ApiClientsService).create(clientName, actor));
@@ -239,15 +238,8 @@ describe('Open311 GeoReport v2 (e2e)', () => {
     }
 
     beforeAll(async () => {
-      await t.app.listen(0, '127.0.0.1');
-      base = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-      browser = await launchChromium();
-      page = await (await browser.newContext({ viewport: OFFICE_SCREEN, locale: 'vi-VN' })).newPage();
-      await page.goto(`${base}/dang-nhap`);
-      await page.fill('#username', 'quantri-o311');
-      await page.fill('#password', TEST_PASSWORD);
-      await page.click('button[type=submit]');
-      await page.waitForLoadState();
+      base = await listen(t);
+      ({ browser, page } = await browserSession({ signIn: { base, username: 'quantri-o311' } }));
     }, 60_000);
     afterAll(() => browser?.close());
 

@@ -5,7 +5,7 @@ import { CallAnnouncements } from '../src/intake/calls/call-announcements.js';
 import { ConsoleFeed } from '../src/web/console/console-feed.js';
 import { launchChromium } from './support/browser.js';
 import { checkPage } from './support/pages.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
 
 /**
  * The operator's console (/tong-dai) in real Chromium: a call logged with the keyboard alone and its code read back
@@ -35,8 +35,7 @@ describe('operator console (e2e, Chromium)', () => {
     other = await startTestApp({ alongside: t, clock: t.clock });
     api = await t.userToken('operator');
     await t.userToken('operator', null, OPERATOR);
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listen(t);
     browser = await launchChromium();
   });
   let otherClosed = false;

@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { StaffSessions, SESSION_COOKIE } from '../src/web/staff-session.js';
 import { launchChromium } from './support/browser.js';
 import { checkPage, PHONE_SCREEN } from './support/pages.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Published answers (hỏi đáp): a coordinator publishes a resolved ticket's question and answer with the reporter's
@@ -60,9 +60,9 @@ describe('published answers (hỏi đáp)', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
     await t.app.listen(0, '127.0.0.1');
-    [op, coord, staff, daLoc, admin] = await Promise.all([
-      t.userToken('operator'), t.userToken('coordinator', null, 'dieuphoi.hoidap'),
-      t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'UB-29377'), t.userToken('admin'),
+    [op, coord, staff, daLoc, admin] = await tokensFor(t, [
+      'operator', ['coordinator', null, 'dieuphoi.hoidap'],
+      ['unit_staff', 'UB-29401'], ['unit_staff', 'UB-29377'], 'admin',
     ]);
     const sessions = t.app.get(StaffSessions, { strict: false });
     csrf = (token) => sessions.csrfFor(token);

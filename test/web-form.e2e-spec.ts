@@ -1,13 +1,13 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
 import { jpeg, pdf, sha256 } from './support/citizen-report.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
-import { launchChromium } from './support/browser.js';
+import { listen, startTestApp, type TestApp } from './support/test-app.js';
+import { closeAll, launchChromium } from './support/browser.js';
+import { browserSession } from './support/pages.js';
 
 /** CRC-32 of PNG chunks (ISO 3309). */
 function crc32(buf: Buffer): number {
@@ -63,8 +63,7 @@ describe('public web form (e2e)', () => {
   beforeAll(async () => {
     uploadDir = await mkdtemp(join(tmpdir(), 'hotline-web-uploads-'));
     t = await startTestApp({ env: { PUBLIC_RATE_LIMIT_PER_MINUTE: '10000', UPLOAD_DIR: uploadDir, UPLOAD_MAX_BYTES: String(MAX_BYTES) } });
-    await t.app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    base = await listen(t);
   });
   afterAll(async () => {
     await t?.close();
@@ -244,14 +243,9 @@ describe('public web form (e2e)', () => {
     const photo = jpeg(3000);
 
     beforeAll(async () => {
-      browser = await launchChromium();
-      context = await browser.newContext({ viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' });
-      page = await context.newPage();
+      ({ browser, context, page } = await browserSession({ context: { viewport: PHONE_SCREEN, isMobile: true, hasTouch: true, deviceScaleFactor: 2, locale: 'vi-VN' } }));
     }, 60_000);
-    afterAll(async () => {
-      await context?.close();
-      await browser?.close();
-    });
+    afterAll(() => closeAll(context, browser));
 
     const submit = async () => {
       const [response] = await Promise.all([
