@@ -11,6 +11,9 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'cancelle
  */
 @Entity('outbox_messages')
 @Index('idx_outbox_due', ['status', 'availableAt'])
+// the due-soon warnings still waiting, by ticket: what the overdue sweep cancels (partial; see the migration
+// SweepLookupIndexes)
+@Index('idx_outbox_pending_due_soon', { synchronize: false })
 export class OutboxMessage {
   @PrimaryGeneratedColumn('uuid')
   id: string;

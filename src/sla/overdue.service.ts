@@ -19,6 +19,12 @@ import { LONG_READ_STATEMENT_TIMEOUT } from '../common/long-reads.js';
 /** Tickets listed in one unit's morning digest (the oldest); the digest says how many there are in all. */
 export const DIGEST_MAX_TICKETS = 200;
 
+/**
+ * Batches a sweep runs at once when more than one batch has fallen due: the statements are the database's work, one
+ * core each, so two keep a two-core server busy while leaving the requests their share of the connection pool.
+ */
+export const SWEEP_LOOPS = 2;
+
 /** Tickets of one unit in one page of the overdue list. */
 export const OVERDUE_PAGE_SIZE = 50;
 
@@ -80,17 +86,26 @@ export class OverdueService {
 
   /**
    * Runs `batch` in transactions of its own until it returns fewer than SWEEP_BATCH rows (the most a sweep statement
-   * takes, ticket-deadline-watch.ts), so that any number of tickets falling due at once is flagged in bounded
-   * statements and bounded memory, and what is done is committed as it goes. Rows are taken with SKIP LOCKED: two sweeps at once share the work, and a ticket held by a user's
-   * change is taken at the next tick.
+   * takes, ticket-deadline-watch.ts), in SWEEP_LOOPS loops once a first batch came back full, so that any number of
+   * tickets falling due at once is flagged in bounded statements and bounded memory, and what is done is committed as
+   * it goes. Rows are taken with SKIP LOCKED: the loops, and two sweeps at once, share the work, and a ticket held by
+   * a user's change is taken at the next tick.
    */
   private async inBatches(batch: (m: EntityManager) => Promise<number>): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const n = await this.ds.transaction(batch);
-      total += n;
-      if (n < SWEEP_BATCH) return total;
-    }
+    const loop = async () => {
+      let total = 0;
+      for (;;) {
+        const n = await this.ds.transaction(batch);
+        total += n;
+        if (n < SWEEP_BATCH) return total;
+      }
+    };
+    // a full first batch means many fell due at once (a weekend's outage, an import): SWEEP_LOOPS loops share the
+    // rest, each taking the next unlocked rows, so that the database's cores work on it together
+    const first = await this.ds.transaction(batch);
+    if (first < SWEEP_BATCH) return first;
+    const loops = await Promise.all(Array.from({ length: SWEEP_LOOPS }, loop));
+    return loops.reduce((a, b) => a + b, first);
   }
 
   /**

@@ -6,6 +6,8 @@ import type { TicketStatus } from './ticket.entity.js';
 /** One row per change or comment on a ticket, written in the same transaction as the change. */
 @Entity('ticket_events')
 @Index('idx_ticket_events_ticket_at', ['ticketId', 'at'])
+// the reopenings by ticket, which the overdue sweep reads for each ticket it flags (partial; migration SweepLookupIndexes)
+@Index('idx_ticket_events_reopened', { synchronize: false })
 export class TicketEvent extends BelongsToTicket {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;
