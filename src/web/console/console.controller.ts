@@ -15,6 +15,7 @@ import { TicketsService } from '../../tickets/tickets.service.js';
 import { Views } from '../../views/views.js';
 import { StaffPageErrorFilter } from '../staff-page-error.filter.js';
 import { staffNav } from '../staff-nav.js';
+import { staffPageNav } from '../staff-page-nav.js';
 import { CurrentSession, StaffSessionGuard, type StaffSession } from '../staff-session.js';
 import { ConsoleFeed } from './console-feed.js';
 import {
@@ -178,7 +179,7 @@ export class ConsoleController {
     const added = formValue(query, 'da') === 'them';
     this.views.send(res, 200, 'console/saved.njk', {
       title: added ? `Đã thêm vào phản ánh ${ticket.code}` : `Đã lưu phản ánh ${ticket.code}`,
-      nav: staffNav(s, '/tong-dai', await this.tickets.waitingCounts(s.user)),
+      nav: await staffPageNav(this.tickets, s, '/tong-dai'),
       wide: true,
       added,
       ticket,
