@@ -1,10 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { launchChromium } from './support/browser.js';
 import { checkPage, PHONE_SCREEN } from './support/pages.js';
 import { zaloPeers, zaloText, ZALO } from './support/zalo.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, sessionCookie, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Satisfaction and "not settled" (issue #14 §2): when a ticket is resolved, its citizen is asked on the channel it came
@@ -16,7 +15,6 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
  */
 
 const CITIZEN = ZALO.citizen;
-const COOKIE = 'tongdai1022_phien';
 const RESOLUTION = 'UBND xã đã lắp lại bóng đèn đường tại ấp Cây Gòn ngày 03/03/2026.';
 
 describe('citizen feedback on answers (e2e)', () => {
@@ -37,11 +35,8 @@ describe('citizen feedback on answers (e2e)', () => {
   /** The citizen's form as the browser posts it. */
   const answer = (link: string, form: Record<string, string>) => t.http().post(link).type('form').send(form);
 
-  async function login(username: string): Promise<string> {
-    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
-    expect(res.status).toBe(303);
-    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
-  }
+  /** Signs in over HTTP: the session cookie (support/test-app.ts). */
+  const login = (username: string) => sessionCookie(t, username);
   /** A hotline ticket of the commune, resolved by its staff. */
   async function resolvedHotline(content: string): Promise<{ code: string; id: string }> {
     const res = await post(op, '/api/tickets', { channel: 'hotline', reporterName: 'Lê Thị Năm', reporterPhone: '0912 000 111', areaCode: '29401', categoryCode: 'AN-SINH', content });
@@ -60,8 +55,8 @@ describe('citizen feedback on answers (e2e)', () => {
         ...zalo.env, TOKEN_TTL_HOURS: '720', PUBLIC_URL: 'https://1022.vinhlong.gov.vn',
       },
     });
-    [coord, op, staff] = await Promise.all([
-      t.userToken('coordinator', null, users.coord), t.userToken('operator'), t.userToken('unit_staff', 'UB-29401'),
+    [coord, op, staff] = await tokensFor(t, [
+      ['coordinator', null, users.coord], 'operator', ['unit_staff', 'UB-29401'],
     ]);
     ({ code: tk.zalo, id: tk.zaloId } = await zaloText(t, 'zmsg-feedback-1', 'Đèn đường ấp Cây Gòn, xã Hòa Lợi bị hỏng 3 ngày nay.', Date.parse('2026-03-02T09:00:00+07:00') - 2000));
     await post(coord, `/api/tickets/${tk.zalo}/assign`, { unitCode: 'UB-29401', categoryCode: 'AN-SINH', areaCode: '29401' }).expect(200);
@@ -174,8 +169,7 @@ describe('citizen feedback on answers (e2e)', () => {
     const c = await resolvedHotline('Hỏi lịch tiêm chủng mở rộng tháng 3.');
     const tracked = await t.http().post('/tra-cuu').type('form').send({ code: c.code, phone: '0912000111' }).expect(200);
     const link = /<a href="([^"]+)" id="danh-gia">/.exec(tracked.text)![1].replace(/&amp;/g, '&');
-    await t.app.listen(0, '127.0.0.1');
-    const base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    const base = await listen(t);
     let browser: Browser | undefined;
     try {
       browser = await launchChromium();
@@ -210,7 +204,7 @@ describe('citizen feedback on answers (e2e)', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Đã quá 30 ngày kể từ khi có kết quả xử lý');
     // the staff's accounts of a month later
-    const [coordLater, opLater] = await Promise.all([t.userToken('coordinator'), t.userToken('operator')]);
+    const [coordLater, opLater] = await tokensFor(t, ['coordinator', 'operator']);
     expect(await feedbackOf(b.code, coordLater)).toBeNull();
     expect((await post(opLater, `/api/tickets/${b.code}/feedback`, { settled: 'yes', rating: 4 })).status).toBe(400);
   });

@@ -7,7 +7,7 @@ import { loadWorkbook, dataRows, docxParagraphs } from './support/office.js';
 import { unzip } from './support/zip.js';
 import { browserSession, checkBothScreens, OFFICE_SCREEN, scrollWidth } from './support/pages.js';
 import { SmtpRelay } from './support/smtp-relay.js';
-import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, sessionCookie, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The leadership dashboard (issue #11 §1, src/web/dashboard/): the daily report's section for a chosen date with the
@@ -54,11 +54,8 @@ describe('the leadership dashboard (e2e)', () => {
   const users = { admin: 'qt.baocao', coord: 'dp.baocao', leader: 'ld.tinh', district: 'ld.chauthanh', staff: 'cb.soyte', op: 'tdv.baocao' };
   const cookies: Record<string, string> = {};
 
-  async function login(username: string): Promise<string> {
-    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
-    expect(res.status).toBe(303);
-    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
-  }
+  /** Signs in over HTTP: the session cookie (support/test-app.ts). */
+  const login = (username: string) => sessionCookie(t, username);
   const get = (who: keyof typeof users, path: string) => t.http().get(path).set('Cookie', cookies[who]);
   /** A download read whole, as bytes. */
   const download = (who: keyof typeof users, path: string) => get(who, path).buffer(true).parse((res, done) => {
@@ -84,9 +81,9 @@ describe('the leadership dashboard (e2e)', () => {
       env: { SMTP_URL: relay.url, SMTP_IGNORE_TLS: 'true', MAIL_FROM: '"Tổng đài 1022" <tongdai1022@travinh.gov.vn>', TOKEN_TTL_HOURS: '720' },
     });
     admin = await t.userToken('admin', null, users.admin);
-    await Promise.all([
-      t.userToken('coordinator', null, users.coord), t.userToken('leader', null, users.leader), t.userToken('leader', 'VP-847', users.district),
-      t.userToken('unit_staff', 'SO-YTE', users.staff), t.userToken('operator', null, users.op),
+    await tokensFor(t, [
+      ['coordinator', null, users.coord], ['leader', null, users.leader], ['leader', 'VP-847', users.district],
+      ['unit_staff', 'SO-YTE', users.staff], ['operator', null, users.op],
     ]);
     // Sở Y tế: one handled on time, one handled late, one open past its deadline (1/3 on time); Hòa Lợi: one open past
     // its deadline and one not yet due (0 %)
@@ -197,7 +194,7 @@ describe('the leadership dashboard (e2e)', () => {
     it('counts apart the tickets on time only by an extension, and shows the citizens\' answers per unit: settled, not settled, mean rating', async () => {
       const before = t.clock.now().toISOString();
       try {
-        const [op, coord, phuocHao] = await Promise.all([t.userToken('operator'), t.userToken('coordinator'), t.userToken('unit_staff', 'UB-29404')]);
+        const [op, coord, phuocHao] = await tokensFor(t, ['operator', 'coordinator', ['unit_staff', 'UB-29404']]);
         // Friday 11/03 09:00: two tickets of Phước Hảo, due Wednesday 16/03 09:00 (24 working hours)
         t.clock.set('2022-03-11T09:00:00+07:00');
         const create = async (content: string) => (await t.http().post('/api/tickets').set(bearer(op)).send({

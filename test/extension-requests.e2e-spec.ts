@@ -1,11 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { launchChromium } from './support/browser.js';
 import { checkPage, OFFICE_SCREEN } from './support/pages.js';
 import { zaloPeers, zaloText, ZALO } from './support/zalo.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, sessionCookie, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Extension requests (issue #14 §3): the handling unit asks for a new deadline with a reason; a coordinator approves
@@ -16,7 +15,6 @@ import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/tes
  */
 
 const CITIZEN = ZALO.citizen;
-const COOKIE = 'tongdai1022_phien';
 const MON_0900 = '2026-03-02T09:00:00+07:00';
 /** What the unit asks for, and how the citizen reads it. */
 const ASKED = '2026-03-03T16:00:00+07:00';
@@ -41,11 +39,8 @@ describe('extension requests (e2e)', () => {
   const outboxOf = (ticketId: string) =>
     t.ds.query(`SELECT id, channel, status, payload, dedupe_key FROM outbox_messages WHERE ticket_id = $1 AND dedupe_key LIKE 'extended:%' ORDER BY created_at`, [ticketId]);
 
-  async function login(username: string): Promise<string> {
-    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
-    expect(res.status).toBe(303);
-    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
-  }
+  /** Signs in over HTTP: the session cookie (support/test-app.ts). */
+  const login = (username: string) => sessionCookie(t, username);
 
   async function hotline(body: Record<string, unknown>): Promise<string> {
     const res = await post(op, '/api/tickets', { channel: 'hotline', reporterName: 'Trần Thị Ba', reporterPhone: '0987654321', areaCode: '29401', categoryCode: 'AN-SINH', ...body });
@@ -61,9 +56,9 @@ describe('extension requests (e2e)', () => {
         ...zalo.env, TOKEN_TTL_HOURS: '720',
       },
     });
-    [admin, coord, op, staff, otherStaff] = await Promise.all([
-      t.userToken('admin'), t.userToken('coordinator', null, users.coord), t.userToken('operator'),
-      t.userToken('unit_staff', 'UB-29401', users.unit), t.userToken('unit_staff', 'UB-29404'),
+    [admin, coord, op, staff, otherStaff] = await tokensFor(t, [
+      'admin', ['coordinator', null, users.coord], 'operator',
+      ['unit_staff', 'UB-29401', users.unit], ['unit_staff', 'UB-29404'],
     ]);
     // a category of 3 working hours: a ticket received Monday 09:00 is due Monday 14:00 (the lunch break skipped)
     await post(admin, '/api/categories', { code: 'HOI-DAP', name: 'Hỏi đáp nhanh', deadlineHours: 3 }).expect(201);
@@ -195,8 +190,7 @@ describe('extension requests (e2e)', () => {
     }
 
     beforeAll(async () => {
-      await t.app.listen(0, '127.0.0.1');
-      base = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+      base = await listen(t);
       browser = await launchChromium();
       t.clock.set('2026-03-03T08:00:00+07:00');
       tk.browser = await hotline({ content: 'Đề nghị hướng dẫn thủ tục cấp lại sổ hộ nghèo bị mất.' });

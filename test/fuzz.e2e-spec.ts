@@ -8,7 +8,7 @@ import { signFacebookBody } from '../src/intake/channels/facebook-signature.js';
 import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { FormTokens } from '../src/intake/public/bot-trap.js';
 import { StaffSessions, SESSION_COOKIE } from '../src/web/staff-session.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * Fuzzing every route the application serves (listed from the controllers: the API, the citizen app's API, the
@@ -254,9 +254,9 @@ describe('fuzzed requests never answer 5xx (seeded fast-check)', () => {
         FACEBOOK_GRAPH_URL: 'http://127.0.0.1:9',
       },
     });
-    const [admin, coordinator, operator, unitStaff, leader] = await Promise.all([
-      t.userToken('admin', null, 'fuzzadmin'), t.userToken('coordinator'), t.userToken('operator'), t.userToken('unit_staff', 'SO-YTE'),
-      t.userToken('leader', 'VP-847'),
+    const [admin, coordinator, operator, unitStaff, leader] = await tokensFor(t, [
+      ['admin', null, 'fuzzadmin'], 'coordinator', 'operator', ['unit_staff', 'SO-YTE'],
+      ['leader', 'VP-847'],
     ]);
     Object.assign(tokens, { admin, coordinator, operator, unitStaff, leader });
     const key = new TextEncoder().encode(t.env.JWT_SECRET);

@@ -5,7 +5,7 @@ import { Category } from '../src/directory/category.entity.js';
 import { DeadlineService } from '../src/calendar/deadline.service.js';
 import { TICKET_ACTIONS, TRANSITIONS, type TicketAction } from '../src/tickets/ticket-state.js';
 import { STATUSES, type TicketStatus } from '../src/tickets/ticket.entity.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The ticket lifecycle end to end (real app, real PostgreSQL): creation, every allowed and every refused transition,
@@ -59,13 +59,13 @@ describe('ticket lifecycle (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE });
-    [coord, coord2, op, staff, staff2, admin] = await Promise.all([
-      t.userToken('coordinator', null, 'dieuphoi-a'),
-      t.userToken('coordinator', null, 'dieuphoi-b'),
-      t.userToken('operator', null, 'tongdai-a'),
-      t.userToken('unit_staff', 'UB-29401', 'hoaloi-a'),
-      t.userToken('unit_staff', 'UB-29401', 'hoaloi-b'),
-      t.userToken('admin', null, 'quantri-a'),
+    [coord, coord2, op, staff, staff2, admin] = await tokensFor(t, [
+      ['coordinator', null, 'dieuphoi-a'],
+      ['coordinator', null, 'dieuphoi-b'],
+      ['operator', null, 'tongdai-a'],
+      ['unit_staff', 'UB-29401', 'hoaloi-a'],
+      ['unit_staff', 'UB-29401', 'hoaloi-b'],
+      ['admin', null, 'quantri-a'],
     ]);
   });
   afterAll(() => t?.close());
@@ -662,8 +662,8 @@ describe('GET /api/tickets filters (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: at('12T09:00') });
     // tokens are issued at the latest time the tests use, so that they stay valid at every earlier instant
-    const [opT, coord, soYte, yt847] = await Promise.all([
-      t.userToken('operator'), t.userToken('coordinator'), t.userToken('unit_staff', 'SO-YTE'), t.userToken('unit_staff', 'YT-847'),
+    const [opT, coord, soYte, yt847] = await tokensFor(t, [
+      'operator', 'coordinator', ['unit_staff', 'SO-YTE'], ['unit_staff', 'YT-847'],
     ]);
     op = opT;
     const create = async (key: string, when: string, body: Record<string, unknown>) => {

@@ -10,7 +10,7 @@ import { OutboxService } from '../src/notifications/outbox.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
 import { SmtpRelay } from './support/smtp-relay.js';
 import { sleep, waitFor } from './support/wait.js';
-import { bearer, startTestApp, type TestApp } from './support/test-app.js';
+import { bearer, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The deadline watch (issue 4 §3–§6), end to end with the injected clock: the overdue sweep (once per ticket and
@@ -75,9 +75,9 @@ interface Tokens { admin: string; coord: string; op: string; hoaLoi: string; phu
 /** Users of every role the tests need; their tokens are signed far ahead so that they stay valid at every instant used. */
 async function makeTokens(t: TestApp, now: string): Promise<Tokens> {
   t.clock.set('2031-01-01T00:00:00+07:00');
-  const [admin, coord, op, hoaLoi, phuocHao, soYte] = await Promise.all([
-    t.userToken('admin'), t.userToken('coordinator'), t.userToken('operator'),
-    t.userToken('unit_staff', 'UB-29401'), t.userToken('unit_staff', 'UB-29404'), t.userToken('unit_staff', 'SO-YTE'),
+  const [admin, coord, op, hoaLoi, phuocHao, soYte] = await tokensFor(t, [
+    'admin', 'coordinator', 'operator',
+    ['unit_staff', 'UB-29401'], ['unit_staff', 'UB-29404'], ['unit_staff', 'SO-YTE'],
   ]);
   t.clock.set(`${now}+07:00`);
   return { admin, coord, op, hoaLoi, phuocHao, soYte };

@@ -6,7 +6,7 @@ import { signZaloBody } from '../src/intake/channels/zalo-signature.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { heic } from './support/citizen-report.js';
 import { FakePlatform } from './support/fake-platform.js';
-import { bearer, listen, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
+import { bearer, listen, sessionCookie, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The unit's workspace (issue #10, section 4) in real Chromium with JavaScript on, in a browser set to English and
@@ -94,11 +94,8 @@ describe('the unit\'s workspace in Chromium (e2e)', () => {
     return res.body.code;
   }
 
-  async function login(username: string): Promise<string> {
-    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
-    expect(res.status).toBe(303);
-    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
-  }
+  /** Signs in over HTTP: the session cookie (support/test-app.ts). */
+  const login = (username: string) => sessionCookie(t, username);
   const get = (cookie: string, path: string) => t.http().get(path).set('Cookie', cookie);
 
   /** What has the keyboard focus: its id, else its href. */
@@ -505,7 +502,7 @@ describe('the conversation with a citizen on Zalo, on the ticket page (e2e)', ()
         ZALO_REFRESH_TOKEN: 'OA_REFRESH_TOKEN_1', ZALO_API_URL: zalo.url, ZALO_OAUTH_URL: `${zalo.url}/`, TOKEN_TTL_HOURS: '720',
       },
     });
-    [coord, staff] = await Promise.all([t.userToken('coordinator'), t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi')]);
+    [coord, staff] = await tokensFor(t, ['coordinator', ['unit_staff', 'UB-29401', 'canbo.hoaloi']]);
     cookie = (await t.http().post('/dang-nhap').type('form').send({ username: 'canbo.hoaloi', password: TEST_PASSWORD }).expect(303))
       .headers['set-cookie'][0].split(';')[0];
   }, 60_000);

@@ -1,12 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { launchChromium } from './support/browser.js';
-import { bearer, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, sessionCookie, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
  * The view layer's common ground: `/` by role, a Vietnamese page for a browser at an unknown address (JSON stays for
  * the API), the static files, the pages' CSP, and the header's live counts (GET /trang/dem).
  */
-const COOKIE = 'tongdai1022_phien';
 
 describe('view layer (e2e)', () => {
   let t: TestApp;
@@ -16,18 +15,15 @@ describe('view layer (e2e)', () => {
   beforeAll(async () => {
     t = await startTestApp({ now: '2026-03-02T09:00:00+07:00' });
     operator = await t.userToken('operator', null, users.op);
-    await Promise.all([
-      t.userToken('coordinator', null, users.coord), t.userToken('unit_staff', 'UB-29401', users.unit),
-      t.userToken('leader', null, users.leader), t.userToken('admin', null, users.admin),
+    await tokensFor(t, [
+      ['coordinator', null, users.coord], ['unit_staff', 'UB-29401', users.unit],
+      ['leader', null, users.leader], ['admin', null, users.admin],
     ]);
   });
   afterAll(() => t?.close());
 
-  async function login(username: string): Promise<string> {
-    const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
-    expect(res.status).toBe(303);
-    return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${COOKIE}=`))!.split(';')[0];
-  }
+  /** Signs in over HTTP: the session cookie (support/test-app.ts). */
+  const login = (username: string) => sessionCookie(t, username);
 
   it('/ sends a visitor to the sign-in page and a signed-in person to the page of their job', async () => {
     expect((await t.http().get('/')).headers.location).toBe('/dang-nhap');

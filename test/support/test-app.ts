@@ -131,3 +131,13 @@ export async function listen(t: TestApp): Promise<string> {
   await t.app.listen(0, '127.0.0.1');
   return `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
 }
+
+/** The staff pages' session cookie, by the name the tests expect (not read from src/). */
+const STAFF_COOKIE = 'tongdai1022_phien';
+
+/** Signs in through the staff sign-in form over HTTP (a 303); the session cookie as a Cookie header ("name=value"). */
+export async function sessionCookie(t: TestApp, username: string): Promise<string> {
+  const res = await t.http().post('/dang-nhap').type('form').send({ username, password: TEST_PASSWORD });
+  expect(res.status).toBe(303);
+  return (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith(`${STAFF_COOKIE}=`))!.split(';')[0];
+}
