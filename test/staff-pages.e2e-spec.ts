@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OverdueService } from '../src/sla/overdue.service.js';
-import { bearer, listen, startTestApp, TEST_PASSWORD, type TestApp } from './support/test-app.js';
+import { bearer, listen, startTestApp, TEST_PASSWORD, tokensFor, type TestApp } from './support/test-app.js';
 import { closeAll } from './support/browser.js';
 import { browserSession } from './support/pages.js';
 
@@ -33,11 +33,11 @@ describe('staff pages over HTTP (e2e)', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ now: BASE, env: { PUBLIC_URL: 'https://tongdai1022.travinh.gov.vn', TOKEN_TTL_HOURS: '720' } });
-    [op, admin] = await Promise.all([t.userToken('operator'), t.userToken('admin')]);
-    await Promise.all([
-      t.userToken('unit_staff', 'UB-29401', users.hoaLoi), t.userToken('unit_staff', 'SO-YTE', users.soYte),
-      t.userToken('coordinator', null, users.coord), t.userToken('leader', 'VP-847', users.leaderVP),
-      t.userToken('unit_staff', 'UB-29401', users.locked),
+    [op, admin] = await tokensFor(t, ['operator', 'admin']);
+    await tokensFor(t, [
+      ['unit_staff', 'UB-29401', users.hoaLoi], ['unit_staff', 'SO-YTE', users.soYte],
+      ['coordinator', null, users.coord], ['leader', 'VP-847', users.leaderVP],
+      ['unit_staff', 'UB-29401', users.locked],
     ]);
   });
   afterAll(() => t?.close());
@@ -625,7 +625,7 @@ describe('staff pages in headless Chromium on a phone screen, without JavaScript
   afterAll(() => closeAll(context, browser, t));
 
   it('from the link of an overdue e-mail: log in as the unit\'s staff, accept, resolve with a text, see "Đã xử lý"', async () => {
-    const [op, admin] = await Promise.all([t.userToken('operator'), t.userToken('admin'), t.userToken('unit_staff', 'UB-29401', 'canbo.hoaloi')]);
+    const [op, admin] = await tokensFor(t, ['operator', 'admin', ['unit_staff', 'UB-29401', 'canbo.hoaloi']]);
     await t.http().patch('/api/units/UB-29401').set(bearer(admin)).send({ emails: ['hoaloi@ubnd.travinh.gov.vn'] }).expect(200);
     const created = await t.http().post('/api/tickets').set(bearer(op)).send({
       channel: 'hotline', reporterName: 'Lê Văn Sáu', reporterPhone: '0987654321', areaCode: '29401', categoryCode: 'AN-SINH',
