@@ -1,5 +1,5 @@
 /**
- * The processes the bench measures: the application as it runs in production (`node dist/src/main.js`, its own
+ * The processes the bench measures: the application as it runs in production (`npm run start:prod`, its own
  * process, so that its memory is its own), the service host (bench/service-host.ts: the application's services
  * in a process of their own, for the sweeps and the report), and `npm start` for the start-up time. Memory is read
  * from /proc/<pid>/status (VmRSS sampled, VmHWM after resetting it through /proc/<pid>/clear_refs).
@@ -10,6 +10,19 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { projectRoot } from '../src/common/project-root.js';
+
+/**
+ * The node options of the production command, `npm run start:prod` ("node <options> dist/src/main.js", the heap cap
+ * among them): the bench runs the application and the service host with them, as a deploy runs the application.
+ */
+export function productionNodeOptions(): string[] {
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const command = pkg.scripts?.['start:prod'] ?? '';
+  const words = command.trim().split(/\s+/);
+  const main = words.indexOf('dist/src/main.js');
+  if (words[0] !== 'node' || main < 0) throw new Error(`package.json "start:prod" is not "node [options] dist/src/main.js": "${command}"`);
+  return words.slice(1, main);
+}
 
 /** A TCP port nobody listens on now. */
 export function freePort(): Promise<number> {
@@ -154,7 +167,7 @@ export class AppProcess {
   private constructor(private readonly child: ChildProcess, readonly port: number) {}
 
   static async start(env: AppEnv): Promise<AppProcess> {
-    const child = spawn(process.execPath, [join(projectRoot(), 'dist/src/main.js')], {
+    const child = spawn(process.execPath, [...productionNodeOptions(), join(projectRoot(), 'dist/src/main.js')], {
       cwd: projectRoot(), env: appEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'],
     });
     const app = new AppProcess(child, Number(env.PORT));
@@ -204,7 +217,7 @@ export class ServiceHost {
   }
 
   static async start(env: AppEnv): Promise<ServiceHost> {
-    const child = spawn(process.execPath, [join(projectRoot(), 'dist/bench/service-host.js')], {
+    const child = spawn(process.execPath, [...productionNodeOptions(), join(projectRoot(), 'dist/bench/service-host.js')], {
       cwd: projectRoot(), env: appEnvironment(env), stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     const host = new ServiceHost(child);

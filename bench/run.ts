@@ -23,7 +23,7 @@ import { readConfig, scaleLabel, type BenchConfig } from './config.js';
 import { generateData } from './generate.js';
 import { HttpClient } from './http.js';
 import { measureCreation, measureLateSweeps, measureLists, measureQuietSweeps, measureReads, sessionCookie, type Scale } from './measures.js';
-import { AppProcess, freePort, ServiceHost, timeToServing, type AppEnv } from './processes.js';
+import { AppProcess, freePort, productionNodeOptions, ServiceHost, timeToServing, type AppEnv } from './processes.js';
 import { BENCH_PASSWORD, prepareBenchDatabase, ScratchServer } from './scratch.js';
 import { median } from './stats.js';
 import { Results, type Cell } from './table.js';
@@ -180,8 +180,8 @@ async function main(): Promise<void> {
 
     results.note('Each figure is the median of its rounds; the rounds run interleaved across the scales (round 1 at every '
       + 'scale, then round 2 …), so that the load of the machine weighs on every scale alike.');
-    results.note('The application runs as its own process (node dist/src/main.js, WORKERS_ENABLED=false); the sweeps and '
-      + 'the report run in a second process built from the same AppModule (bench/service-host.ts). Memory: VmRSS sampled '
+    results.note(`The application runs as its own process (node ${productionNodeOptions().join(' ')} dist/src/main.js, as npm run start:prod; WORKERS_ENABLED=false); the sweeps and `
+      + 'the report run in a second process built from the same AppModule (bench/service-host.ts), with the same node options. Memory: VmRSS sampled '
       + 'every 20 ms and VmHWM (reset per measure through /proc/<pid>/clear_refs).');
     console.log(`\nnpm run bench: ${labels.join(' vs ')} tickets; ${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GB, `
       + `node ${process.version}\n`);

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import { getHeapStatistics } from 'node:v8';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { loadSettings, SettingsError } from '../config/settings.js';
 import { applyServerTimeouts, createApp } from './app.setup.js';
@@ -59,6 +60,9 @@ async function main(): Promise<void> {
     // HTTP_KEEP_ALIVE_TIMEOUT_MS (10 s). Set before listen(): see applyServerTimeouts
     applyServerTimeouts(app.getHttpServer(), settings);
     await app.listen(settings.PORT);
+    // `npm start` and `npm run start:prod` cap the heap (--max-old-space-size): without a cap V8 lets garbage grow to
+    // a share of the machine's memory before it collects, so a process that needs 200 MB holds 400
+    logger.log(`heap limit ${Math.round(getHeapStatistics().heap_size_limit / 2 ** 20)} MB`);
     logger.log(`serving on http://localhost:${settings.PORT} (API documentation at /docs)`);
   } catch (e) {
     if (stopping) return;

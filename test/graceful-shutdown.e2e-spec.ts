@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { productionNodeOptions } from '../bench/processes.js';
 import { projectRoot } from '../src/common/project-root.js';
 import { DeliveryService } from '../src/notifications/delivery.service.js';
 import { createTestDatabase } from './support/database.js';
@@ -120,9 +121,10 @@ describe('SIGTERM and SIGINT stop the built server in order', () => {
     rmSync(uploads, { recursive: true, force: true });
   });
 
-  /** Starts dist/src/main.js; resolves once it serves. */
+  /** Starts dist/src/main.js as `npm run start:prod` does; resolves once it serves. */
   async function startServer(port: number): Promise<{ child: ChildProcess; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }> {
-    const child = spawn(process.execPath, [join(buildDir, 'src/main.js')], {
+    // with the node options of `npm run start:prod`, as a deploy starts it
+    const child = spawn(process.execPath, [...productionNodeOptions(), join(buildDir, 'src/main.js')], {
       cwd: root,
       env: {
         PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'test', LOG_LEVEL: 'log', PORT: String(port),
@@ -147,6 +149,11 @@ describe('SIGTERM and SIGINT stop the built server in order', () => {
   it('SIGTERM during a burst: no new connection, every request received answered, the mail under way sent once, exit 0', async () => {
     const port = await freePort();
     const server = await startServer(port);
+    // the production command caps the heap (package.json start:prod, the Dockerfile): ~512 MB of old space plus the
+    // young generation; V8's own limit on this machine would be several GB
+    const heapLimit = Number(/heap limit (\d+) MB/.exec(server.output())?.[1]);
+    expect(heapLimit).toBeGreaterThanOrEqual(512);
+    expect(heapLimit).toBeLessThan(640);
     let admin: pg.Client | undefined;
     try {
       // an e-mail to deliver: the relay takes it; the mail server holds its answer, so the delivery is under way
@@ -214,6 +221,17 @@ describe('SIGTERM and SIGINT stop the built server in order', () => {
       if (server.child.exitCode === null) server.child.kill('SIGKILL');
     }
   }, 60_000);
+});
+
+describe('the production command', () => {
+  it('npm start and the Dockerfile start the application with the node options of npm run start:prod (the heap cap)', () => {
+    const options = productionNodeOptions();
+    expect(options).toContain('--max-old-space-size=512');
+    const scripts = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toMatch(new RegExp(`&& node ${options.join(' ')} dist/src/main\\.js$`));
+    const cmd = /^CMD (.+)$/m.exec(readFileSync(join(projectRoot(), 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...options, 'dist/src/main.js']);
+  });
 });
 
 describe('a message claimed when the process stops', () => {
