@@ -97,6 +97,14 @@ export async function measureReads(scales: Scale[], cfg: BenchConfig, results: R
   results.add(`Daily report, ReportService.build('daily'), every overdue ticket read`, 'ms', cells(scales, report, medianOf((r) => r.ms)));
   results.add('  overdue tickets listed in it', '', cells(scales, report, (r) => r[r.length - 1].lines.toLocaleString('en-US')), { ratio: false });
   results.add('  per overdue ticket listed', 'µs', cells(scales, report, (r) => Math.round(median(r.map((x) => x.ms)) * 1000 / Math.max(1, r[r.length - 1].lines))));
+  log('daily report figures');
+  const figures = await interleaved(scales, cfg.rounds, async (s) => {
+    const { ms, result } = await s.host.call<{ open: number; units: number }>('reportFigures', 'daily', s.reportDate);
+    return { ms, ...result };
+  }, log, 'daily report figures', results);
+  results.add('Daily report figures alone (counts, per-unit overdue list), its ticket list not read', 'ms', cells(scales, figures, medianOf((r) => r.ms)));
+  results.add('  open tickets at the cut-off', '', cells(scales, figures, (r) => r[r.length - 1].open.toLocaleString('en-US')), { ratio: false });
+  results.add('  per open ticket', 'µs', cells(scales, figures, (r) => Math.round(median(r.map((x) => x.ms)) * 1000 / Math.max(1, r[r.length - 1].open))));
   log('daily report e-mail');
   const mail = await interleaved(scales, cfg.heavyRounds, async (s) => {
     const window = new RssWindow(s.host.pid);

@@ -41,6 +41,10 @@ async function main(): Promise<void> {
         for await (const batch of overdueTicketBatches(doc.overdueTickets)) lines += batch.length;
         return lines;
       }),
+    // the official report alone (bao-cao text: the counts, the per-unit overdue list), its ticket list not read:
+    // what it reads is the open and rejected tickets at the two cut-offs
+    reportFigures: async (kind: ReportKind, date: string) =>
+      reports.build(kind, date, async (doc) => ({ open: doc.figures.open, units: doc.figures.overdueUnits.length })),
     // the e-mail the cut-off job sends (figures, html, the xlsx with every overdue ticket, the docx), composed and dropped
     reportEmail: async (kind: ReportKind, date: string) => {
       const { payload } = await mailer.compose(kind, date, ['lanhdao@bench.gov.vn']);
