@@ -186,6 +186,17 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
     expectOk(await s.http.request('GET', '/api/overdue', { headers: bearer(s.tokens.coordinator) }), 'GET /api/overdue'), log, 'GET /api/overdue', results);
   results.add('GET /api/overdue (coordinator, whole province)', 'ms', cells(scales, api, medianOf((r) => r.ms)));
   results.add('  response size', 'kB', cells(scales, api, medianOf((r) => r.bytes / 1024)));
+  // one unit's list, its first page of 50: the unit with the most late tickets (the counts PostgreSQL keeps)
+  const largest = new Map<Scale, string>();
+  for (const s of scales) {
+    const [row] = (await s.pool.query<{ unit: string }>(
+      `SELECT unit_key AS unit FROM ticket_overdue_counts WHERE unit_key <> '' GROUP BY unit_key ORDER BY sum(n) DESC LIMIT 1`)).rows;
+    largest.set(s, row.unit);
+  }
+  const unit = await interleaved(scales, cfg.heavyRounds, async (s) =>
+    expectOk(await s.http.request('GET', `/api/overdue?unit=${largest.get(s)}`, { headers: bearer(s.tokens.coordinator) }), 'GET /api/overdue?unit='), log, 'GET /api/overdue?unit=', results);
+  results.add('GET /api/overdue?unit= (the unit with most late tickets, a page of 50)', 'ms', cells(scales, unit, medianOf((r) => r.ms)));
+  results.add('  response size', 'kB', cells(scales, unit, medianOf((r) => r.bytes / 1024)));
   const page = await interleaved(scales, cfg.heavyRounds, async (s) =>
     expectOk(await s.http.request('GET', '/tre-han', { headers: { cookie: s.cookie } }), 'GET /tre-han'), log, 'GET /tre-han', results);
   results.add('GET /tre-han (staff page, coordinator session)', 'ms', cells(scales, page, medianOf((r) => r.ms)));

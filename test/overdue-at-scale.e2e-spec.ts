@@ -79,11 +79,17 @@ describe('the deadline watch at scale', () => {
 
   it('lists them a page at a time, with exact counts, in the API and on the staff page', async () => {
     const coord = await t.userToken('coordinator');
-    const first = (await t.http().get('/api/overdue').set(bearer(coord)).expect(200)).body;
+    // the list of every unit: each unit's count and its 10 oldest
+    const overview = (await t.http().get('/api/overdue').set(bearer(coord)).expect(200)).body;
+    expect(overview).toMatchObject({ total: 20_000, page: 1, pageSize: 10 });
+    expect(overview.units).toHaveLength(1);
+    expect(overview.units[0]).toMatchObject({ unit: { code: 'UB-29401' }, count: 20_000 });
+    expect(overview.units[0].tickets).toHaveLength(10);
+    // one unit's list: pages of 50 by default, beginning with the overview's 10
+    const first = (await t.http().get('/api/overdue?unit=UB-29401').set(bearer(coord)).expect(200)).body;
     expect(first).toMatchObject({ total: 20_000, page: 1, pageSize: 50 });
-    expect(first.units).toHaveLength(1);
-    expect(first.units[0]).toMatchObject({ unit: { code: 'UB-29401' }, count: 20_000 });
     expect(first.units[0].tickets).toHaveLength(50);
+    expect(first.units[0].tickets.slice(0, 10)).toEqual(overview.units[0].tickets);
     // one unit's third page of 200, following on from the second in the same order (oldest deadline first)
     const p2 = (await t.http().get('/api/overdue?unit=UB-29401&page=2&pageSize=200').set(bearer(coord)).expect(200)).body;
     const p3 = (await t.http().get('/api/overdue?unit=UB-29401&page=3&pageSize=200').set(bearer(coord)).expect(200)).body;
@@ -101,9 +107,13 @@ describe('the deadline watch at scale', () => {
     const login = await t.http().post('/dang-nhap').type('form').send({ username: 'dieuphoi.trehan', password: TEST_PASSWORD });
     const cookie = (login.headers['set-cookie'] as unknown as string[])[0].split(';')[0];
     const page = await t.http().get('/tre-han').set('Cookie', cookie).expect(200);
-    expect(page.text.match(/<li class="late">/g)).toHaveLength(50);
-    expect(page.text).toContain('Xem tiếp 19950 phản ánh trễ hạn khác của đơn vị');
-    expect(page.text).toContain('href="/tre-han?don-vi=UB-29401&amp;trang=2"');
+    expect(page.text.match(/<li class="late">/g)).toHaveLength(10);
+    expect(page.text).toContain('Xem cả 20000 phản ánh trễ hạn của đơn vị');
+    expect(page.text).toContain('href="/tre-han?don-vi=UB-29401&amp;trang=1"');
+    const unitPage = await t.http().get('/tre-han?don-vi=UB-29401&trang=1').set('Cookie', cookie).expect(200);
+    expect(unitPage.text.match(/<li class="late">/g)).toHaveLength(50);
+    expect(unitPage.text).toContain('Trang 1/400');
+    expect(unitPage.text).toContain('href="/tre-han?don-vi=UB-29401&amp;trang=2"');
     const next = await t.http().get('/tre-han?don-vi=UB-29401&trang=2').set('Cookie', cookie).expect(200);
     expect(next.text.match(/<li class="late">/g)).toHaveLength(50);
     expect(next.text).toContain('Trang 2/400');

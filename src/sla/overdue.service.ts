@@ -25,8 +25,14 @@ export const DIGEST_MAX_TICKETS = 200;
  */
 export const SWEEP_LOOPS = 2;
 
-/** Tickets of one unit in one page of the overdue list. */
+/** Tickets in one page of one unit's overdue list (`unit` given). */
 export const OVERDUE_PAGE_SIZE = 50;
+
+/**
+ * Tickets of each unit in the list of every unit (no `unit`): its oldest, beside its exact count; the unit's own list
+ * pages through the rest. The overview stays the same size however many tickets are late (132 units × 10 lines).
+ */
+export const OVERDUE_OVERVIEW_PAGE_SIZE = 10;
 
 export interface OverdueListTicket {
   code: string; status: string; categoryCode: string | null; receivedAt: string; dueAt: string; daysLate: number;
@@ -211,8 +217,8 @@ export class OverdueService {
 
   /**
    * Every unit with at least one ticket open and past its deadline at `at`, with how many, and one page of its
-   * tickets (oldest deadline first; `pageSize` a page, `page` 1 by default), or only the unit `unit` ('' for the
-   * tickets with no unit). Reconstructed from the ticket history (status, unit and deadline in force at that
+   * tickets (oldest deadline first; `pageSize` a page, OVERDUE_OVERVIEW_PAGE_SIZE by default; `page` 1 by default),
+   * or only the unit `unit` ('' for the tickets with no unit; OVERDUE_PAGE_SIZE a page by default). Reconstructed from the ticket history (status, unit and deadline in force at that
    * instant), so a past instant gives the same answer later. A leader bound to a unit sees that unit's subtree.
    * The counts are exact; only one page of tickets per unit leaves the database, whatever the number late. With
    * `current` (`at` is the present: the list without an instant asked for), the counts are read from the counts
@@ -221,7 +227,7 @@ export class OverdueService {
   async overdueAt(at: Date, user?: AuthUser, opts: { unit?: string; page?: number; pageSize?: number; current?: boolean } = {}) {
     const scoped = user?.role === 'leader' && user.unitCode ? user.unitCode : null;
     const page = opts.page ?? 1;
-    const pageSize = opts.pageSize ?? OVERDUE_PAGE_SIZE;
+    const pageSize = opts.pageSize ?? (opts.unit === undefined ? OVERDUE_OVERVIEW_PAGE_SIZE : OVERDUE_PAGE_SIZE);
     const rows = await this.ds.transaction('REPEATABLE READ', async (m) => {
       await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
       return overdueListRows(m, at, { current: opts.current, subtreeOf: scoped, unit: opts.unit, page, pageSize });

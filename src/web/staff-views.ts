@@ -350,8 +350,8 @@ export function overdueView(session: StaffSession, counts: Counts, list: Overdue
         dueAt: tk.dueAt,
         late: tk.daysLate >= 1 ? `trễ ${tk.daysLate} ngày` : 'trễ dưới 1 ngày',
       })),
-      // a unit with more late tickets than a page shows its oldest and a link to page through the rest
-      more: !single && rest > 0 ? { href: unitHref(code, list.page + 1), count: rest } : null,
+      // in the list of every unit, a unit with more late tickets than it shows links to its own list, paged
+      more: !single && rest > 0 ? { href: unitHref(code, 1), count: g.count } : null,
     };
   });
   let pager = null;

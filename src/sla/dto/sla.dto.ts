@@ -21,7 +21,7 @@ export class OverdueQueryDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
   page?: number;
 
-  @ApiPropertyOptional({ description: 'số phản ánh mỗi trang của mỗi đơn vị (1–200)', default: 50 })
+  @ApiPropertyOptional({ description: 'số phản ánh mỗi trang của mỗi đơn vị (1–200); mặc định 10 khi liệt kê mọi đơn vị, 50 khi xem một đơn vị (unit)' })
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200)
   pageSize?: number;
 }
