@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Settings } from '../../config/settings.js';
 import { addDays, atLocalTime, formatDateVi, localDate } from '../common/vn-time.js';
 import { loadUnitRefs } from '../directory/unit-label.js';
 import {
-  firstReceivedAt, overdueTicketRows, receivedPerChannel, ticketsWithState, unhandledSpansByUnit, unitStatisticsRows,
-  type UnhandledUnitRow,
+  earliestOverdueByUnit, firstReceivedAt, overdueTicketRows, receivedBefore, receivedPerChannel, ticketsWithState, unhandledSpansByUnit,
+  unitStatisticsRows, type UnhandledUnitRow,
 } from '../tickets/ticket-report-queries.js';
+import {
+  adoptStateCounts, countableInstant, saveStateCountCheckpoint, stateCountsAt, type StateCountKind, type StateCountsAt,
+} from '../tickets/ticket-state-counts.js';
 import { LONG_READ_STATEMENT_TIMEOUT } from '../common/long-reads.js';
 import {
   overdueTicketBatches,
@@ -29,6 +32,21 @@ interface Snapshot {
   overdue: number;
   rejected: number;
   merged: number;
+}
+
+/** A unit with overdue tickets at the cut-off: how many, and the earliest deadline among them (the list's order). */
+interface OverdueUnitCount {
+  unit_code: string | null;
+  overdue_now: number;
+  first_due_now: Date;
+}
+
+/** The two snapshots of a report and its units with overdue tickets, and the counts to keep as checkpoints. */
+interface Snapshots {
+  now: Snapshot;
+  before: Snapshot | null;
+  overdue: OverdueUnitCount[];
+  counted: StateCountsAt[];
 }
 
 /** Rows of the overdue ticket list read at a time (a cursor): the list may hold hundreds of thousands. */
@@ -58,13 +76,16 @@ export const REPORT_TITLES: Record<ReportKind, string> = {
 /**
  * The figures of the official report as of any instant, computed from the tickets' and installations' timestamps
  * and the tickets' state spans (see ticket-history.ts): the report for a past date comes out the same today and
- * tomorrow. What it reads grows with the open and rejected tickets at the two instants, and with the number of
- * tickets only through one index-only count: a handled ticket is counted as one that had a state and was neither
- * open nor rejected.
+ * tomorrow. A handled ticket is counted as one that had a state and was neither open nor rejected. At a cut-off (a
+ * whole hour) the counts come from those PostgreSQL keeps per hour (ticket-state-counts.ts): the nearest checkpoint
+ * and the changes since, so the cut-off job's report reads about a day of changes, whatever the number of tickets;
+ * each report keeps its counts as checkpoints. Otherwise they come from the spans, and what they read grows with the
+ * open and rejected tickets at the two instants. The list of overdue tickets is read from the spans, either way.
  */
 @Injectable()
 export class ReportService {
   private cursors = 0;
+  private readonly logger = new Logger(ReportService.name);
 
   constructor(private readonly ds: DataSource, private readonly settings: Settings) {}
 
@@ -83,26 +104,68 @@ export class ReportService {
 
   /**
    * The snapshots at `at` and at `previous` (null: none) of the tickets received since `since`, and the units with
-   * overdue tickets at `at`, in two passes: the open and rejected spans that meet [previous, at] (a GiST index of the
-   * unhandled spans), per unit; and the tickets that had a state at each instant (their first spans, index-only).
-   * A ticket with a state that is neither open nor rejected is handled (resolved or closed).
+   * overdue tickets at `at`. On whole hours, from the kept counts (ticket-state-counts.ts: a checkpoint and the
+   * changes since), when every ticket was received since `since`; otherwise from the spans (spanSnapshots).
    */
-  private async snapshots(m: EntityManager, at: Date, previous: Date | null, since: Date) {
-    const before = previous ?? at;
-    const units = await unhandledSpansByUnit(m, at, before, since);
-    const had = await ticketsWithState(m, at, before, since);
+  private async snapshots(m: EntityManager, at: Date, previous: Date | null, since: Date): Promise<Snapshots> {
     const installs: Array<{ n_now: number; n_before: number; platform: 'android' | 'ios' }> = await m.query(
       `SELECT platform, count(*)::int AS n_now, count(*) FILTER (WHERE created_at <= $2)::int AS n_before
-         FROM app_installs WHERE created_at <= $1 GROUP BY platform`, [at, before]);
-    const snapshot = (when: 'now' | 'before'): Snapshot => {
-      const sum = (pick: (r: UnhandledUnitRow) => number) => units.reduce((n, r) => n + pick(r), 0);
-      const unhandled = sum((r) => (when === 'now' ? r.unhandled_now : r.unhandled_before));
-      const installed = (platform: 'android' | 'ios') => {
+         FROM app_installs WHERE created_at <= $1 GROUP BY platform`, [at, previous ?? at]);
+    const installed = (when: 'now' | 'before') => {
+      const of = (platform: 'android' | 'ios') => {
         const row = installs.find((i) => i.platform === platform);
         return row ? (when === 'now' ? row.n_now : row.n_before) : 0;
       };
+      return { android: of('android'), ios: of('ios') };
+    };
+    const countable = countableInstant(at) && (!previous || countableInstant(previous))
+      && !(this.settings.REPORT_OPERATION_START && (await receivedBefore(m, since)));
+    return countable ? this.countedSnapshots(m, at, previous, installed) : this.spanSnapshots(m, at, previous, since, installed);
+  }
+
+  /** The snapshots from the kept counts at two whole hours; every ticket was received since the start of operation. */
+  private async countedSnapshots(
+    m: EntityManager, at: Date, previous: Date | null, installed: (when: 'now' | 'before') => Snapshot['installs'],
+  ): Promise<Snapshots> {
+    const nowCounts = await stateCountsAt(m, at);
+    const beforeCounts = previous ? await stateCountsAt(m, previous) : null;
+    const snapshot = (counts: StateCountsAt, when: 'now' | 'before'): Snapshot => {
+      const total = (kind: StateCountKind) => counts.rows.reduce((n, r) => (r.kind === kind ? n + r.n : n), 0);
+      const [received, open, rejected, merged] = [total('received'), total('open'), total('rejected'), total('merged')];
+      return { installs: installed(when), receivedTotal: received, handled: received - open - rejected - merged, open, overdue: total('overdue'), rejected, merged };
+    };
+    const late = nowCounts.rows.filter((r) => r.kind === 'overdue' && r.n > 0);
+    const firstDue = await earliestOverdueByUnit(m, at, late.map((r) => r.unit_key));
+    const overdue = late.map((r) => {
+      const first = firstDue.get(r.unit_key);
+      // the counts and the spans are one snapshot: a unit counted late has a late span
+      if (!first) throw new Error(`unit '${r.unit_key}' is counted with ${r.n} overdue at ${at.toISOString()} but has no overdue span`);
+      return { unit_code: r.unit_key || null, overdue_now: r.n, first_due_now: first };
+    });
+    return {
+      now: snapshot(nowCounts, 'now'),
+      before: beforeCounts ? snapshot(beforeCounts, 'before') : null,
+      overdue: sortOverdueUnits(overdue),
+      counted: beforeCounts ? [nowCounts, beforeCounts] : [nowCounts],
+    };
+  }
+
+  /**
+   * The snapshots from the spans, in two passes: the open and rejected spans that meet [previous, at] (a GiST index
+   * of the unhandled spans), per unit; and the tickets that had a state at each instant (their first spans,
+   * index-only). A ticket with a state that is neither open nor rejected is handled (resolved or closed).
+   */
+  private async spanSnapshots(
+    m: EntityManager, at: Date, previous: Date | null, since: Date, installed: (when: 'now' | 'before') => Snapshot['installs'],
+  ): Promise<Snapshots> {
+    const before = previous ?? at;
+    const units = await unhandledSpansByUnit(m, at, before, since);
+    const had = await ticketsWithState(m, at, before, since);
+    const snapshot = (when: 'now' | 'before'): Snapshot => {
+      const sum = (pick: (r: UnhandledUnitRow) => number) => units.reduce((n, r) => n + pick(r), 0);
+      const unhandled = sum((r) => (when === 'now' ? r.unhandled_now : r.unhandled_before));
       return {
-        installs: { android: installed('android'), ios: installed('ios') },
+        installs: installed(when),
         receivedTotal: had[when],
         handled: had[when] - unhandled,
         open: sum((r) => (when === 'now' ? r.open_now : r.open_before)),
@@ -111,11 +174,10 @@ export class ReportService {
         merged: sum((r) => (when === 'now' ? r.merged_now : r.merged_before)),
       };
     };
-    // the units in the order of their earliest overdue deadline (the order of the ticket list), then by code
     const overdue = units
       .filter((r) => r.overdue_now > 0)
-      .sort((a, b) => new Date(a.first_due_now!).getTime() - new Date(b.first_due_now!).getTime() || (a.unit_code ?? '').localeCompare(b.unit_code ?? ''));
-    return { now: snapshot('now'), before: previous ? snapshot('before') : null, overdue };
+      .map((r) => ({ unit_code: r.unit_code, overdue_now: r.overdue_now, first_due_now: new Date(r.first_due_now!) }));
+    return { now: snapshot('now'), before: previous ? snapshot('before') : null, overdue: sortOverdueUnits(overdue), counted: [] };
   }
 
   /**
@@ -165,13 +227,17 @@ export class ReportService {
     const cutoff = cutoffOf(date, hour);
     const previous = cutoffOf(previousReportDate(kind, date), hour);
     let open = true;
+    let counted: StateCountsAt[] = [];
+    // kept counts restored from another cluster are made this one's before they are read
+    if (await adoptStateCounts(this.ds)) this.logger.warn('the kept report counts came from another database cluster (a restore): adopted them, checkpoints start again');
     try {
-      return await this.ds.transaction('REPEATABLE READ', async (m) => {
+      const result = await this.ds.transaction('REPEATABLE READ', async (m) => {
         await m.query(`SET LOCAL statement_timeout = '${LONG_READ_STATEMENT_TIMEOUT}'`);
         const since = await this.operationStart(m, cutoff);
         // a previous report needs a period before it: the report whose T0 is the start of operation is the first one
         const hasPrevious = previous > since;
-        const { now, before, overdue } = await this.snapshots(m, cutoff, hasPrevious ? previous : null, since);
+        const { now, before, overdue, counted: counts } = await this.snapshots(m, cutoff, hasPrevious ? previous : null, since);
+        counted = counts;
         const dayStart = new Date(cutoff.getTime() - 86_400_000);
         const perChannel = await receivedPerChannel(m, dayStart, cutoff);
         const receivedInDay = Object.fromEntries(REPORT_CHANNELS.map((c) => [c, perChannel.find((p) => p.channel === c)?.n ?? 0])) as Record<ReportChannel, number>;
@@ -212,8 +278,24 @@ export class ReportService {
           title: `${REPORT_TITLES[kind]} ${formatDateVi(cutoff)}`,
         });
       });
+      await this.keepCheckpoints(counted);
+      return result;
     } finally {
       open = false;
+    }
+  }
+
+  /**
+   * Keeps what a report counted as the checkpoints of its instants, so that the next report reads only the changes
+   * since. The report stands without them: a failure here is logged, not thrown.
+   */
+  private async keepCheckpoints(counted: StateCountsAt[]): Promise<void> {
+    for (const counts of counted) {
+      try {
+        await saveStateCountCheckpoint(this.ds.manager, counts);
+      } catch (err) {
+        this.logger.warn(`could not keep the counts at ${counts.at.toISOString()} as a checkpoint: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -262,3 +344,8 @@ export class ReportService {
 }
 
 const UNASSIGNED = 'Chưa phân công đơn vị';
+
+/** The units in the order of their earliest overdue deadline (the order of the ticket list), then by code. */
+function sortOverdueUnits(units: OverdueUnitCount[]): OverdueUnitCount[] {
+  return units.sort((a, b) => a.first_due_now.getTime() - b.first_due_now.getTime() || (a.unit_code ?? '').localeCompare(b.unit_code ?? ''));
+}

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { spanContainsSql, spanRangeSql, UNHANDLED_SPAN_PREDICATE } from './ticket-history.js';
+import { overdueSpansSql, spanContainsSql, spanRangeSql, UNHANDLED_SPAN_PREDICATE } from './ticket-history.js';
 import { OPEN_STATUSES, type Channel } from './ticket.entity.js';
 
 /**
@@ -45,6 +45,30 @@ export function unhandledSpansByUnit(m: EntityManager, at: Date, before: Date, s
       GROUP BY s.unit_code`,
     [at, before, since, OPEN_STATUSES],
   );
+}
+
+/**
+ * The earliest deadline among the overdue open tickets of each of `units` (unit codes, '' for the tickets with no
+ * unit) at `at`, in their state then: the order in which the report lists the units. One short read per unit, in
+ * deadline order through the open spans' index (overdueSpansSql), whatever the number of late tickets.
+ */
+export async function earliestOverdueByUnit(m: EntityManager, at: Date, units: string[]): Promise<Map<string, Date>> {
+  const firstDue = (unit: string) => `(SELECT min(x.due_at) FROM (${overdueSpansSql('$1', 's.due_at', unit, 'ORDER BY s.due_at LIMIT 1')}) x)`;
+  const named: Array<{ unit_key: string; first_due: Date | null }> = await m.query(
+    `SELECT u.code AS unit_key, ${firstDue('s.unit_code = u.code')} AS first_due FROM unnest($2::varchar[]) AS u(code)`,
+    [at, units.filter((u) => u !== '')],
+  );
+  if (units.includes('')) {
+    const [none] = await m.query(`SELECT '' AS unit_key, ${firstDue('s.unit_code IS NULL')} AS first_due`, [at]);
+    named.push(none);
+  }
+  return new Map(named.filter((r) => r.first_due).map((r) => [r.unit_key, new Date(r.first_due!)]));
+}
+
+/** Whether any ticket was received before `since` (a start of operation set after the first tickets). */
+export async function receivedBefore(m: EntityManager, since: Date): Promise<boolean> {
+  const [row] = await m.query(`SELECT 1 FROM tickets WHERE received_at < $1 LIMIT 1`, [since]);
+  return Boolean(row);
 }
 
 /**

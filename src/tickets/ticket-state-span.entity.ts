@@ -9,7 +9,8 @@ import { Ticket, type TicketStatus } from './ticket.entity.js';
  *
  * Written only by PostgreSQL: triggers on ticket_events rebuild the spans of the tickets whose events a statement
  * inserted, updated or deleted (the function `ticket_state_spans_rebuild`, migration TicketStateSpans), whatever
- * wrote them. Never write this table from the application.
+ * wrote them. Never write this table from the application. Its own statement triggers append what each change adds
+ * to the report's counts by hour to ticket_state_counts (ticket-state-counts.ts, migration TicketStateCounts).
  */
 @Entity('ticket_state_spans')
 @Index('idx_ticket_state_spans_ticket', ['ticketId', 'validFrom'])
