@@ -9,6 +9,7 @@ import { SESSION_COOKIE } from '../src/web/staff-session.js';
 import type { BenchConfig } from './config.js';
 import { ROUTE_SQL, type GenerationResult } from './generate.js';
 import { runConcurrently, type HttpClient, type HttpResult } from './http.js';
+import { addDays } from '../src/common/vn-time.js';
 import { CATEGORY_SHARES, CONTENT, HAMLETS, MOBILE_PREFIXES, personNames } from './pools.js';
 import { RssWindow, type AppProcess, type ServiceHost } from './processes.js';
 import type { BenchUsers } from './scratch.js';
@@ -89,9 +90,17 @@ export async function measureReads(scales: Scale[], cfg: BenchConfig, results: R
   const list = await interleaved(scales, cfg.rounds, async (s) =>
     (await expectOk(await s.http.request('GET', '/api/tickets', { headers: bearer(s.tokens.operator) }), 'GET /api/tickets')).ms, log, 'GET /api/tickets', results);
   results.add('GET /api/tickets, first page (operator)', 'ms', cells(scales, list, median));
+  // each report keeps its counts at its two cut-offs (ticket-state-counts.ts): the day before's report is built once,
+  // and every timed report is the first of its day (its own checkpoints forgotten before it), as the cut-off job's is
+  const dayBefore = (s: Scale) => addDays(s.reportDate, -1);
+  for (const s of scales) await s.host.call('reportFigures', 'daily', dayBefore(s));
+  const firstOfDay = async <T,>(s: Scale, cmd: string) => {
+    await s.host.call('forgetCheckpoints', s.reportDate);
+    return s.host.call<T>(cmd, 'daily', s.reportDate);
+  };
   log('daily report');
   const report = await interleaved(scales, cfg.rounds, async (s) => {
-    const { ms, result } = await s.host.call<number>('report', 'daily', s.reportDate);
+    const { ms, result } = await firstOfDay<number>(s, 'report');
     return { ms, lines: result };
   }, log, 'daily report', results);
   results.add(`Daily report, ReportService.build('daily'), every overdue ticket read`, 'ms', cells(scales, report, medianOf((r) => r.ms)));
@@ -99,15 +108,26 @@ export async function measureReads(scales: Scale[], cfg: BenchConfig, results: R
   results.add('  per overdue ticket listed', 'µs', cells(scales, report, (r) => Math.round(median(r.map((x) => x.ms)) * 1000 / Math.max(1, r[r.length - 1].lines))));
   log('daily report figures');
   const figures = await interleaved(scales, cfg.rounds, async (s) => {
-    const { ms, result } = await s.host.call<{ open: number; units: number }>('reportFigures', 'daily', s.reportDate);
+    const { ms, result } = await firstOfDay<{ open: number; units: number }>(s, 'reportFigures');
     return { ms, ...result };
   }, log, 'daily report figures', results);
   results.add('Daily report figures alone (counts, per-unit overdue list), its ticket list not read', 'ms', cells(scales, figures, medianOf((r) => r.ms)));
   results.add('  open tickets at the cut-off', '', cells(scales, figures, (r) => r[r.length - 1].open.toLocaleString('en-US')), { ratio: false });
   results.add('  per open ticket', 'µs', cells(scales, figures, (r) => Math.round(median(r.map((x) => x.ms)) * 1000 / Math.max(1, r[r.length - 1].open))));
+  log('daily report figures, no checkpoint');
+  const cold = await interleaved(scales, cfg.rounds, async (s) => {
+    await s.host.call('forgetCheckpoints', null);
+    const { ms } = await s.host.call('reportFigures', 'daily', s.reportDate);
+    return { ms, changes: (await s.host.call<number>('stateCountChanges')).result };
+  }, log, 'daily report figures, no checkpoint', results);
+  results.add('  the same with no checkpoint kept (the first report after installing)', 'ms', cells(scales, cold, medianOf((r) => r.ms)));
+  results.add('  count changes it sums (rows of ticket_state_counts)', '', cells(scales, cold, (r) => r[r.length - 1].changes.toLocaleString('en-US')), { ratio: false });
+  // the reports below are as the cut-off job's: the day before's checkpoint kept
+  for (const s of scales) await s.host.call('reportFigures', 'daily', dayBefore(s));
   log('daily report e-mail');
   const mail = await interleaved(scales, cfg.heavyRounds, async (s) => {
     const window = new RssWindow(s.host.pid);
+    await s.host.call('forgetCheckpoints', s.reportDate);
     const { ms } = await s.host.call<number>('reportEmail', 'daily', s.reportDate).finally(() => window.close());
     return { ms, peak: window.close() };
   }, log, 'daily report e-mail', results);
@@ -204,6 +224,7 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
 
   log('daily report as xlsx');
   const xlsx = await interleaved(scales, cfg.heavyRounds, async (s) => {
+    await s.host.call('forgetCheckpoints', s.reportDate);
     const before = s.app.memory()?.rss ?? NaN;
     const window = new RssWindow(s.app.pid);
     const res = await s.http.request('GET', `/api/reports/daily?date=${s.reportDate}&format=xlsx`, { headers: bearer(s.tokens.coordinator) })

@@ -6,13 +6,15 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { performance } from 'node:perf_hooks';
 import { loadSettings } from '../config/settings.js';
 import { AppModule } from '../src/app.module.js';
 import { overdueTicketBatches } from '../src/reports/report-figures.js';
 import { ReportMailerService } from '../src/reports/report-mailer.service.js';
-import { ReportService, type ReportKind } from '../src/reports/report.service.js';
+import { cutoffOf, ReportService, type ReportKind } from '../src/reports/report.service.js';
 import { OverdueService } from '../src/sla/overdue.service.js';
+import { forgetStateCountCheckpoints, stateCountChangeRows } from '../src/tickets/ticket-state-counts.js';
 
 interface Command {
   id: number;
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
   const overdue = app.get(OverdueService);
   const reports = app.get(ReportService);
   const mailer = app.get(ReportMailerService);
+  const ds = app.get(DataSource);
   const commands: Record<string, (...args: never[]) => Promise<unknown>> = {
     ping: async () => 'pong',
     sweepOverdue: (at: string) => overdue.sweepOverdue(new Date(at)),
@@ -45,6 +48,15 @@ async function main(): Promise<void> {
     // what it reads is the open and rejected tickets at the two cut-offs
     reportFigures: async (kind: ReportKind, date: string) =>
       reports.build(kind, date, async (doc) => ({ open: doc.figures.open, units: doc.figures.overdueUnits.length })),
+    // every report keeps its counts at its two cut-offs as checkpoints (src/tickets/ticket-state-counts.ts): those at
+    // or after the cut-off of `date` go (all of them without a date), so that the next report of `date` is timed as
+    // the first of its day, the day before's kept (or as the first report ever)
+    forgetCheckpoints: async (date: string | null) => {
+      const from = date ? cutoffOf(date, settings.REPORT_CUTOFF_HOUR) : new Date(0);
+      await forgetStateCountCheckpoints(ds.manager, from);
+    },
+    // the changes of the counts kept by PostgreSQL, one row per statement, hour, unit and kind
+    stateCountChanges: () => stateCountChangeRows(ds.manager),
     // the e-mail the cut-off job sends (figures, html, the xlsx with every overdue ticket, the docx), composed and dropped
     reportEmail: async (kind: ReportKind, date: string) => {
       const { payload } = await mailer.compose(kind, date, ['lanhdao@bench.gov.vn']);
