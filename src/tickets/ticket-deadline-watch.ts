@@ -182,8 +182,10 @@ export async function overdueListRows(m: EntityManager, at: Date, scope: Overdue
   if (!counts.length) return [];
   // then one page per unit, read in deadline order from the same index, and only those rows joined to tickets
   const codes = counts.filter((c) => c.unit_code !== null).map((c) => c.unit_code);
+  // ordered as the index is (unit_code first): for the tickets with no unit, "unit_code IS NULL" does not tell the
+  // planner that the index gives them in deadline order, and it would sort all of them for a page
   const pageOf = (unit: string) => `SELECT x.ticket_id, x.unit_code, x.due_at, x.status
-      FROM (${overdueSpansSql('$1', 's.ticket_id, s.unit_code, s.due_at, s.status', unit, 'ORDER BY s.due_at, s.ticket_id LIMIT $3::int + $4::int')}) x
+      FROM (${overdueSpansSql('$1', 's.ticket_id, s.unit_code, s.due_at, s.status', unit, 'ORDER BY s.unit_code, s.due_at, s.ticket_id LIMIT $3::int + $4::int')}) x
      ORDER BY x.due_at, x.ticket_id OFFSET $3::int LIMIT $4::int`;
   const pages: Array<{ ticket_id: string; unit_code: string | null; due_at: Date; status: string }> = await m.query(
     `SELECT * FROM (SELECT p.* FROM unnest($2::varchar[]) u(code) CROSS JOIN LATERAL (${pageOf('s.unit_code = u.code')}) p

@@ -53,7 +53,8 @@ export function unhandledSpansByUnit(m: EntityManager, at: Date, before: Date, s
  * deadline order through the open spans' index (overdueSpansSql), whatever the number of late tickets.
  */
 export async function earliestOverdueByUnit(m: EntityManager, at: Date, units: string[]): Promise<Map<string, Date>> {
-  const firstDue = (unit: string) => `(SELECT min(x.due_at) FROM (${overdueSpansSql('$1', 's.due_at', unit, 'ORDER BY s.due_at LIMIT 1')}) x)`;
+  // ordered as the index is (unit_code first), so that "unit_code IS NULL" too reads the first entry only
+  const firstDue = (unit: string) => `(SELECT min(x.due_at) FROM (${overdueSpansSql('$1', 's.due_at', unit, 'ORDER BY s.unit_code, s.due_at LIMIT 1')}) x)`;
   const named: Array<{ unit_key: string; first_due: Date | null }> = await m.query(
     `SELECT u.code AS unit_key, ${firstDue('s.unit_code = u.code')} AS first_due FROM unnest($2::varchar[]) AS u(code)`,
     [at, units.filter((u) => u !== '')],
