@@ -25,6 +25,28 @@ describe('view layer (e2e)', () => {
   /** Signs in over HTTP: the session cookie (support/test-app.ts). */
   const login = (username: string) => sessionCookie(t, username);
 
+  /** A browser signed in as `username` on /tickets of the app served on a local port, its clock under the test's hand. */
+  const signedInTab = async (username: string) => {
+    const server = t.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext({ baseURL: base, viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      await page.clock.install();
+      await page.goto('/dang-nhap?next=/tickets');
+      await page.fill('#username', username);
+      await page.fill('#password', TEST_PASSWORD);
+      await page.press('#password', 'Enter');
+      await page.waitForURL((u) => u.pathname === '/tickets');
+      return { browser, page, base };
+    } catch (e) {
+      await browser.close();
+      throw e;
+    }
+  };
+
   it('/ sends a visitor to the sign-in page and a signed-in person to the page of their job', async () => {
     expect((await t.http().get('/')).headers.location).toBe('/dang-nhap');
     const homes: Array<[string, string]> = [
@@ -81,19 +103,8 @@ describe('view layer (e2e)', () => {
   });
 
   it('in the browser, a new ticket for the unit appears in its list and the header count without a reload', async () => {
-    const server = t.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const browser = await launchChromium();
+    const { browser, page, base } = await signedInTab(users.unit);
     try {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: 1366, height: 768 } });
-      const page = await context.newPage();
-      await page.clock.install();
-      await page.goto('/dang-nhap?next=/tickets');
-      await page.fill('#username', users.unit);
-      await page.fill('#password', TEST_PASSWORD);
-      await page.press('#password', 'Enter');
-      await page.waitForURL('**/tickets');
       const count = Number(await page.locator('[data-live-count="unit"]').textContent());
       const created = await t.http().post('/api/tickets').set(bearer(operator))
         .send({ channel: 'hotline', reporterName: 'Trần Văn Mới', areaCode: '29401', categoryCode: 'AN-SINH', content: 'Phản ánh vừa gọi tới.' }).expect(201);
@@ -106,6 +117,47 @@ describe('view layer (e2e)', () => {
       expect(page.url()).toBe(`${base}/tickets`);
     } finally {
       await browser.close();
+    }
+  });
+  it('past 999 waiting the header reads "999+", on first render and as live.js updates it, and counts no further', async () => {
+    const coord = await login(users.coord);
+    const queue = async () => (await t.http().get('/trang/dem').set('Cookie', coord).expect(200)).body.queue as number;
+    // fill the queue to exactly 999 tickets waiting for a coordinator (received, no unit), with their creation events
+    const missing = 999 - await queue();
+    await t.ds.query(
+      `WITH t AS (
+         INSERT INTO tickets (code, channel, status, reporter_name, content, received_at, due_at, warn_at, search_text)
+         SELECT 'PA-HANG-' || g, 'hotline', 'received', 'Người dân ' || g, 'Chờ phân loại ' || g,
+                $1::timestamptz - interval '1 hour', $1::timestamptz + interval '2 days', $1::timestamptz + interval '1 day', 'pa-hang-' || g
+           FROM generate_series(1, $2) g
+         RETURNING id, received_at, due_at)
+       INSERT INTO ticket_events (ticket_id, type, at, actor_name, to_status, due_at)
+       SELECT id, 'created', received_at, 'Tổng đài viên', 'received', due_at FROM t`,
+      [new Date('2026-03-02T09:00:00+07:00'), missing]);
+    expect(await queue()).toBe(999);
+    const page = await t.http().get('/dieu-phoi').set('Cookie', coord).expect(200);
+    expect(page.text).toMatch(/data-live-count="queue" data-n="999" data-cap="999">999</);
+    const create = () => t.http().post('/api/tickets').set(bearer(operator))
+      .send({ channel: 'hotline', reporterName: 'Lê Văn B', content: 'Chưa được phân loại.' }).expect(201);
+
+    const { browser, page: tab } = await signedInTab(users.coord);
+    try {
+      const badge = tab.locator('[data-live-count="queue"]');
+      expect(await badge.textContent()).toBe('999');
+      await create();
+      // the 1,000th: the server counts one past the cap, the badge says "more than 999"
+      expect(await queue()).toBe(1000);
+      await tab.clock.fastForward(31_000);
+      await tab.locator('[data-live-count="queue"]', { hasText: /^999\+$/ }).waitFor({ timeout: 10_000 });
+      expect(await badge.getAttribute('data-n')).toBe('1000');
+      await create();
+      expect(await queue()).toBe(1000);
+      // a page rendered past the cap says the same
+      const list = await t.http().get('/tickets').set('Cookie', coord).expect(200);
+      expect(list.text).toMatch(/data-live-count="queue" data-n="1000" data-cap="999">999\+</);
+    } finally {
+      await browser.close();
+      await t.ds.query(`DELETE FROM tickets WHERE code LIKE 'PA-HANG-%'`);
     }
   });
 });

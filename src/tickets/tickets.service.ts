@@ -20,6 +20,9 @@ const seesDuplicates = (user: AuthUser) => ['operator', 'coordinator', 'admin'].
 /** Ticket lists count matches up to this many; past it, `total` is this number and `totalExact` is false. */
 export const LIST_COUNT_CAP = 10_000;
 
+/** The header's counts are exact up to this many; WAITING_COUNT_CAP + 1 means more (shown as "999+"). */
+export const WAITING_COUNT_CAP = 999;
+
 const FULL_CODE = /^PA-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c);
@@ -48,16 +51,21 @@ export class TicketsService {
 
   /**
    * What waits for this person, for the count in the pages' header: for coordinators and admins the tickets waiting
-   * for a unit (new or returned); for unit staff their unit's tickets not yet accepted. Both are index-only counts
-   * (idx_tickets_status_due, idx_tickets_unit_status) over small sets.
+   * for a unit (new or returned); for unit staff their unit's tickets not yet accepted. Each count stops at
+   * WAITING_COUNT_CAP + 1, which means "more than WAITING_COUNT_CAP": the header is shown on every staff page and
+   * asked for every 30 s, and after a crisis the queue may hold tens of thousands (reading each of them to count
+   * them took half a second at a million tickets). Below the cap the count is exact.
    */
   async waitingCounts(user: AuthUser): Promise<{ queue?: number; unit?: number }> {
-    const repo = this.ds.getRepository(Ticket);
+    const capped = async (where: string, params: unknown[]) => {
+      const [{ n }] = await this.ds.query(`SELECT count(*)::int AS n FROM (SELECT 1 FROM tickets WHERE ${where} LIMIT ${WAITING_COUNT_CAP + 1}) x`, params);
+      return n as number;
+    };
     if (user.role === 'coordinator' || user.role === 'admin') {
-      return { queue: await repo.count({ where: { status: 'received' } }) };
+      return { queue: await capped(`status = 'received'`, []) };
     }
     if (user.role === 'unit_staff' && user.unitCode) {
-      return { unit: await repo.count({ where: { status: 'assigned', assignedUnitCode: user.unitCode } }) };
+      return { unit: await capped(`status = 'assigned' AND assigned_unit_code = $1`, [user.unitCode]) };
     }
     return {};
   }

@@ -1,6 +1,7 @@
 import type { AuthUser } from '../common/auth-user.js';
 import { displayName } from '../common/auth-user.js';
 import type { Role } from '../common/roles.js';
+import { WAITING_COUNT_CAP } from '../tickets/tickets.service.js';
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Quản trị hệ thống',
@@ -47,7 +48,12 @@ export interface NavModel {
   roleLabel: string;
   role: Role;
   csrf: string;
-  links: Array<{ href: string; label: string; id: string; current: boolean; countKey?: CountKey; count?: number }>;
+  links: Array<{ href: string; label: string; id: string; current: boolean; countKey?: CountKey; count?: number; countText?: string; countCap?: number }>;
+}
+
+/** A header count as shown: the number, or "999+" past the cap (the count then stops at WAITING_COUNT_CAP + 1). */
+export function countText(n: number): string {
+  return n > WAITING_COUNT_CAP ? `${WAITING_COUNT_CAP}+` : String(n);
 }
 
 /**
@@ -65,7 +71,7 @@ export function staffNav(s: { user: AuthUser; csrf: string }, current: string, c
       label: l.label,
       id: l.id,
       current: current === l.href || current.startsWith(`${l.href}/`),
-      ...(l.countKey ? { countKey: l.countKey, count: counts[l.countKey] ?? 0 } : {}),
+      ...(l.countKey ? { countKey: l.countKey, count: counts[l.countKey] ?? 0, countText: countText(counts[l.countKey] ?? 0), countCap: WAITING_COUNT_CAP } : {}),
     })),
   };
 }

@@ -9,7 +9,9 @@
   var list = document.querySelector('[data-live-list]');
   var listKey = list && list.getAttribute('data-live-list');
   var seen = {};
-  [].forEach.call(badges, function (b) { seen[b.getAttribute('data-live-count')] = Number(b.textContent) || 0; });
+  // each badge carries its count in data-n and the count's cap in data-cap: past the cap it reads "999+", and the
+  // server stops counting at cap + 1 (so a change past the cap is not seen here; the list says how many there are)
+  [].forEach.call(badges, function (b) { seen[b.getAttribute('data-live-count')] = Number(b.getAttribute('data-n')) || 0; });
   var status = document.createElement('div');
   status.className = 'hp';
   status.setAttribute('role', 'status');
@@ -48,7 +50,9 @@
     [].forEach.call(badges, function (b) {
       var key = b.getAttribute('data-live-count');
       if (typeof counts[key] !== 'number') return;
-      b.textContent = String(counts[key]);
+      var cap = Number(b.getAttribute('data-cap')) || Infinity;
+      b.setAttribute('data-n', String(counts[key]));
+      b.textContent = counts[key] > cap ? cap + '+' : String(counts[key]);
       b.hidden = counts[key] === 0;
     });
     if (list && typeof counts[listKey] === 'number' && counts[listKey] !== seen[listKey]) {
