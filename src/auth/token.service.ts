@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, webcrypto } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
@@ -15,10 +15,15 @@ const USER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /** Signs and checks access tokens (JWT, HS256). */
 @Injectable()
 export class TokenService {
-  private readonly key: Uint8Array;
+  /**
+   * The secret imported once as a WebCrypto key: given the bytes, jose imports them again on every call, which
+   * cost about as much as the check itself on each request.
+   */
+  private readonly key: Promise<webcrypto.CryptoKey>;
 
   constructor(private readonly settings: Settings, private readonly clock: Clock, private readonly ds: DataSource) {
-    this.key = new TextEncoder().encode(settings.JWT_SECRET ?? TokenService.localSecret());
+    const secret = new TextEncoder().encode(settings.JWT_SECRET ?? TokenService.localSecret());
+    this.key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
   }
 
   /** Outside production a secret is generated once and kept under ./var, so tokens survive restarts. */
@@ -39,7 +44,7 @@ export class TokenService {
       .setSubject(userId)
       .setIssuedAt(now)
       .setExpirationTime(now + this.settings.TOKEN_TTL_HOURS * 3600)
-      .sign(this.key);
+      .sign(await this.key);
   }
 
   /**
@@ -53,7 +58,7 @@ export class TokenService {
 
   private async claims(token: string): Promise<{ userId: string; issuedAt: number } | null> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], currentDate: this.clock.now() });
+      const { payload } = await jwtVerify(token, await this.key, { algorithms: ['HS256'], currentDate: this.clock.now() });
       if (typeof payload.sub !== 'string' || !USER_ID.test(payload.sub) || typeof payload.iat !== 'number') return null;
       return { userId: payload.sub, issuedAt: payload.iat };
     } catch {
