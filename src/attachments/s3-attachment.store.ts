@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { EntityManager } from 'typeorm';
 import type { Settings } from '../../config/settings.js';
 import { AttachmentStore, type StoredContent } from './attachment-store.js';
@@ -15,13 +15,14 @@ export const s3ObjectKey = (id: string) => `attachments/${id}`;
 export class S3AttachmentStore extends AttachmentStore {
   readonly kind = 's3' as const;
   readonly writesOutsideTransaction = true;
-  private readonly client: S3Client;
+  /** The SDK and its client: the SDK is loaded when the store is made, after start-up, not when the application starts. */
+  private readonly s3: Promise<{ sdk: typeof import('@aws-sdk/client-s3'); client: S3Client }>;
   private readonly bucket: string;
 
   constructor(settings: Pick<Settings, 'S3_ENDPOINT' | 'S3_REGION' | 'S3_BUCKET' | 'S3_ACCESS_KEY_ID' | 'S3_SECRET_ACCESS_KEY' | 'S3_FORCE_PATH_STYLE'>) {
     super();
     this.bucket = settings.S3_BUCKET!;
-    this.client = new S3Client({
+    this.s3 = import('@aws-sdk/client-s3').then((sdk) => ({ sdk, client: new sdk.S3Client({
       endpoint: settings.S3_ENDPOINT,
       region: settings.S3_REGION,
       forcePathStyle: settings.S3_FORCE_PATH_STYLE,
@@ -32,11 +33,14 @@ export class S3AttachmentStore extends AttachmentStore {
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 3,
       requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
-    });
+    }) }));
+    // a failure to load shows on the first use
+    this.s3.catch(() => undefined);
   }
 
   async put(_m: EntityManager, id: string, content: Buffer | Readable, info: { contentType: string; size: number }): Promise<void> {
-    await this.client.send(new PutObjectCommand({
+    const { sdk, client } = await this.s3;
+    await client.send(new sdk.PutObjectCommand({
       Bucket: this.bucket,
       Key: s3ObjectKey(id),
       Body: content,
@@ -46,21 +50,23 @@ export class S3AttachmentStore extends AttachmentStore {
   }
 
   async get(_m: EntityManager, id: string): Promise<StoredContent | null> {
+    const { sdk, client } = await this.s3;
     try {
-      const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: s3ObjectKey(id) }));
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: s3ObjectKey(id) }));
       if (!(out.Body instanceof Readable)) throw new Error(`the object store answered ${s3ObjectKey(id)} without a body`);
       return { body: out.Body, size: out.ContentLength ?? null };
     } catch (e) {
-      if (e instanceof S3ServiceException && (e.name === 'NoSuchKey' || e.$metadata.httpStatusCode === 404)) return null;
+      if (e instanceof sdk.S3ServiceException && (e.name === 'NoSuchKey' || e.$metadata.httpStatusCode === 404)) return null;
       throw e;
     }
   }
 
   async delete(_m: EntityManager, id: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: s3ObjectKey(id) }));
+    const { sdk, client } = await this.s3;
+    await client.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: s3ObjectKey(id) }));
   }
 
   override close(): void {
-    this.client.destroy();
+    void this.s3.then(({ client }) => client.destroy(), () => undefined);
   }
 }

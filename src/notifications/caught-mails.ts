@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
+import { parseMail } from '../common/parse-mail.js';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { CaughtMailEntry } from './caught-mail.entity.js';
@@ -70,7 +71,7 @@ export class CaughtMails {
   async get(id: string): Promise<CaughtMail | null> {
     const found = await this.raw(id);
     if (!found) return null;
-    const mail = await simpleParser(found.raw);
+    const mail = await parseMail(found.raw);
     return {
       ...found.row,
       from: addresses(mail.from),
@@ -88,7 +89,7 @@ export class CaughtMails {
   async attachment(id: string, index: number): Promise<{ filename: string; contentType: string; content: Buffer } | null> {
     const found = await this.raw(id);
     if (!found) return null;
-    const a = (await simpleParser(found.raw)).attachments[index];
+    const a = (await parseMail(found.raw)).attachments[index];
     return a ? { filename: a.filename ?? `tep-${index + 1}`, contentType: a.contentType, content: a.content } : null;
   }
 }

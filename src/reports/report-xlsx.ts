@@ -12,7 +12,7 @@
  */
 import { once } from 'node:events';
 import { PassThrough, type Writable } from 'node:stream';
-import { ZipArchive } from 'archiver';
+import type { ZipArchive } from 'archiver';
 import { vietnamWallClock } from '../common/vn-time.js';
 import { overdueTicketBatches, REPORT_CHANNELS, type Change, type OverdueTicketLine, type OverdueUnitLine, type ReportDocument } from './report-figures.js';
 import { REPORT_CHANNEL_LABELS, displayUnitName, sortOverdueUnits } from './report-text.js';
@@ -52,7 +52,8 @@ export async function renderReportXlsx(doc: ReportDocument): Promise<Buffer> {
  */
 export async function writeReportXlsx(doc: ReportDocument, out: Writable): Promise<void> {
   const f = doc.figures;
-  const zip = new WorkbookZip(out, f.cutoff);
+  // archiver is loaded on the first spreadsheet, not when the application starts
+  const zip = new WorkbookZip((await import('archiver')).ZipArchive, out, f.cutoff);
   try {
     zip.add('[Content_Types].xml', CONTENT_TYPES);
     zip.add('_rels/.rels', PACKAGE_RELS);
@@ -350,10 +351,11 @@ class WorkbookZip {
   private entry: PassThrough | null = null;
 
   constructor(
+    Zip: typeof ZipArchive,
     private readonly out: Writable,
     private readonly date: Date,
   ) {
-    this.archive = new ZipArchive({ highWaterMark: ZIP_BUFFER_BYTES });
+    this.archive = new Zip({ highWaterMark: ZIP_BUFFER_BYTES });
     this.failed = new Promise<never>((_, reject) => this.archive.on('error', reject));
     this.failed.catch(() => undefined);
     this.archive.pipe(out);

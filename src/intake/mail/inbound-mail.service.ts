@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { simpleParser, type Attachment as MailAttachment } from 'mailparser';
+import type { Attachment as MailAttachment } from 'mailparser';
+import { parseMail } from '../../common/parse-mail.js';
 import { Settings } from '../../../config/settings.js';
 import { StoredAttachments } from '../../attachments/stored-attachments.service.js';
 import { Clock } from '../../common/clock.js';
@@ -53,7 +54,7 @@ export class InboundMailService {
 
   /** Resolves once the mail is committed (or known to be a redelivery, or an automatic mail that is dropped). */
   async accept(raw: Buffer, envelope: MailEnvelope): Promise<MailOutcome> {
-    const mail = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true });
+    const mail = await parseMail(raw, { skipImageLinks: true, skipTextToHtml: true });
     const automatic = automaticMailReason(mail, envelope.mailFrom, this.ownAddresses);
     if (automatic) {
       this.logger.warn(`mail ${mail.messageId ?? '(no Message-ID)'} from ${envelope.mailFrom || '<>'} not taken in: ${automatic}`);
