@@ -216,7 +216,10 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
   // then every round times LIST_SAMPLES in a row and keeps their median, so that one hiccup does not make a ratio
   const overdueApi = (s: Scale) => s.http.request('GET', '/api/overdue', { headers: bearer(s.tokens.coordinator) });
   const overduePage = (s: Scale) => s.http.request('GET', '/tre-han', { headers: { cookie: s.cookie } });
-  for (const s of scales) for (const request of [overdueApi, overduePage, overdueApi, overduePage]) await expectOk(await request(s), 'warm-up');
+  const queuePage = (s: Scale) => s.http.request('GET', '/dieu-phoi', { headers: { cookie: s.cookie } });
+  const headerCounts = (s: Scale) => s.http.request('GET', '/trang/dem', { headers: { cookie: s.cookie } });
+  const light = [overdueApi, overduePage, queuePage, headerCounts];
+  for (const s of scales) for (const request of [...light, ...light]) await expectOk(await request(s), 'warm-up');
   const api = await interleaved(scales, cfg.rounds, async (s) =>
     medianRequest(LIST_SAMPLES, async () => expectOk(await overdueApi(s), 'GET /api/overdue')), log, 'GET /api/overdue', results);
   results.add('GET /api/overdue (coordinator, whole province)', 'ms', cells(scales, api, medianOf((r) => r.ms)));
@@ -235,8 +238,22 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
   const page = await interleaved(scales, cfg.rounds, async (s) =>
     medianRequest(LIST_SAMPLES, async () => expectOk(await overduePage(s), 'GET /tre-han')), log, 'GET /tre-han', results);
   results.add('GET /tre-han (staff page, coordinator session)', 'ms', cells(scales, page, medianOf((r) => r.ms)));
-  results.note(`The overdue list's requests (GET /api/overdue, ?unit=, /tre-han): each is served twice untimed by each scale's app, then each round is the median of ${LIST_SAMPLES} requests in a row.`);
   results.add('  response size', 'kB', cells(scales, page, medianOf((r) => r.bytes / 1024)));
+  // the coordinators' queue: its tabs' counts (each stops at 10,000) and its first page of the oldest waiting
+  const queue = await interleaved(scales, cfg.rounds, async (s) =>
+    medianRequest(LIST_SAMPLES, async () => expectOk(await queuePage(s), 'GET /dieu-phoi')), log, 'GET /dieu-phoi', results);
+  results.add('GET /dieu-phoi (the coordinators\' queue page, its seven counts and first page)', 'ms', cells(scales, queue, medianOf((r) => r.ms)));
+  results.add('  response size', 'kB', cells(scales, queue, medianOf((r) => r.bytes / 1024)));
+  const waiting = new Map<Scale, number>();
+  for (const s of scales) {
+    const [row] = (await s.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE status = 'received'`)).rows;
+    waiting.set(s, row.n);
+  }
+  const header = await interleaved(scales, cfg.rounds, async (s) =>
+    medianRequest(LIST_SAMPLES, async () => expectOk(await headerCounts(s), 'GET /trang/dem')), log, 'GET /trang/dem', results);
+  results.add('GET /trang/dem (the header\'s count, on every staff page and every 30 s)', 'ms', cells(scales, header, medianOf((r) => r.ms)));
+  results.add('  tickets waiting for a coordinator (the count stops at 1,000)', '', new Map(scales.map((s) => [s.label, waiting.get(s)!.toLocaleString('en-US')])), { ratio: false });
+  results.note(`The light requests (GET /api/overdue, ?unit=, /tre-han, /dieu-phoi, /trang/dem): each is served twice untimed by each scale's app, then each round is the median of ${LIST_SAMPLES} requests in a row.`);
 
   log('daily report as xlsx');
   const xlsx = await interleaved(scales, cfg.heavyRounds, async (s) => {
