@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { closeAll } from './support/browser.js';
 import { browserSession, checkBothScreens, OFFICE_SCREEN, PHONE_SCREEN, signIn } from './support/pages.js';
+import { queueCounts, queuePage } from '../src/tickets/ticket-queue.js';
 import { bearer, listen, startTestApp, tokensFor, type TestApp } from './support/test-app.js';
 
 /**
@@ -415,4 +416,34 @@ describe('the coordinator\'s queue (browser)', () => {
     const first = await page.locator('#danh-sach tbody a.tcode').allTextContents();
     expect([...first, ...second].sort()).toEqual([...made].sort());
   }, 90_000);
+  it('counts the new and the returned from the returns alone, as every waiting ticket\'s latest event says', async () => {
+    const daLoc = await t.userToken('unit_staff', 'UB-29377', 'canbo.daloc2');
+    const send = (code: string, action: 'return' | 'assign', token: string, body: Record<string, unknown>) =>
+      t.http().post(`/api/tickets/${code}/${action}`).set(bearer(token)).send(body).expect(200);
+    const giveBack = (code: string) => send(code, 'return', daLoc, { reason: 'Không thuộc thẩm quyền của xã.' });
+    const toDaLoc = (code: string) => send(code, 'assign', coordToken, { unitCode: 'UB-29377' });
+    const routed = () => create({ reporterPhone: '0913000001', areaCode: '29377', categoryCode: 'AN-SINH', content: 'Cống thoát nước bị tắc.' });
+    // the clock stands still: every event below has the same instant, and only their order tells which is the latest
+    const once = await routed(); await giveBack(once);
+    const twice = await routed(); await giveBack(twice); await toDaLoc(twice); await giveBack(twice);
+    const sentOn = await routed(); await giveBack(sentOn); await toDaLoc(sentOn);
+    const never = await routed();
+    const window = { now: new Date(BASE), duplicatesSince: new Date(new Date(BASE).getTime() - 7 * 86_400_000) };
+    // the reference: the latest event leading to 'received' of every waiting ticket
+    const [ref] = await t.ds.query(
+      `SELECT count(*) FILTER (WHERE q.type IS DISTINCT FROM 'returned')::int AS new, count(*) FILTER (WHERE q.type = 'returned')::int AS returned,
+              array_agg(t.code ORDER BY t.code) FILTER (WHERE q.type = 'returned') AS codes
+         FROM tickets t LEFT JOIN LATERAL (SELECT e.type FROM ticket_events e WHERE e.ticket_id = t.id AND e.to_status = 'received'
+                                          ORDER BY e.at DESC, e.id DESC LIMIT 1) q ON true
+        WHERE t.status = 'received'`);
+    expect(ref.codes).toEqual(expect.arrayContaining([once, twice]));
+    expect(ref.codes).not.toContain(sentOn);
+    expect(ref.codes).not.toContain(never);
+    const counts = await queueCounts(t.ds.manager, window);
+    expect({ new: counts.new, returned: counts.returned }).toEqual({ new: ref.new, returned: ref.returned });
+    const page1 = await queuePage(t.ds.manager, 'returned', window, 1, 50);
+    expect(page1.tickets.map((x) => x.code).sort()).toEqual(ref.codes);
+    // each once, with who returned it
+    expect(page1.returned.get(page1.tickets.find((x) => x.code === twice)!.id)).toMatchObject({ unitCode: 'UB-29377', reason: 'Không thuộc thẩm quyền của xã.' });
+  });
 });

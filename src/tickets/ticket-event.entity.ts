@@ -8,6 +8,10 @@ import type { TicketStatus } from './ticket.entity.js';
 @Index('idx_ticket_events_ticket_at', ['ticketId', 'at'])
 // the reopenings by ticket, which the overdue sweep reads for each ticket it flags (partial; migration SweepLookupIndexes)
 @Index('idx_ticket_events_reopened', { synchronize: false })
+// the returns by ticket and the creations that found likely duplicates, where the coordinators' queue starts its
+// "returned" and "duplicates" views (partial; migration QueueLookupIndexes)
+@Index('idx_ticket_events_returned', { synchronize: false })
+@Index('idx_ticket_events_with_duplicates', { synchronize: false })
 export class TicketEvent extends BelongsToTicket {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id: string;

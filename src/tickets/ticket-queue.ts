@@ -85,22 +85,39 @@ const DUPLICATES_OF = `(SELECT COALESCE(jsonb_agg(jsonb_build_object('code', o.c
        JOIN tickets o ON o.code = d->>'code'
       WHERE c.ticket_id = t.id AND c.type = 'created' AND o.status <> 'rejected' AND o.id <> t.id)`;
 
+/**
+ * The 'returned' events (q) that put a ticket now waiting (t) in the queue: the latest event of the ticket leading to
+ * 'received'. Read from the returns (a small partial index, idx_ticket_events_returned), not from every waiting
+ * ticket's latest event.
+ */
+const RETURNED_FROM = 'ticket_events q JOIN tickets t ON t.id = q.ticket_id';
+const RETURNED_WHERE = `q.type = 'returned' AND q.to_status = 'received' AND t.status = 'received' AND NOT EXISTS (
+    SELECT 1 FROM ticket_events l
+     WHERE l.ticket_id = q.ticket_id AND l.to_status = 'received' AND (l.at > q.at OR (l.at = q.at AND l.id > q.id)))`;
+
 interface ViewSql {
   from: string;
   where: string;
   order: string;
+  /** Whether `q` is the event that put the ticket in the queue (its columns are read with the page). */
+  queueEvent?: boolean;
 }
 
 /** Each view as FROM, WHERE and ORDER BY over `tickets t` (:now, :since the duplicate window's start). */
 function viewSql(view: QueueView): ViewSql {
   switch (view) {
     case 'new':
-      return { from: `tickets t ${QUEUE_EVENT}`, where: `t.status = 'received' AND q.type IS DISTINCT FROM 'returned'`, order: 't.due_at ASC NULLS LAST, t.received_at, t.id' };
+      return { from: `tickets t ${QUEUE_EVENT}`, where: `t.status = 'received' AND q.type IS DISTINCT FROM 'returned'`, order: 't.due_at ASC NULLS LAST, t.received_at, t.id', queueEvent: true };
     case 'returned':
-      return { from: `tickets t ${QUEUE_EVENT}`, where: `t.status = 'received' AND q.type = 'returned'`, order: 'q.at, t.id' };
+      return { from: RETURNED_FROM, where: RETURNED_WHERE, order: 'q.at, t.id', queueEvent: true };
     case 'duplicates':
+      // from the creations of the window that found likely duplicates (idx_ticket_events_with_duplicates; a ticket's
+      // 'created' event is at its reception), not from every open ticket of the window; OFFSET 0 keeps the planner
+      // from starting with the tickets (it cannot know that few creations found duplicates)
       return {
-        from: 'tickets t',
+        from: `(SELECT ticket_id FROM ticket_events
+                 WHERE type = 'created' AND data->'likelyDuplicates' <> '[]'::jsonb AND at >= :since OFFSET 0) made
+               JOIN tickets t ON t.id = made.ticket_id`,
         where: `t.status IN (${OPEN}) AND t.duplicate_of_id IS NULL AND t.received_at >= :since AND jsonb_array_length(${DUPLICATES_OF}) > 0`,
         order: 't.received_at DESC, t.id',
       };
@@ -129,14 +146,29 @@ function bind(sql: string, w: QueueWindow, values: unknown[] = []): [string, unk
   return [out, params];
 }
 
-/** How many tickets each view holds now (each capped at QUEUE_COUNT_CAP), in one statement. */
+/**
+ * How many tickets each view holds now (each capped at QUEUE_COUNT_CAP), in one statement. The new ones are the
+ * waiting ones less the returned ones: counted from the tickets' index alone, where the view's own condition reads
+ * the latest event of each.
+ */
 export async function queueCounts(m: EntityManager, w: QueueWindow): Promise<Record<QueueView, number>> {
   const parts = QUEUE_VIEWS.map((v) => {
+    if (v === 'new') {
+      return `(SELECT count(*)::int FROM (SELECT 1 FROM tickets t WHERE t.status = 'received'
+                LIMIT (SELECT n FROM returned) + ${QUEUE_COUNT_CAP}) x) - (SELECT n FROM returned) AS "new"`;
+    }
+    if (v === 'returned') return `(SELECT LEAST(n, ${QUEUE_COUNT_CAP}) FROM returned) AS "returned"`;
     const s = viewSql(v);
     return `(SELECT count(*)::int FROM (SELECT 1 FROM ${s.from} WHERE ${s.where} LIMIT ${QUEUE_COUNT_CAP}) x) AS "${v}"`;
   });
-  const [row] = await m.query(...bind(`SELECT ${parts.join(', ')}`, w));
-  return row;
+  const sql = bind(`WITH returned AS (SELECT count(*)::int AS n FROM ${RETURNED_FROM} WHERE ${RETURNED_WHERE}) SELECT ${parts.join(', ')}`, w);
+  // without JIT: the planner cannot know how few rows the lookups of the duplicates meet, its estimate passes
+  // jit_above_cost, and compiling the statement took two seconds at a million tickets for a few milliseconds of work
+  return m.transaction(async (tx) => {
+    await tx.query('SET LOCAL jit = off');
+    const [row] = await tx.query(...sql);
+    return row;
+  });
 }
 
 /** One page of a view, in its order: the tickets, and for each what the view shows besides. */
@@ -145,7 +177,7 @@ export async function queuePage(m: EntityManager, view: QueueView, w: QueueWindo
   const rows: Array<{ id: string; q_type: string | null; q_at: Date | null; q_actor: string | null; q_unit: string | null; q_note: string | null; dups: QueueDuplicate[] | null; ext: { requestedDueAt: string; reason: string; requestedByName: string; requestedAt: string } | null; fb: { rating: number; reason: string | null; answeredAt: string } | null }> =
     await m.query(...bind(
       `SELECT t.id,
-              ${s.from.includes('LATERAL') ? 'q.type AS q_type, q.at AS q_at, q.actor_name AS q_actor, q.from_unit_code AS q_unit, q.note AS q_note' : 'NULL AS q_type, NULL AS q_at, NULL AS q_actor, NULL AS q_unit, NULL AS q_note'},
+              ${s.queueEvent ? 'q.type AS q_type, q.at AS q_at, q.actor_name AS q_actor, q.from_unit_code AS q_unit, q.note AS q_note' : 'NULL AS q_type, NULL AS q_at, NULL AS q_actor, NULL AS q_unit, NULL AS q_note'},
               ${view === 'duplicates' ? DUPLICATES_OF : 'NULL'} AS dups,
               ${view === 'extensions' ? `jsonb_build_object('requestedDueAt', x.requested_due_at, 'reason', x.reason, 'requestedByName', x.requested_by_name, 'requestedAt', x.requested_at)` : 'NULL'} AS ext,
               ${view === 'disputed' ? `jsonb_build_object('rating', f.rating, 'reason', f.reason, 'answeredAt', f.answered_at)` : 'NULL'} AS fb
