@@ -16,7 +16,9 @@ const NOW = '2026-03-04T09:00:00+07:00';
 
 /** `n` open tickets of Hòa Lợi's committee with their creation events, due `dueOffset` before (or after) NOW. */
 async function insertTickets(t: TestApp, prefix: string, n: number, due: string, warn: string): Promise<void> {
-  await t.ds.query(
+  // the fixture is one statement of 20,000 rows with the triggers they fire: on a slow machine it may take longer
+  // than the pool's statement timeout, which is the application's bound, not the fixture's
+  await t.ds.transaction((m) => m.query('SET LOCAL statement_timeout = 0').then(() => m.query(
     `WITH t AS (
        INSERT INTO tickets (code, channel, status, reporter_name, area_code, category_code, content, assigned_unit_code,
                             received_at, due_at, warn_at, search_text)
@@ -27,7 +29,7 @@ async function insertTickets(t: TestApp, prefix: string, n: number, due: string,
      INSERT INTO ticket_events (ticket_id, type, at, actor_name, to_status, to_unit_code, due_at)
      SELECT id, 'created', received_at, 'Tổng đài viên', 'assigned', 'UB-29401', due_at FROM t`,
     [prefix, NOW, due, warn, n],
-  );
+  )));
 }
 
 describe('the deadline watch at scale', () => {
