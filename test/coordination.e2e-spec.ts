@@ -446,4 +446,22 @@ describe('the coordinator\'s queue (browser)', () => {
     // each once, with who returned it
     expect(page1.returned.get(page1.tickets.find((x) => x.code === twice)!.id)).toMatchObject({ unitCode: 'UB-29377', reason: 'Không thuộc thẩm quyền của xã.' });
   });
+
+  it('reads its counts on connections without JIT: every connection of the application\'s pool has it off', async () => {
+    // the duplicates lookups are misestimated at a million tickets: with JIT on, compiling took seconds (bench)
+    // five transactions at once, each holding its connection until all five have read theirs: five connections
+    let arrived = 0;
+    let allIn!: () => void;
+    const together = new Promise<void>((resolve) => (allIn = resolve));
+    const settings = await Promise.all(Array.from({ length: 5 }, () => t.ds.transaction(async (m) => {
+      const [s] = await m.query(`SELECT current_setting('jit') AS jit, pg_backend_pid() AS pid`);
+      if (++arrived === 5) allIn();
+      await together;
+      return s as { jit: string; pid: number };
+    })));
+    expect(new Set(settings.map((s) => s.pid)).size).toBe(5);
+    expect(settings.map((s) => s.jit)).toEqual(Array(5).fill('off'));
+    const [server] = await t.ds.query(`SELECT boot_val FROM pg_settings WHERE name = 'jit'`);
+    expect(server.boot_val).toBe('on'); // the server's own default is on: the pool turns it off
+  });
 });

@@ -8,19 +8,26 @@ import { SnakeNamingStrategy } from './naming-strategy.js';
 
 /** The limits of the application's pool (settings DATABASE_*_TIMEOUT_MS). */
 export interface DatabaseTimeouts {
-  /** Opening a connection, or waiting for a free one of the pool. */
+  /** Opening a new connection. */
   connectMs: number;
+  /** Waiting for a free connection of the pool while all are busy. */
+  poolWaitMs: number;
   /** PostgreSQL's statement_timeout for every session of the pool; a transaction may raise it with SET LOCAL. */
   statementMs: number;
   /** A query unanswered this long makes the pool check that the server answers at all (see stallAwareClient). */
   queryMs: number;
 }
 
-export function databaseTimeouts(s: Pick<Settings, 'DATABASE_CONNECT_TIMEOUT_MS' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_QUERY_TIMEOUT_MS'>): DatabaseTimeouts {
-  return { connectMs: s.DATABASE_CONNECT_TIMEOUT_MS, statementMs: s.DATABASE_STATEMENT_TIMEOUT_MS, queryMs: s.DATABASE_QUERY_TIMEOUT_MS };
-}
+const TIMEOUT_SETTINGS = ['DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_POOL_WAIT_MS', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_QUERY_TIMEOUT_MS'] as const;
 
-const TIMEOUT_SETTINGS = ['DATABASE_CONNECT_TIMEOUT_MS', 'DATABASE_STATEMENT_TIMEOUT_MS', 'DATABASE_QUERY_TIMEOUT_MS'] as const;
+export function databaseTimeouts(s: Pick<Settings, (typeof TIMEOUT_SETTINGS)[number]>): DatabaseTimeouts {
+  return {
+    connectMs: s.DATABASE_CONNECT_TIMEOUT_MS,
+    poolWaitMs: Math.max(s.DATABASE_POOL_WAIT_MS, s.DATABASE_CONNECT_TIMEOUT_MS),
+    statementMs: s.DATABASE_STATEMENT_TIMEOUT_MS,
+    queryMs: s.DATABASE_QUERY_TIMEOUT_MS,
+  };
+}
 
 /** The timeouts set in the environment (validated like every setting), else the defaults. */
 function timeoutsFromEnvironment(): DatabaseTimeouts {
@@ -43,9 +50,11 @@ function baseOptions(url: string): DataSourceOptions {
 }
 
 /**
- * The application's pool: a request or a job never waits on the database beyond its limits. No connection within
- * `connectMs`, a statement past `statementMs`, or a server that stopped answering (see stallAwareClient) end in an
- * error that the HTTP layer answers with 503; the pool opens fresh connections when the server is back.
+ * The application's pool: a request or a job never waits on the database beyond its limits. A new connection not
+ * open within `connectMs`, no free connection within `poolWaitMs` (all busy), a statement past `statementMs`, or a
+ * server that stopped answering (see stallAwareClient) end in an error that the HTTP layer answers with 503; the
+ * pool opens fresh connections when the server is back. pg-pool's one timeout would bound both the opening and the
+ * wait for a free connection: the pool holds the wait's, each client its own for opening (see stallAwareClient).
  */
 export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions> = {}, timeouts: DatabaseTimeouts = timeoutsFromEnvironment()): DataSourceOptions {
   const { extra: pool, ...rest } = extra as { extra?: Record<string, unknown> };
@@ -54,8 +63,12 @@ export function dataSourceOptions(url: string, extra: Partial<DataSourceOptions>
     ...rest,
     extra: {
       max: 10,
-      connectionTimeoutMillis: timeouts.connectMs,
+      connectionTimeoutMillis: timeouts.poolWaitMs,
       statement_timeout: timeouts.statementMs,
+      // no JIT compilation: the application's statements are short lookups through indexes, yet a misestimate can
+      // pass jit_above_cost (the queue's duplicates lookups did), and compiling then took seconds for milliseconds of
+      // work; the report's large reads were measured with it off (npm run bench)
+      options: '-c jit=off',
       keepAlive: true,
       Client: stallAwareClient(timeouts),
       ...pool,
@@ -108,7 +121,8 @@ function stallAwareClient(timeouts: DatabaseTimeouts): typeof pg.Client {
 
   return class StallAwareClient extends pg.Client {
     constructor(private readonly connectionConfig: pg.ClientConfig) {
-      super(connectionConfig);
+      // opening a connection has its own, shorter bound than the pool's wait for a free one
+      super({ ...connectionConfig, connectionTimeoutMillis: timeouts.connectMs });
     }
 
     // the overloads of pg's query() in one signature: the promise form is watched, the others (callback, stream) pass

@@ -162,13 +162,8 @@ export async function queueCounts(m: EntityManager, w: QueueWindow): Promise<Rec
     return `(SELECT count(*)::int FROM (SELECT 1 FROM ${s.from} WHERE ${s.where} LIMIT ${QUEUE_COUNT_CAP}) x) AS "${v}"`;
   });
   const sql = bind(`WITH returned AS (SELECT count(*)::int AS n FROM ${RETURNED_FROM} WHERE ${RETURNED_WHERE}) SELECT ${parts.join(', ')}`, w);
-  // without JIT: the planner cannot know how few rows the lookups of the duplicates meet, its estimate passes
-  // jit_above_cost, and compiling the statement took two seconds at a million tickets for a few milliseconds of work
-  return m.transaction(async (tx) => {
-    await tx.query('SET LOCAL jit = off');
-    const [row] = await tx.query(...sql);
-    return row;
-  });
+  const [row] = await m.query(...sql);
+  return row;
 }
 
 /** One page of a view, in its order: the tickets, and for each what the view shows besides. */
