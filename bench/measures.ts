@@ -403,10 +403,13 @@ export async function measureCreation(scales: Scale[], cfg: BenchConfig, results
 
   const viaApp = async (s: Scale, make: (i: number) => Complaint, what: string): Promise<LoadRun> => {
     const window = new RssWindow(s.app.pid);
+    s.app.takeProblems();
     const run = await runConcurrently(N, C, async (i) => {
       const res = await s.http.request('POST', '/api/tickets', { headers: bearer(s.tokens.operator), json: make(i) });
       if (res.status !== 201) throw new Error(`POST /api/tickets answered ${res.status}: ${res.head.slice(0, 200)}`);
     }).finally(() => window.close());
+    // what the application said about the requests that failed (a 503 is logged with its cause)
+    if (run.failed) run.errors.push(...s.app.takeProblems().map((l) => `app: ${l.slice(0, 300)}`));
     return summarize(run, N, what, window.close());
   };
   const viaPg = async (s: Scale, make: (i: number) => Complaint): Promise<LoadRun> => {
@@ -456,7 +459,7 @@ export async function measureCreation(scales: Scale[], cfg: BenchConfig, results
     if (failed) {
       const what = `creation ${which === 'app' ? 'through the app' : 'with pg'} at ${s.label}`;
       log(`  ${what} failed: ${failed.message.split('\n')[0]}`);
-      results.note(`${what} failed: ${failed.message.split('\n')[0].slice(0, 300)}`);
+      results.note(`${what} failed: ${failed.message.split('\n')[0].slice(0, 1000)}`);
     }
     return [s, failed ?? (runs.map((r) => r[which]) as LoadRun[])];
   }));

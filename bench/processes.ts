@@ -163,6 +163,8 @@ export function appEnvironment(env: AppEnv): NodeJS.ProcessEnv {
 /** `node dist/src/main.js` on a scratch database. */
 export class AppProcess {
   private readonly lines: string[] = [];
+  /** The application's last warnings and errors (a 503's cause, say), kept apart from the rest of its output. */
+  private readonly problems: string[] = [];
 
   private constructor(private readonly child: ChildProcess, readonly port: number) {}
 
@@ -171,13 +173,22 @@ export class AppProcess {
       cwd: projectRoot(), env: appEnvironment(env), stdio: ['ignore', 'pipe', 'pipe'],
     });
     const app = new AppProcess(child, Number(env.PORT));
-    tail(child, app.lines);
+    tail(child, app.lines, (line) => {
+      if (!/\b(WARN|ERROR)\b/.test(plain(line))) return;
+      app.problems.push(plain(line).trim());
+      if (app.problems.length > 20) app.problems.shift();
+    });
     await waitForLine(child, app.lines, /serving on http/, 120_000, 'the application');
     return app;
   }
 
   get pid(): number {
     return this.child.pid!;
+  }
+
+  /** Takes the warnings and errors the application logged since the last call. */
+  takeProblems(): string[] {
+    return this.problems.splice(0);
   }
 
   memory() {

@@ -84,9 +84,17 @@ export class Settings {
   @Transform(toInt) @IsInt() @Min(1) @Max(65535)
   EMBEDDED_PG_PORT = 54329;
 
-  /** Longest wait for a database connection (a new one, or a free one of the pool), in milliseconds; then 503. */
+  /** Longest wait for a new database connection to open, in milliseconds; then 503 (the server is away or frozen). */
   @Transform(toInt) @IsInt() @Min(100) @Max(60000)
   DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  /**
+   * Longest wait for a free connection of the pool while all of them are busy, in milliseconds; then 503. Longer than
+   * the connect timeout: a server that answers but is loaded (a burst of calls, a slow disk) makes a request slower,
+   * not refused; a server that is away is found out by the connect timeout and the stall check, not by this wait.
+   */
+  @Transform(toInt) @IsInt() @Min(100) @Max(120000)
+  DATABASE_POOL_WAIT_MS = 10000;
 
   /** Longest statement of the application's pool (PostgreSQL's statement_timeout), in milliseconds; then 503. */
   @Transform(toInt) @IsInt() @Min(100) @Max(3600000)

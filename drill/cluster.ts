@@ -347,6 +347,7 @@ export function appEnvironment(opts: { databaseUrl: string; redisUrl: string; sm
     OVERDUE_SWEEP_SECONDS: '5',
     SHUTDOWN_TIMEOUT_SECONDS: '15',
     DATABASE_CONNECT_TIMEOUT_MS: '2000',
+    DATABASE_POOL_WAIT_MS: '10000',
     DATABASE_STATEMENT_TIMEOUT_MS: '5000',
     DATABASE_QUERY_TIMEOUT_MS: '1500',
   };

@@ -103,6 +103,19 @@ describe('PostgreSQL stopped or frozen under a running application', () => {
     await expectServing();
   });
 
+  it('busy, not away: a request that waits for a free connection longer than the connect timeout is served, not refused', async () => {
+    // every connection of the pool (10) held by a statement of 3 s: the server answers, it is merely loaded
+    const busy = Array.from({ length: 10 }, () => t.ds.query('SELECT pg_sleep(3)'));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    const res = await t.http().get('/api/tickets').set(bearer(operator)).timeout(REQUEST_BOUND_MS * 2);
+    const waited = Date.now() - started;
+    await Promise.all(busy);
+    expect(res.status).toBe(200);
+    // it did wait past DATABASE_CONNECT_TIMEOUT_MS (2 s) for a connection, and was not answered 503 then
+    expect(waited).toBeGreaterThan(2_500);
+  }, 30_000);
+
   it('stopped: 503 with Retry-After everywhere, /health names the database; serves again once it is started', async () => {
     await pg!.stop();
     pg = undefined;

@@ -31,7 +31,7 @@ const UNAVAILABLE_NET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'
  */
 const UNAVAILABLE_ERROR_NAMES = new Set(['QueryRunnerProviderAlreadyReleasedError', 'ConnectionIsNotSetError']);
 /** pg's and pg-pool's own sentences for a connection that could not be had or was lost. */
-const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|is not queryable|Cannot use a pool after calling end/i;
+const UNAVAILABLE_MESSAGES = /timeout exceeded when trying to connect|timeout expired|Connection terminated|Query read timeout|is not queryable|Cannot use a pool after calling end/i;
 
 /**
  * True for an error that says the database cannot be reached or did not answer in time (stopped, frozen, restarting,
