@@ -329,7 +329,10 @@ export async function generateData(
               CASE WHEN t.channel IN ('hotline', 'walk_in') THEN $4 ELSE ${word(`'name'`, `(t.phone_k % ${names.length})::int`)} END,
               NULL, CASE WHEN t.routed THEN 'assigned' ELSE 'received' END, NULL, t.route_unit, t.due_at,
               CASE WHEN t.routed THEN 'Phân công tự động theo quy tắc.' ELSE 'Không có quy tắc phân công phù hợp: chờ điều phối viên.' END,
-              jsonb_build_object('channel', t.channel, 'routingRuleId', t.rule_id, 'likelyDuplicates', '[]'::jsonb)),
+              -- one creation in 40 found a likely duplicate (the ticket before it, same caller), as the duplicate search writes it
+              jsonb_build_object('channel', t.channel, 'routingRuleId', t.rule_id, 'likelyDuplicates',
+                CASE WHEN t.g % 40 = 0 THEN jsonb_build_array(jsonb_build_object('code', ${codeSql('t.g - 1')}, 'reason', 'same_phone', 'similarity', 1))
+                     ELSE '[]'::jsonb END)),
           (2, 'assigned', t.assigned_at_r, $5::uuid, $6, 'received', 'assigned', NULL, t.district_office, t.due_at, NULL,
               jsonb_build_object('categoryCode', t.category_code, 'areaCode', t.area_code)),
           (3, 'accepted', t.accepted_at_r, NULL, 'Cán bộ đơn vị', 'assigned', 'in_progress', t.unit_code, t.unit_code, t.due_at, NULL, '{}'::jsonb),

@@ -218,7 +218,8 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
   const overduePage = (s: Scale) => s.http.request('GET', '/tre-han', { headers: { cookie: s.cookie } });
   const queuePage = (s: Scale) => s.http.request('GET', '/dieu-phoi', { headers: { cookie: s.cookie } });
   const headerCounts = (s: Scale) => s.http.request('GET', '/trang/dem', { headers: { cookie: s.cookie } });
-  const light = [overdueApi, overduePage, queuePage, headerCounts];
+  const duplicatesTab = (s: Scale) => s.http.request('GET', '/dieu-phoi?xem=trung', { headers: { cookie: s.cookie } });
+  const light = [overdueApi, overduePage, queuePage, headerCounts, duplicatesTab];
   for (const s of scales) for (const request of [...light, ...light]) await expectOk(await request(s), 'warm-up');
   const api = await interleaved(scales, cfg.rounds, async (s) =>
     medianRequest(LIST_SAMPLES, async () => expectOk(await overdueApi(s), 'GET /api/overdue')), log, 'GET /api/overdue', results);
@@ -244,6 +245,17 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
     medianRequest(LIST_SAMPLES, async () => expectOk(await queuePage(s), 'GET /dieu-phoi')), log, 'GET /dieu-phoi', results);
   results.add('GET /dieu-phoi (the coordinators\' queue page, its seven counts and first page)', 'ms', cells(scales, queue, medianOf((r) => r.ms)));
   results.add('  response size', 'kB', cells(scales, queue, medianOf((r) => r.bytes / 1024)));
+  // its "likely duplicates" tab: the creations of the duplicate window that found some (one in 40 in the data set)
+  const dups = await interleaved(scales, cfg.rounds, async (s) =>
+    medianRequest(LIST_SAMPLES, async () => expectOk(await duplicatesTab(s), 'GET /dieu-phoi?xem=trung')), log, 'GET /dieu-phoi?xem=trung', results);
+  results.add('GET /dieu-phoi?xem=trung (its "likely duplicates" tab)', 'ms', cells(scales, dups, medianOf((r) => r.ms)));
+  results.add('  response size', 'kB', cells(scales, dups, medianOf((r) => r.bytes / 1024)));
+  const inTab = new Map<string, string>();
+  for (const s of scales) {
+    const res = await s.http.request('GET', '/dieu-phoi?xem=trung', { headers: { cookie: s.cookie }, keepBody: true });
+    inTab.set(s.label, /id="tab-duplicates"[^>]*>[^<]*<span class="n">([^<]+)<\/span>/.exec(res.body ?? '')?.[1] ?? '?');
+  }
+  results.add('  tickets in that tab', '', inTab, { ratio: false });
   const waiting = new Map<Scale, number>();
   for (const s of scales) {
     const [row] = (await s.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM tickets WHERE status = 'received'`)).rows;
@@ -253,7 +265,7 @@ export async function measureLists(scales: Scale[], cfg: BenchConfig, results: R
     medianRequest(LIST_SAMPLES, async () => expectOk(await headerCounts(s), 'GET /trang/dem')), log, 'GET /trang/dem', results);
   results.add('GET /trang/dem (the header\'s count, on every staff page and every 30 s)', 'ms', cells(scales, header, medianOf((r) => r.ms)));
   results.add('  tickets waiting for a coordinator (the count stops at 1,000)', '', new Map(scales.map((s) => [s.label, waiting.get(s)!.toLocaleString('en-US')])), { ratio: false });
-  results.note(`The light requests (GET /api/overdue, ?unit=, /tre-han, /dieu-phoi, /trang/dem): each is served twice untimed by each scale's app, then each round is the median of ${LIST_SAMPLES} requests in a row.`);
+  results.note(`The light requests (GET /api/overdue, ?unit=, /tre-han, /dieu-phoi and its duplicates tab, /trang/dem): each is served twice untimed by each scale's app, then each round is the median of ${LIST_SAMPLES} requests in a row.`);
 
   log('daily report as xlsx');
   const xlsx = await interleaved(scales, cfg.heavyRounds, async (s) => {
